@@ -1,0 +1,50 @@
+/**
+ * The boundaries of STYLE.md, checked on every build: `domain/` folders stay pure, services do
+ * not reach into one another, libraries do not depend on applications.
+ */
+module.exports = {
+  forbidden: [
+    {
+      name: 'domain-is-pure',
+      comment: 'domain/ holds deciders and events: no framework, no I/O, nothing outside domain/ but shared contracts.',
+      severity: 'error',
+      from: { path: '(^|/)domain/' },
+      to: {
+        pathNot: ['(^|/)domain/', '(^|/)libs/contracts/'],
+        dependencyTypesNot: ['type-only', 'core'],
+      },
+    },
+    {
+      name: 'domain-no-node-io',
+      comment: 'domain/ may use node:crypto for pure hashing, nothing that touches the outside.',
+      severity: 'error',
+      from: { path: '(^|/)domain/' },
+      to: { dependencyTypes: ['core'], pathNot: ['^crypto$'] },
+    },
+    {
+      name: 'no-service-to-service',
+      comment: 'A service never imports another service: it projects its events or queries the gateway.',
+      severity: 'error',
+      from: { path: '(^|/)apps/([^/]+)/' },
+      to: { path: '(^|/)apps/', pathNot: ['(^|/)apps/$2/'] },
+    },
+    {
+      name: 'libs-do-not-import-apps',
+      severity: 'error',
+      from: { path: '(^|/)libs/' },
+      to: { path: '(^|/)apps/' },
+    },
+    {
+      name: 'no-circular',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsConfig: { fileName: 'tsconfig.json' },
+    tsPreCompilationDeps: true,
+    exclude: { path: '(^dist/|\\.spec\\.ts$)' },
+  },
+};

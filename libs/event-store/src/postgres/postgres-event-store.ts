@@ -1,0 +1,239 @@
+import { Client, Pool, type PoolConfig } from 'pg';
+import type {
+  AppendOptions,
+  AppendResult,
+  Checkpoint,
+  EventMetadata,
+  EventStore,
+  NewEvent,
+  ReadAllOptions,
+  ReadAllResult,
+  ReadStreamOptions,
+  RecordedEvent,
+} from '../event-store';
+import { ConcurrencyConflict, InvalidEventInput } from '../errors';
+import { prepareAppend } from '../prepare-events';
+import { EVENT_LOG_MIGRATIONS } from './event-log.migrations';
+import { migrate } from './migrations';
+
+const NOTIFY_CHANNEL = 'event_store_appended';
+const LISTEN_RETRY_MS = 1_000;
+
+interface EventRow {
+  global_position: string;
+  transaction_id: string;
+  stream_id: string;
+  stream_version: string;
+  event_id: string;
+  type: string;
+  data: unknown;
+  metadata: EventMetadata;
+  recorded_at: Date;
+}
+
+const EVENT_COLUMNS =
+  'e.global_position, e.transaction_id::text as transaction_id, e.stream_id, e.stream_version, e.event_id, e.type, e.data, e.metadata, e.recorded_at';
+
+/** `<transaction id>:<global position>`; both are unsigned 64-bit in PostgreSQL. */
+export const encodePostgresCheckpoint = (transactionId: string | bigint, globalPosition: string | bigint | number) =>
+  `${transactionId}:${globalPosition}` as Checkpoint;
+
+export const decodePostgresCheckpoint = (checkpoint: Checkpoint): { transactionId: bigint; globalPosition: bigint } => {
+  const match = /^(\d+):(\d+)$/.exec(checkpoint);
+  if (!match) throw new InvalidEventInput(`"${checkpoint}" is not a checkpoint of the PostgreSQL event store`);
+  return { transactionId: BigInt(match[1]), globalPosition: BigInt(match[2]) };
+};
+
+const toRecorded = (row: EventRow): RecordedEvent => ({
+  eventId: row.event_id,
+  streamId: row.stream_id,
+  streamVersion: Number(row.stream_version),
+  globalPosition: Number(row.global_position),
+  checkpoint: encodePostgresCheckpoint(row.transaction_id, row.global_position),
+  type: row.type,
+  data: row.data,
+  metadata: row.metadata,
+  recordedAt: row.recorded_at,
+});
+
+/** LIKE treats % and _ as wildcards; a stream prefix means the characters themselves. */
+const likePrefix = (prefix: string) => `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+export interface PostgresEventStoreOptions {
+  connectionString: string;
+  pool?: Omit<PoolConfig, 'connectionString'>;
+  /** Run the event log's migrations before the first use (default true). */
+  migrate?: boolean;
+}
+
+export class PostgresEventStore implements EventStore {
+  private readonly listeners = new Set<() => void>();
+  private listenClient: Client | undefined;
+  private listenRetry: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  private constructor(
+    readonly pool: Pool,
+    private readonly connectionString: string,
+  ) {}
+
+  static async connect(options: PostgresEventStoreOptions): Promise<PostgresEventStore> {
+    const pool = new Pool({ max: 10, ...options.pool, connectionString: options.connectionString });
+    // An idle client that loses its server must not crash the process; the next query reconnects.
+    pool.on('error', () => {});
+    if (options.migrate ?? true) await migrate(pool, 'event_store', EVENT_LOG_MIGRATIONS);
+    return new PostgresEventStore(pool, options.connectionString);
+  }
+
+  async appendToStream(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
+    const prepared = prepareAppend(streamId, events, options);
+    try {
+      const { rows } = await this.pool.query<{
+        event_id: string;
+        stream_version: string;
+        global_position: string;
+        transaction_id: string;
+      }>('select * from event_store.append_to_stream($1, $2, $3::uuid[], $4::text[], $5::jsonb[], $6::jsonb[])', [
+        streamId,
+        String(options.expectedVersion),
+        prepared.map((e) => e.eventId),
+        prepared.map((e) => e.type),
+        prepared.map((e) => JSON.stringify(e.data)),
+        prepared.map((e) => JSON.stringify(e.metadata)),
+      ]);
+      const byId = new Map(rows.map((row) => [row.event_id, row]));
+      const positions = prepared.map(({ eventId }) => {
+        const row = byId.get(eventId)!;
+        return { eventId, streamVersion: Number(row.stream_version), globalPosition: Number(row.global_position) };
+      });
+      const last = rows[rows.length - 1];
+      return {
+        nextExpectedVersion: Math.max(...positions.map((p) => p.streamVersion)),
+        positions,
+        checkpoint: encodePostgresCheckpoint(last.transaction_id, last.global_position),
+      };
+    } catch (error) {
+      const pgError = error as { code?: string; detail?: string; message: string };
+      if (pgError.code === 'SZ409') {
+        const actual = pgError.detail === 'no-stream' ? 'no-stream' : Number(pgError.detail);
+        throw new ConcurrencyConflict(streamId, options.expectedVersion, actual);
+      }
+      if (pgError.code === 'SZ422' || pgError.code === '23505') {
+        throw new InvalidEventInput(`append to ${streamId} refused: ${pgError.message}`);
+      }
+      throw error;
+    }
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const { rows } = await this.pool.query<EventRow>(
+      `select ${EVENT_COLUMNS} from event_store.events e
+       where e.stream_id = $1
+         and ($2::bigint is null or e.stream_version >= $2)
+         and ($3::bigint is null or e.stream_version <= $3)
+         and ($4::timestamptz is null or e.recorded_at <= $4)
+       order by e.stream_version`,
+      [streamId, options.fromVersion ?? null, options.untilVersion ?? null, options.untilTime ?? null],
+    );
+    return rows.map(toRecorded);
+  }
+
+  async readAll(options: ReadAllOptions): Promise<ReadAllResult> {
+    if (!Number.isSafeInteger(options.limit) || options.limit < 1) {
+      throw new InvalidEventInput(`readAll limit must be a whole number of at least 1; got ${options.limit}`);
+    }
+    const after = options.after ? decodePostgresCheckpoint(options.after) : { transactionId: 0n, globalPosition: 0n };
+    // One statement, so one snapshot: the page and the head of the readable log agree, and a
+    // filtered reader that reached the end can skip straight to the head.
+    const { rows } = await this.pool.query<EventRow & { head_transaction_id: string; head_position: string }>(
+      `with horizon as (select pg_snapshot_xmin(pg_current_snapshot()) as xmin),
+       head as (
+         select h.transaction_id::text as head_transaction_id, h.global_position as head_position
+         from event_store.events h, horizon
+         where h.transaction_id < horizon.xmin
+         order by h.transaction_id desc, h.global_position desc
+         limit 1),
+       page as (
+         select ${EVENT_COLUMNS} from event_store.events e, horizon
+         where (e.transaction_id, e.global_position) > ($1::text::xid8, $2::bigint)
+           and e.transaction_id < horizon.xmin
+           and ($3::text[] is null or e.type = any($3))
+           and ($4::text is null or e.stream_id like $4)
+         order by e.transaction_id, e.global_position
+         limit $5)
+       select head.*, page.* from head left join page on true
+       order by page.transaction_id::xid8, page.global_position`,
+      [
+        String(after.transactionId),
+        String(after.globalPosition),
+        options.types ?? null,
+        options.streamPrefix === undefined ? null : likePrefix(options.streamPrefix),
+        options.limit,
+      ],
+    );
+    const events = rows.filter((row) => row.event_id !== null).map(toRecorded);
+    const endOfLog = events.length < options.limit;
+    if (!endOfLog) return { events, checkpoint: events[events.length - 1].checkpoint, endOfLog };
+    const head = rows[0] ? encodePostgresCheckpoint(rows[0].head_transaction_id, rows[0].head_position) : undefined;
+    const furthest = [options.after, head].filter((c): c is Checkpoint => c !== undefined);
+    const checkpoint = furthest.sort((a, b) => this.compareCheckpoints(a, b)).pop();
+    return { events, checkpoint, endOfLog };
+  }
+
+  onAppended(listener: () => void): () => void {
+    this.listeners.add(listener);
+    if (!this.listenClient && !this.listenRetry) void this.listen();
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  compareCheckpoints(a: Checkpoint, b: Checkpoint): number {
+    const x = decodePostgresCheckpoint(a);
+    const y = decodePostgresCheckpoint(b);
+    if (x.transactionId !== y.transactionId) return x.transactionId < y.transactionId ? -1 : 1;
+    if (x.globalPosition !== y.globalPosition) return x.globalPosition < y.globalPosition ? -1 : 1;
+    return 0;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.listenRetry);
+    this.listeners.clear();
+    await this.listenClient?.end().catch(() => {});
+    await this.pool.end();
+  }
+
+  /**
+   * One LISTEN connection for all listeners. When it drops, listeners are woken (they may have
+   * missed a notification, so they should look) and it reconnects; subscribers also poll, so a
+   * lost notification delays them by one poll interval at most, never loses an event.
+   */
+  private async listen(): Promise<void> {
+    this.listenRetry = undefined;
+    if (this.closed) return;
+    const client = new Client({ connectionString: this.connectionString });
+    const reconnect = () => {
+      if (this.listenClient !== client) return;
+      this.listenClient = undefined;
+      client.end().catch(() => {});
+      this.wake();
+      if (!this.closed) this.listenRetry = setTimeout(() => void this.listen(), LISTEN_RETRY_MS);
+    };
+    client.on('notification', () => this.wake());
+    client.on('error', reconnect);
+    client.on('end', reconnect);
+    this.listenClient = client;
+    try {
+      await client.connect();
+      await client.query(`listen ${NOTIFY_CHANNEL}`);
+      this.wake();
+    } catch {
+      reconnect();
+    }
+  }
+
+  private wake(): void {
+    for (const listener of this.listeners) listener();
+  }
+}

@@ -1,0 +1,118 @@
+import { randomUUID } from 'node:crypto';
+import type { AppendOptions, EventMetadata, ExpectedVersion, NewEvent } from './event-store';
+import { InvalidEventInput } from './errors';
+
+/** An event checked and completed, ready for any adapter to write as it is. */
+export interface PreparedEvent {
+  eventId: string;
+  type: string;
+  data: unknown;
+  metadata: EventMetadata;
+}
+
+/** Who acts when nobody is named: the platform's own processes (expiry timers, seeding). */
+export const SYSTEM_ACTOR = { department: 'platform', client: 'system', role: 'SYSTEM' } as const;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const MAX_STREAM_ID_LENGTH = 255;
+
+/**
+ * Checks everything an append needs before any adapter touches storage, so a refused append
+ * writes nothing, and fills the metadata defaults. Every adapter calls this first: one rule
+ * for what a valid event is.
+ */
+export const prepareAppend = (
+  streamId: unknown,
+  events: readonly NewEvent[],
+  options: AppendOptions,
+  now: Date = new Date(),
+): PreparedEvent[] => {
+  if (typeof streamId !== 'string' || streamId.trim() === '') {
+    throw new InvalidEventInput('stream id must be a non-empty string');
+  }
+  if (streamId.length > MAX_STREAM_ID_LENGTH) {
+    throw new InvalidEventInput(`stream id is longer than ${MAX_STREAM_ID_LENGTH} characters`);
+  }
+  if (streamId.startsWith('$')) {
+    throw new InvalidEventInput('stream ids starting with "$" are reserved for the event store');
+  }
+  assertExpectedVersion(options?.expectedVersion);
+  if (!Array.isArray(events) || events.length === 0) {
+    throw new InvalidEventInput('an append needs at least one event');
+  }
+  const seen = new Set<string>();
+  return events.map((event, index) => {
+    const where = `event ${index} of stream ${streamId}`;
+    if (event === null || typeof event !== 'object') throw new InvalidEventInput(`${where} is not an object`);
+    if (typeof event.type !== 'string' || event.type.trim() === '') {
+      throw new InvalidEventInput(`${where} has no type`);
+    }
+    const eventId = event.eventId ?? randomUUID();
+    if (typeof eventId !== 'string' || !UUID.test(eventId)) {
+      throw new InvalidEventInput(`${where} has event id ${String(eventId)}, which is not a UUID`);
+    }
+    if (seen.has(eventId.toLowerCase())) throw new InvalidEventInput(`${where} repeats event id ${eventId}`);
+    seen.add(eventId.toLowerCase());
+    assertJson(event.data, `${where} (${event.type}): data`);
+    const metadata: EventMetadata = {
+      correlationId: eventId,
+      causationId: null,
+      actor: SYSTEM_ACTOR,
+      occurredAt: now.toISOString(),
+      schemaVersion: 1,
+      ...options.metadata,
+      ...event.metadata,
+    };
+    assertJson(metadata, `${where} (${event.type}): metadata`);
+    return { eventId: eventId.toLowerCase(), type: event.type, data: event.data, metadata };
+  });
+};
+
+export function assertExpectedVersion(expected: unknown): asserts expected is ExpectedVersion {
+  if (expected === 'any' || expected === 'no-stream') return;
+  if (typeof expected === 'number' && Number.isSafeInteger(expected) && expected >= 0) return;
+  throw new InvalidEventInput(
+    `expected version must be a whole number of at least 0, 'no-stream' or 'any'; got ${String(expected)}`,
+  );
+}
+
+/**
+ * Accepts exactly the values that survive a JSON round trip unchanged, so what is read back
+ * is what was written (an undefined property is dropped, as absent). Dates, undefined values,
+ * functions, bigints, NaN and cycles are refused rather than silently turned into something
+ * else; so is U+0000, which PostgreSQL's jsonb cannot hold.
+ */
+const assertJson = (value: unknown, path: string, ancestors: object[] = []): void => {
+  switch (typeof value) {
+    case 'string':
+      if (value.includes('\u0000')) throw new InvalidEventInput(`${path} contains the character U+0000`);
+      return;
+    case 'boolean':
+      return;
+    case 'number':
+      if (!Number.isFinite(value)) throw new InvalidEventInput(`${path} is ${value}, which JSON cannot hold`);
+      return;
+    case 'object': {
+      if (value === null) return;
+      if (ancestors.includes(value)) throw new InvalidEventInput(`${path} refers to itself (a cycle)`);
+      const inner = [...ancestors, value];
+      if (Array.isArray(value)) {
+        value.forEach((item, i) => assertJson(item, `${path}[${i}]`, inner));
+        return;
+      }
+      const proto = Object.getPrototypeOf(value);
+      if (proto !== Object.prototype && proto !== null) {
+        const kind = (value as object).constructor?.name ?? 'object';
+        throw new InvalidEventInput(`${path} is a ${kind}, not plain JSON (write dates as ISO strings)`);
+      }
+      for (const [key, item] of Object.entries(value)) {
+        if (key.includes('\u0000')) throw new InvalidEventInput(`${path} has a key containing U+0000`);
+        // An undefined property is an absent one, as JSON reads it back: allowed, and dropped.
+        if (item !== undefined) assertJson(item, `${path}.${key}`, inner);
+      }
+      return;
+    }
+    default:
+      throw new InvalidEventInput(`${path} is ${value === undefined ? 'undefined' : `a ${typeof value}`}, not JSON`);
+  }
+};

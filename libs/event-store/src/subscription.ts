@@ -1,0 +1,281 @@
+import { Client } from 'pg';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { Checkpoint, EventStore, RecordedEvent } from './event-store';
+import { LOCK_NAMESPACE } from './postgres/migrations';
+
+/** Applies one batch inside the transaction that also advances the checkpoint. */
+export type SubscriptionHandler = (events: RecordedEvent[], tx: EntityManager) => Promise<void>;
+
+export interface SubscriptionOptions {
+  name: string;
+  handler: SubscriptionHandler;
+  batchSize?: number;
+  types?: readonly string[];
+  streamPrefix?: string;
+  /** Fallback when a notification is lost; notifications normally wake the reader at once. */
+  pollIntervalMs?: number;
+  /** How often a standby replica tries to take the lock over. */
+  lockRetryMs?: number;
+  /** Told of a failed batch; the batch is retried after `pollIntervalMs`. */
+  onError?: (error: unknown) => void;
+  /** Runs each time this consumer takes the lead, before its first batch. */
+  onLeadership?: () => Promise<void>;
+}
+
+interface LeaderTask {
+  run: () => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+/** Thrown inside a batch when another consumer advanced the checkpoint first: we are not the leader. */
+export class LostLeadership extends Error {
+  override readonly name = 'LostLeadership';
+}
+
+/**
+ * A catch-up-then-live subscription to the global log with at-least-once delivery: the
+ * handler's writes and the new checkpoint commit in one transaction of the read-model
+ * database, so a crash replays the uncommitted batch and never skips one.
+ *
+ * One live consumer per name: the consumer holds a session advisory lock on a connection of its
+ * own; a standby keeps trying and takes over when that connection dies with its process. The
+ * checkpoint update also compares the previous value, so even two consumers that both believe
+ * they lead (a partitioned one whose lock was already lost) can never both apply a batch.
+ */
+export class Subscription {
+  private readonly batchSize: number;
+  private readonly pollIntervalMs: number;
+  private readonly lockRetryMs: number;
+  private stopping = false;
+  private wake: (() => void) | undefined;
+  /** Set by a notification, cleared before each read: one that lands mid-read is not lost. */
+  private appended = false;
+  private lockClient: Client | undefined;
+  private running: Promise<void> | undefined;
+  private position: Checkpoint | undefined;
+  private readonly progressWaiters = new Set<() => void>();
+  private readonly leaderTasks: LeaderTask[] = [];
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly dataSource: DataSource,
+    private readonly options: SubscriptionOptions,
+  ) {
+    this.batchSize = options.batchSize ?? 500;
+    this.pollIntervalMs = options.pollIntervalMs ?? 1_000;
+    this.lockRetryMs = options.lockRetryMs ?? 1_000;
+  }
+
+  get name(): string {
+    return this.options.name;
+  }
+
+  /** The checkpoint of the last committed batch, as this consumer knows it. */
+  get checkpoint(): Checkpoint | undefined {
+    return this.position;
+  }
+
+  /** Starts consuming in the background (as leader or standby); `stop()` ends it. */
+  start(): void {
+    this.stopping = false;
+    this.running ??= this.run().finally(() => {
+      this.running = undefined;
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wake?.();
+    await this.running;
+  }
+
+  /** Resolves once this consumer has committed everything up to `checkpoint` (tests, read-your-writes). */
+  async waitFor(checkpoint: Checkpoint, timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.position || this.store.compareCheckpoints(this.position, checkpoint) < 0) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`subscription ${this.name} did not reach ${checkpoint} within ${timeoutMs} ms`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, Math.min(left, 100));
+        this.progressWaiters.add(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  /**
+   * Runs `task` while this consumer leads and no batch is in flight, then resumes from the
+   * checkpoint as stored (the task may have moved it). Waits for the lead if a standby.
+   */
+  runAsLeader<T>(task: () => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.leaderTasks.push({ run: task, resolve: resolve as (value: unknown) => void, reject });
+      this.wake?.();
+    });
+  }
+
+  private async run(): Promise<void> {
+    const unsubscribe = this.store.onAppended(() => {
+      this.appended = true;
+      this.wake?.();
+    });
+    try {
+      while (!this.stopping) {
+        if (!(await this.acquireLock())) {
+          await this.sleep(this.lockRetryMs);
+          continue;
+        }
+        try {
+          await this.consumeWhileLeader();
+        } catch (error) {
+          // Leading failed before any batch (the leadership hook): step down, then try again.
+          this.options.onError?.(error);
+          await this.releaseLock();
+          await this.sleep(this.pollIntervalMs);
+        } finally {
+          await this.releaseLock();
+        }
+      }
+    } finally {
+      unsubscribe();
+      for (const task of this.leaderTasks.splice(0)) task.reject(new Error(`subscription ${this.name} stopped`));
+    }
+  }
+
+  private async consumeWhileLeader(): Promise<void> {
+    await this.options.onLeadership?.();
+    this.position = await readCheckpoint(this.dataSource.manager, this.name);
+    while (!this.stopping && this.lockClient) {
+      try {
+        await this.runLeaderTasks();
+        this.appended = false;
+        const page = await this.store.readAll({
+          after: this.position,
+          limit: this.batchSize,
+          types: this.options.types,
+          streamPrefix: this.options.streamPrefix,
+        });
+        if (page.checkpoint && page.checkpoint !== this.position) {
+          await this.commitBatch(page.events, page.checkpoint);
+        }
+        if (page.endOfLog) await this.sleep(this.pollIntervalMs);
+      } catch (error) {
+        if (error instanceof LostLeadership) return;
+        this.options.onError?.(error);
+        await this.sleep(this.pollIntervalMs);
+      }
+    }
+  }
+
+  private async runLeaderTasks(): Promise<void> {
+    if (this.leaderTasks.length === 0) return;
+    for (let task = this.leaderTasks.shift(); task; task = this.leaderTasks.shift()) {
+      await task.run().then(task.resolve, task.reject);
+    }
+    this.position = await readCheckpoint(this.dataSource.manager, this.name);
+  }
+
+  private async commitBatch(events: RecordedEvent[], next: Checkpoint): Promise<void> {
+    const previous = this.position;
+    await this.dataSource.transaction(async (tx) => {
+      if (events.length > 0) await this.options.handler(events, tx);
+      const advanced = await advanceCheckpoint(tx, this.name, previous, next);
+      if (!advanced) throw new LostLeadership(`another consumer of ${this.name} moved its checkpoint`);
+    });
+    this.position = next;
+    for (const waiter of this.progressWaiters) waiter();
+    this.progressWaiters.clear();
+  }
+
+  private async acquireLock(): Promise<boolean> {
+    const { url } = this.dataSource.options as { url?: string };
+    if (!url) throw new Error(`subscription ${this.name} needs a DataSource configured with a url`);
+    const client = new Client({ connectionString: url });
+    client.on('error', () => {
+      // The lock died with its connection: stop leading at once, and wake to notice.
+      if (this.lockClient === client) this.lockClient = undefined;
+      this.wake?.();
+    });
+    try {
+      await client.connect();
+      const { rows } = await client.query<{ locked: boolean }>(
+        'select pg_try_advisory_lock($1, hashtext($2)) as locked',
+        [LOCK_NAMESPACE.subscription, this.name],
+      );
+      if (rows[0].locked) {
+        this.lockClient = client;
+        return true;
+      }
+    } catch (error) {
+      this.options.onError?.(error);
+    }
+    await client.end().catch(() => {});
+    return false;
+  }
+
+  private async releaseLock(): Promise<void> {
+    const client = this.lockClient;
+    this.lockClient = undefined;
+    // Ending the session releases its advisory locks.
+    await client?.end().catch(() => {});
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (this.appended || this.stopping || this.leaderTasks.length > 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = () => {
+        this.wake = undefined;
+        done();
+      };
+    });
+  }
+}
+
+export const readCheckpoint = async (tx: EntityManager, name: string): Promise<Checkpoint | undefined> => {
+  const rows: Array<{ checkpoint: string | null }> = await tx.query(
+    'select checkpoint from event_store.subscription_checkpoints where name = $1',
+    [name],
+  );
+  return (rows[0]?.checkpoint ?? undefined) as Checkpoint | undefined;
+};
+
+/**
+ * Compare-and-set: moves the checkpoint from `previous` to `next` and answers whether it did.
+ * The row is created on the first batch.
+ */
+export const advanceCheckpoint = async (
+  tx: EntityManager,
+  name: string,
+  previous: Checkpoint | undefined,
+  next: Checkpoint,
+): Promise<boolean> => {
+  // Both are SELECTs over a data-modifying CTE, so the driver returns rows whatever the verb.
+  const rows: Array<{ n: number }> =
+    previous === undefined
+      ? await tx.query(
+          `with moved as (
+             insert into event_store.subscription_checkpoints (name, checkpoint) values ($1, $2)
+             on conflict (name) do update set checkpoint = excluded.checkpoint, updated_at = now()
+               where event_store.subscription_checkpoints.checkpoint is null
+             returning 1)
+           select count(*)::int as n from moved`,
+          [name, next],
+        )
+      : await tx.query(
+          `with moved as (
+             update event_store.subscription_checkpoints set checkpoint = $3, updated_at = now()
+             where name = $1 and checkpoint = $2
+             returning 1)
+           select count(*)::int as n from moved`,
+          [name, previous, next],
+        );
+  return rows[0].n === 1;
+};
