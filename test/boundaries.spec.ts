@@ -6,7 +6,7 @@ describe('dependency boundaries', () => {
   const cruise = (...paths: string[]): string[] => {
     let output: string;
     try {
-      output = execFileSync('npx', ['depcruise', ...paths, '--config', '.dependency-cruiser.js'], { encoding: 'utf8' });
+      output = execFileSync('npx', ['depcruise', ...paths, '--config', '.dependency-cruiser.cjs'], { encoding: 'utf8' });
     } catch (error) {
       output = (error as { stdout: string }).stdout;
     }

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { openDatabase } from '@shuzhi/database';
 import { PostgresEventStore } from '@shuzhi/event-store';
-import { PlatformModule } from './platform.module';
+import { PlatformModule } from './platform.module.js';
 
 /**
  * `npm start`: the embedded PostgreSQL in .data/ (or DATABASE_URL), the event log's

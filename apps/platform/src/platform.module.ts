@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { PostgresEventStore } from '@shuzhi/event-store';
-import { HealthController } from './health.controller';
+import { HealthController } from './health.controller.js';
 
 /** The one-machine platform: later issues add the subgraphs and the gateway here. */
 @Module({})

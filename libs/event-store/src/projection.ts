@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { DataSource, In, type EntityManager, type EntityTarget, type ObjectLiteral } from 'typeorm';
-import type { Checkpoint, EventStore, RecordedEvent } from './event-store';
-import { Subscription } from './subscription';
+import type { Checkpoint, EventStore, RecordedEvent } from './event-store.js';
+import { Subscription } from './subscription.js';
 
 /**
  * A read model as a pure fold over the rows of one TypeORM entity. The runner loads the rows

@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { Checkpoint, EventStore, RecordedEvent } from './event-store';
-import { LOCK_NAMESPACE } from './postgres/migrations';
+import type { Checkpoint, EventStore, RecordedEvent } from './event-store.js';
+import { LOCK_NAMESPACE } from './postgres/migrations.js';
 
 /** Applies one batch inside the transaction that also advances the checkpoint. */
 export type SubscriptionHandler = (events: RecordedEvent[], tx: EntityManager) => Promise<void>;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ConcurrencyConflict, InvalidEventInput, type EventStore, type NewEvent, type RecordedEvent } from '../src';
+import { ConcurrencyConflict, InvalidEventInput, type EventStore, type NewEvent, type RecordedEvent } from '../src/index.js';
 
 /** What every adapter of the event store must do; each adapter's spec runs this suite. */
 export const describeEventStoreContract = (

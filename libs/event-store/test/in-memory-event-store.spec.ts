@@ -1,4 +1,4 @@
-import { InMemoryEventStore } from '../src';
-import { describeEventStoreContract } from './event-store.contract';
+import { InMemoryEventStore } from '../src/index.js';
+import { describeEventStoreContract } from './event-store.contract.js';
 
 describeEventStoreContract('in-memory', async () => ({ store: new InMemoryEventStore() }));

@@ -1,6 +1,6 @@
 import { createTestDatabase } from '@shuzhi/testing';
-import { PostgresEventStore } from '../src';
-import { describeEventStoreContract } from './event-store.contract';
+import { PostgresEventStore } from '../src/index.js';
+import { describeEventStoreContract } from './event-store.contract.js';
 
 describeEventStoreContract('postgres', async () => {
   const database = await createTestDatabase('contract');

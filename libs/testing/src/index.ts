@@ -1,2 +1,2 @@
-export * from './test-database';
-export * from './wait-until';
+export * from './test-database.js';
+export * from './wait-until.js';

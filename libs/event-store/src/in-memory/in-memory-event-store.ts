@@ -8,9 +8,9 @@ import type {
   ReadAllResult,
   ReadStreamOptions,
   RecordedEvent,
-} from '../event-store';
-import { ConcurrencyConflict, InvalidEventInput } from '../errors';
-import { prepareAppend } from '../prepare-events';
+} from '../event-store.js';
+import { ConcurrencyConflict, InvalidEventInput } from '../errors.js';
+import { prepareAppend } from '../prepare-events.js';
 
 const checkpointOf = (globalPosition: number) => String(globalPosition) as Checkpoint;
 

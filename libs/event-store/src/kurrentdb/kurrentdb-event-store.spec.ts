@@ -1,6 +1,6 @@
 import { ANY, EVENT_TYPE, NO_STREAM, STREAM_NAME, type RegexFilter } from '@kurrent/kurrentdb-client';
-import type { Checkpoint } from '../event-store';
-import { InvalidEventInput } from '../errors';
+import type { Checkpoint } from '../event-store.js';
+import { InvalidEventInput } from '../errors.js';
 import {
   comparePositions,
   decodeKurrentCheckpoint,
@@ -9,7 +9,7 @@ import {
   serverFilterFor,
   toActualVersion,
   toStreamState,
-} from './kurrentdb-event-store';
+} from './kurrentdb-event-store.js';
 
 // The adapter's I/O needs a KurrentDB server and runs in the contract suite; these are the
 // translations between our interface and the client's that can be checked without one.

@@ -31,9 +31,9 @@ import type {
   ReadAllResult,
   ReadStreamOptions,
   RecordedEvent,
-} from '../event-store';
-import { ConcurrencyConflict, InvalidEventInput } from '../errors';
-import { prepareAppend, type PreparedEvent } from '../prepare-events';
+} from '../event-store.js';
+import { ConcurrencyConflict, InvalidEventInput } from '../errors.js';
+import { prepareAppend, type PreparedEvent } from '../prepare-events.js';
 
 const RESUBSCRIBE_DELAY_MS = 1_000;
 
@@ -200,10 +200,10 @@ export class KurrentDbEventStore implements EventStore {
    * after the expected version, and, for `any`, in a cache of recent ids. A re-send expecting the
    * stream's current version (a command retried after its first append landed) would be written
    * a second time. So with a numeric expected version the stream is first searched for the ids,
-   * as the PostgreSQL store's unique index would; the caller just read that stream, so this costs
-   * at most as much again. With `any` the store does not read the stream (such streams can be
-   * long) and relies on KurrentDB's best effort. Ids are unique per stream here, not across
-   * streams: KurrentDB keeps no index by event id.
+   * as the PostgreSQL store does before it writes; the caller has just read that stream, so
+   * this costs at most as much again. With `any` the store does not read the stream (such
+   * streams can be long) and relies on KurrentDB's best effort. Ids are unique per stream here,
+   * not across streams: KurrentDB keeps no index by event id.
    */
   async appendToStream(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
     const prepared = prepareAppend(streamId, events, options);

@@ -1,4 +1,4 @@
-import { LOCK_NAMESPACE, type Migration } from './migrations';
+import { LOCK_NAMESPACE, type Migration } from './migrations.js';
 
 /**
  * The event log's schema, after Emmett's PostgreSQL layout. Global readers see only rows whose

@@ -10,11 +10,11 @@ import type {
   ReadAllResult,
   ReadStreamOptions,
   RecordedEvent,
-} from '../event-store';
-import { ConcurrencyConflict, InvalidEventInput } from '../errors';
-import { prepareAppend } from '../prepare-events';
-import { EVENT_LOG_MIGRATIONS } from './event-log.migrations';
-import { migrate } from './migrations';
+} from '../event-store.js';
+import { ConcurrencyConflict, InvalidEventInput } from '../errors.js';
+import { prepareAppend } from '../prepare-events.js';
+import { EVENT_LOG_MIGRATIONS, SUBSCRIPTION_MIGRATIONS } from './event-log.migrations.js';
+import { migrate } from './migrations.js';
 
 const NOTIFY_CHANNEL = 'event_store_appended';
 const LISTEN_RETRY_MS = 1_000;
@@ -62,7 +62,10 @@ const likePrefix = (prefix: string) => `${prefix.replace(/[\\%_]/g, (c) => `\\${
 export interface PostgresEventStoreOptions {
   connectionString: string;
   pool?: Omit<PoolConfig, 'connectionString'>;
-  /** Run the event log's migrations before the first use (default true). */
+  /**
+   * Run the migrations before the first use (default true): the event log's, and the
+   * subscription checkpoints' (read models live in the same database unless told otherwise).
+   */
   migrate?: boolean;
 }
 
@@ -81,7 +84,10 @@ export class PostgresEventStore implements EventStore {
     const pool = new Pool({ max: 10, ...options.pool, connectionString: options.connectionString });
     // An idle client that loses its server must not crash the process; the next query reconnects.
     pool.on('error', () => {});
-    if (options.migrate ?? true) await migrate(pool, 'event_store', EVENT_LOG_MIGRATIONS);
+    if (options.migrate ?? true) {
+      await migrate(pool, 'event_store', EVENT_LOG_MIGRATIONS);
+      await migrate(pool, 'subscriptions', SUBSCRIPTION_MIGRATIONS);
+    }
     return new PostgresEventStore(pool, options.connectionString);
   }
 

@@ -1,0 +1,132 @@
+import { Test } from '@nestjs/testing';
+import { CommandBus, CommandHandler, CqrsModule } from '@nestjs/cqrs';
+import { createTestDatabase, type TestDatabase } from '@shuzhi/testing';
+import {
+  ConcurrencyConflict,
+  DeciderCommandHandler,
+  EventStoreModule,
+  InMemoryEventStore,
+  PostgresEventStore,
+  handleCommand,
+  type Decider,
+  type EventStore,
+} from '../src/index.js';
+
+/** A tally: opened once, then counted up. Small enough to watch the write path alone. */
+type TallyCommand =
+  | { type: 'OpenTally'; tallyId: string }
+  | { type: 'CountTally'; tallyId: string; by: number };
+type TallyEvent = { type: 'TallyOpened'; data: { tallyId: string } } | { type: 'TallyCounted'; data: { by: number } };
+type TallyState = { status: 'none' } | { status: 'open'; total: number };
+
+class TallyNotOpen extends Error {}
+
+const tally: Decider<TallyCommand, TallyEvent, TallyState> = {
+  initialState: { status: 'none' },
+  decide: (command, state) => {
+    switch (command.type) {
+      case 'OpenTally':
+        return state.status === 'none' ? [{ type: 'TallyOpened', data: { tallyId: command.tallyId } }] : [];
+      case 'CountTally':
+        if (state.status !== 'open') throw new TallyNotOpen(command.tallyId);
+        return [{ type: 'TallyCounted', data: { by: command.by } }];
+    }
+  },
+  evolve: (state, event) => {
+    switch (event.type) {
+      case 'TallyOpened':
+        return { status: 'open', total: 0 };
+      case 'TallyCounted':
+        return state.status === 'open' ? { status: 'open', total: state.total + event.data.by } : state;
+    }
+  },
+};
+
+describe('handleCommand', () => {
+  let database: TestDatabase;
+  let store: PostgresEventStore;
+
+  beforeAll(async () => {
+    database = await createTestDatabase('handle_command');
+    store = await PostgresEventStore.connect({ connectionString: database.url });
+  });
+  afterAll(async () => {
+    await store.close();
+    await database.drop();
+  });
+
+  it('loads, decides and appends at the version it read', async () => {
+    await handleCommand(store, 'tally-a', tally, { type: 'OpenTally', tallyId: 'a' });
+    const result = await handleCommand(store, 'tally-a', tally, { type: 'CountTally', tallyId: 'a', by: 3 });
+    expect(result.state).toEqual({ status: 'open', total: 3 });
+    expect(result.version).toBe(1);
+    expect((await store.readStream('tally-a')).map((e) => e.type)).toEqual(['TallyOpened', 'TallyCounted']);
+  });
+
+  it('appends nothing when the decision is to change nothing, and passes domain errors through', async () => {
+    const again = await handleCommand(store, 'tally-a', tally, { type: 'OpenTally', tallyId: 'a' });
+    expect(again.events).toEqual([]);
+    await expect(handleCommand(store, 'tally-none', tally, { type: 'CountTally', tallyId: 'none', by: 1 })).rejects.toBeInstanceOf(
+      TallyNotOpen,
+    );
+    expect(await store.readStream('tally-none')).toEqual([]);
+  });
+
+  it('surfaces a concurrency conflict by default, and retries it when the command is safe to retry', async () => {
+    await handleCommand(store, 'tally-b', tally, { type: 'OpenTally', tallyId: 'b' });
+    const count = (retries: number) =>
+      Promise.allSettled(
+        Array.from({ length: 8 }, () => handleCommand(store, 'tally-b', tally, { type: 'CountTally', tallyId: 'b', by: 1 }, { retries })),
+      );
+    const once = await count(0);
+    const conflicts = once.filter((r) => r.status === 'rejected');
+    expect(conflicts.length).toBeGreaterThan(0);
+    for (const r of conflicts) expect((r as PromiseRejectedResult).reason).toBeInstanceOf(ConcurrencyConflict);
+
+    const retried = await count(50);
+    expect(retried.every((r) => r.status === 'fulfilled')).toBe(true);
+    const final = await handleCommand(store, 'tally-b', tally, { type: 'CountTally', tallyId: 'b', by: 0 });
+    expect(final.state).toEqual({ status: 'open', total: 8 - conflicts.length + 8 });
+  });
+
+  it('appends once when a command with derived event ids is sent twice', async () => {
+    const command = { type: 'OpenTally', tallyId: 'c' } as const;
+    const first = await handleCommand(store, 'tally-c', tally, command, { eventIds: () => '6f1b7c1e-0000-4000-8000-00000000000c' });
+    const resent = await store.appendToStream('tally-c', [{ type: 'TallyOpened', data: { tallyId: 'c' }, eventId: '6f1b7c1e-0000-4000-8000-00000000000c' }], {
+      expectedVersion: 'no-stream',
+    });
+    expect(resent.positions).toEqual(first.append!.positions);
+    expect(await store.readStream('tally-c')).toHaveLength(1);
+  });
+});
+
+describe('DeciderCommandHandler through the CommandBus', () => {
+  class CountTally {
+    readonly type = 'CountTally';
+    constructor(
+      readonly tallyId: string,
+      readonly by: number,
+    ) {}
+  }
+  @CommandHandler(CountTally)
+  class CountTallyHandler extends DeciderCommandHandler<TallyCommand, TallyEvent, TallyState> {
+    protected readonly decider = tally;
+    protected streamIdOf(command: TallyCommand) {
+      return `tally-${command.tallyId}`;
+    }
+  }
+
+  it('runs the decider and appends, with no logic in the handler', async () => {
+    const store: EventStore = new InMemoryEventStore();
+    await store.appendToStream('tally-d', [{ type: 'TallyOpened', data: { tallyId: 'd' } }], { expectedVersion: 'no-stream' });
+    const module = await Test.createTestingModule({
+      imports: [CqrsModule.forRoot(), EventStoreModule.forStore(store)],
+      providers: [CountTallyHandler],
+    }).compile();
+    await module.init();
+    const result = await module.get(CommandBus).execute(new CountTally('d', 5));
+    expect(result.state).toEqual({ status: 'open', total: 5 });
+    expect((await store.readStream('tally-d')).map((e) => e.type)).toEqual(['TallyOpened', 'TallyCounted']);
+    await module.close();
+  });
+});
