@@ -80,6 +80,13 @@ export const startEmbeddedPostgres = async (options: EmbeddedPostgresOptions): P
   return { url: `${serverUrl}/${options.database}`, embedded: true, stop: () => server.stop() };
 };
 
+/** The same server's URL, naming another database. */
+export const withDatabase = (url: string, database: string): string => {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
+};
+
 /** Creates `database` on the server of `adminUrl` unless it is there already. */
 export const createDatabaseIfMissing = async (adminUrl: string, database: string): Promise<void> => {
   const client = new Client({ connectionString: adminUrl });

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
+import { withDatabase } from '@shuzhi/database';
 
 /** Set by the jest global setup: an admin URL of the server the tests may create databases on. */
 export const TEST_SERVER_URL_VARIABLE = 'SHUZHI_TEST_SERVER_URL';
@@ -13,12 +14,6 @@ const serverUrl = (): string => {
   const url = process.env[TEST_SERVER_URL_VARIABLE];
   if (!url) throw new Error(`${TEST_SERVER_URL_VARIABLE} is not set: run the tests through jest (npm test)`);
   return url;
-};
-
-const withDatabase = (url: string, database: string): string => {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  return parsed.toString();
 };
 
 /** A database of its own for one test file, so that files run in parallel without sharing rows. */

@@ -15,73 +15,83 @@ export const EVENT_LOG_MIGRATIONS: readonly Migration[] = [
 create schema if not exists event_store;
 
 create table event_store.events (
-  global_position bigserial primary key,
+  global_position bigserial   not null,
   transaction_id  xid8        not null default pg_current_xact_id(),
   stream_id       text        not null,
   stream_version  bigint      not null,
-  event_id        uuid        not null unique,
+  event_id        uuid        not null constraint events_event_id_unique unique,
   type            text        not null,
   data            jsonb       not null,
   metadata        jsonb       not null,
   -- Milliseconds, as JavaScript reads them: "until this recordedAt" must include that event.
   recorded_at     timestamptz not null default date_trunc('milliseconds', now()),
-  unique (stream_id, stream_version)
+  unique (stream_id, stream_version),
+  -- The global read order is the key: one index serves readers, and writers maintain no other.
+  constraint events_global_order primary key (transaction_id, global_position)
 );
-create index events_global_order on event_store.events (transaction_id, global_position);
 
 create table event_store.streams (
   stream_id text   primary key,
   version   bigint not null
 );
 
--- One round trip per append. Returns the rows written, or, when every event id was already
+-- One round trip per append. Returns the rows written or, when every event id was already
 -- written to this stream, the original rows (an idempotent re-send writes nothing).
 -- p_expected is 'any', 'no-stream' or the expected version as text.
+-- The fast path probes the event ids only through the unique index the insert checks anyway;
+-- the known-ids lookup runs only when the version does not match or an id is already taken.
 create function event_store.append_to_stream(
   p_stream_id text, p_expected text, p_event_ids uuid[], p_types text[], p_data jsonb[], p_metadata jsonb[])
 returns table (event_id uuid, stream_version bigint, global_position bigint, transaction_id text)
 language plpgsql as $fn$
 declare
-  v_current bigint;
-  v_known   integer;
+  v_current  bigint;
+  v_inserted integer;
 begin
   -- Writers to one stream queue here instead of racing to the unique constraint.
   perform pg_advisory_xact_lock(${LOCK_NAMESPACE.stream}, hashtext(p_stream_id));
+  select s.version into v_current from event_store.streams s where s.stream_id = p_stream_id;
 
-  select count(*) into v_known from event_store.events e where e.event_id = any(p_event_ids);
-  if v_known > 0 then
-    if v_known = cardinality(p_event_ids) and not exists (
-        select 1 from event_store.events e where e.event_id = any(p_event_ids) and e.stream_id <> p_stream_id) then
+  if (p_expected = 'no-stream' and v_current is not null)
+     or (p_expected not in ('any', 'no-stream') and v_current is distinct from p_expected::bigint) then
+    -- A re-send of an append that landed meets a stream that has moved on: answer it as done.
+    if (select count(*) from event_store.events e
+        where e.event_id = any(p_event_ids) and e.stream_id = p_stream_id) = cardinality(p_event_ids) then
       return query
         select e.event_id, e.stream_version, e.global_position, e.transaction_id::text
         from event_store.events e where e.event_id = any(p_event_ids) order by e.stream_version;
       return;
     end if;
-    raise exception 'some of these event ids were already written (to this or another stream), others not'
-      using errcode = 'SZ422';
-  end if;
-
-  select s.version into v_current from event_store.streams s where s.stream_id = p_stream_id;
-  if (p_expected = 'no-stream' and v_current is not null)
-     or (p_expected not in ('any', 'no-stream') and v_current is distinct from p_expected::bigint) then
     raise exception 'stream % is at version %, expected %', p_stream_id, coalesce(v_current::text, 'no-stream'), p_expected
       using errcode = 'SZ409', detail = coalesce(v_current::text, 'no-stream');
   end if;
   v_current := coalesce(v_current, -1);
-
-  insert into event_store.streams as s (stream_id, version)
-    values (p_stream_id, v_current + cardinality(p_event_ids))
-    on conflict (stream_id) do update set version = excluded.version;
-
-  -- Delivered at commit, and folded into one per transaction: wakes subscribers.
-  perform pg_notify('event_store_appended', '');
 
   return query
     insert into event_store.events as e (stream_id, stream_version, event_id, type, data, metadata)
     select p_stream_id, v_current + i.n, i.id, i.type, i.data, i.meta
     from unnest(p_event_ids, p_types, p_data, p_metadata) with ordinality as i(id, type, data, meta, n)
     order by i.n
+    on conflict on constraint events_event_id_unique do nothing
     returning e.event_id, e.stream_version, e.global_position, e.transaction_id::text;
+  get diagnostics v_inserted = row_count;
+
+  if v_inserted = cardinality(p_event_ids) then
+    insert into event_store.streams as s (stream_id, version)
+      values (p_stream_id, v_current + v_inserted)
+      on conflict (stream_id) do update set version = excluded.version;
+    return;
+  end if;
+  if v_inserted = 0 and (select count(*) from event_store.events e
+      where e.event_id = any(p_event_ids) and e.stream_id = p_stream_id) = cardinality(p_event_ids) then
+    return query
+      select e.event_id, e.stream_version, e.global_position, e.transaction_id::text
+      from event_store.events e where e.event_id = any(p_event_ids) order by e.stream_version;
+    return;
+  end if;
+  -- Raising undoes this call's inserts: a batch is written whole or not at all.
+  raise exception 'some of these event ids were already written (to this or another stream), others not'
+    using errcode = 'SZ422';
 end
 $fn$;
 `,

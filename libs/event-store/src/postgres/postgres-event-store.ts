@@ -74,6 +74,8 @@ export class PostgresEventStore implements EventStore {
   private listenClient: Client | undefined;
   private listenRetry: NodeJS.Timeout | undefined;
   private closed = false;
+  private notifying: Promise<void> | undefined;
+  private notifyAgain = false;
 
   private constructor(
     readonly pool: Pool,
@@ -113,6 +115,7 @@ export class PostgresEventStore implements EventStore {
         return { eventId, streamVersion: Number(row.stream_version), globalPosition: Number(row.global_position) };
       });
       const last = rows[rows.length - 1];
+      this.announceAppend();
       return {
         nextExpectedVersion: Math.max(...positions.map((p) => p.streamVersion)),
         positions,
@@ -204,6 +207,7 @@ export class PostgresEventStore implements EventStore {
 
   async close(): Promise<void> {
     this.closed = true;
+    await this.notifying;
     clearTimeout(this.listenRetry);
     this.listeners.clear();
     await this.listenClient?.end().catch(() => {});
@@ -237,6 +241,32 @@ export class PostgresEventStore implements EventStore {
     } catch {
       reconnect();
     }
+  }
+
+  /**
+   * Tells listeners here at once and in other processes through NOTIFY, sent after the append
+   * committed and at most one in flight: a NOTIFY inside the append would take PostgreSQL's
+   * notification lock at commit and serialise every writer's commit (and WAL flush) behind it.
+   */
+  private announceAppend(): void {
+    this.wake();
+    if (this.notifying) {
+      this.notifyAgain = true;
+      return;
+    }
+    this.notifying = this.pool
+      .query(`select pg_notify('${NOTIFY_CHANNEL}', '')`)
+      .then(
+        () => undefined,
+        () => undefined, // Subscribers poll as well: a lost notification only delays them.
+      )
+      .finally(() => {
+        this.notifying = undefined;
+        if (this.notifyAgain && !this.closed) {
+          this.notifyAgain = false;
+          this.announceAppend();
+        }
+      });
   }
 
   private wake(): void {
