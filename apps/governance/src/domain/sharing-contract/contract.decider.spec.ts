@@ -1,0 +1,222 @@
+import { Forbidden, InvalidTransition, NotFound, ValidationFailed, type CommandActor } from '@shuzhi/shared-kernel';
+import type { DatasetView } from '../catalog.js';
+import { contractDecider, decide, evolve, type ContractCommand, type ContractState } from './contract.decider.js';
+import type { ContractEvent } from './contract.events.js';
+
+const now = '2026-11-27T02:00:00.000Z'; // a Friday, 10:00 in Beijing
+const later = '2026-12-01T02:00:00.000Z';
+
+const consumer: CommandActor = { clientId: 'hr-system', department: 'human-resources', roles: ['CONSUMER'] };
+const providerSteward: CommandActor = { clientId: 'ps-steward', department: 'public-security', roles: ['STEWARD'] };
+const otherSteward: CommandActor = { clientId: 'mr-steward', department: 'market-regulation', roles: ['STEWARD'] };
+const platform: CommandActor = { clientId: 'bureau', department: 'data-bureau', roles: ['PLATFORM'] };
+const citizen: CommandActor = { clientId: 'app', department: 'citizen-app', roles: ['CITIZEN_CHANNEL'] };
+
+const residents: DatasetView = {
+  code: 'population.resident',
+  providerDepartment: 'public-security',
+  sharingType: 'CONDITIONAL',
+  fields: [
+    { name: 'idNumber', classification: 'SENSITIVE_PERSONAL' },
+    { name: 'name', classification: 'PERSONAL' },
+    { name: 'birthDate', classification: 'PERSONAL' },
+  ],
+};
+
+const submit = (overrides: Partial<Extract<ContractCommand, { type: 'SubmitContract' }>> = {}): ContractCommand => ({
+  type: 'SubmitContract',
+  contractId: 'c-1',
+  actor: consumer,
+  now,
+  dataset: residents,
+  purposeRegistered: true,
+  input: {
+    datasetCode: 'population.resident',
+    fields: ['name', 'birthDate'],
+    purpose: 'SUBSIDY_ELIGIBILITY',
+    legalBasis: 'Employment Promotion Law art. 18',
+    validFrom: '2026-12-01T00:00:00+08:00',
+    validTo: '2027-12-01T00:00:00+08:00',
+    dailyQuota: 1000,
+    masking: [{ field: 'name', rule: 'MASK' }],
+  },
+  ...overrides,
+});
+
+/** given: the events so far; when: a command; then: the events it decides (or the error it throws). */
+const given = (...commands: ContractCommand[]) => {
+  let state: ContractState = contractDecider.initialState;
+  for (const command of commands) state = decide(command, state).reduce(evolve, state);
+  return {
+    state,
+    when: (command: ContractCommand) => decide(command, state),
+  };
+};
+
+const types = (events: ContractEvent[]) => events.map((e) => e.type);
+const act = (type: ContractCommand['type'], actor: CommandActor, extra: object = {}) =>
+  ({ type, actor, now: later, reason: 'because', ...extra }) as ContractCommand;
+const passCompliance = act('CompleteComplianceReview', platform, { approved: true, reason: null });
+const approve = act('ApproveContract', providerSteward, { reason: null });
+
+describe('sharing contract decider', () => {
+  describe('submit', () => {
+    it('records the terms and opens a compliance review due in 2 working days (weekend skipped)', () => {
+      const events = given().when(submit());
+      expect(types(events)).toEqual(['ContractSubmitted', 'ReviewOpened']);
+      const [submitted, opened] = events as [Extract<ContractEvent, { type: 'ContractSubmitted' }>, Extract<ContractEvent, { type: 'ReviewOpened' }>];
+      expect(submitted.data.terms).toMatchObject({
+        consumerDepartment: 'human-resources',
+        providerDepartment: 'public-security',
+        fields: ['name', 'birthDate'],
+        validFrom: '2026-11-30T16:00:00.000Z',
+        consentRequired: false,
+      });
+      expect(submitted.data.by).toEqual({ clientId: 'hr-system', department: 'human-resources', role: 'CONSUMER' });
+      // Friday 10:00 + 2 working days = Tuesday 10:00 (Beijing).
+      expect(opened.data).toEqual({ stage: 'COMPLIANCE', at: now, deadline: '2026-12-01T02:00:00.000Z' });
+      expect(given(submit()).state.status).toBe('COMPLIANCE_REVIEW');
+    });
+
+    it.each([
+      ['an unknown dataset', submit({ dataset: undefined }), NotFound, /no dataset/],
+      ['a NOT_SHARED dataset', submit({ dataset: { ...residents, sharingType: 'NOT_SHARED' } }), Forbidden, /not shared/],
+      ['its own dataset', submit({ actor: { ...providerSteward, roles: ['CONSUMER'] } }), ValidationFailed, /its own data/],
+      ['an unregistered purpose', submit({ purposeRegistered: false }), ValidationFailed, /not a registered purpose/],
+      ['a field outside the schema', submit({ input: { ...submit().input!, fields: ['name', 'income'] } } as never), ValidationFailed, /no field income/],
+      ['no fields', submit({ input: { ...submit().input!, fields: [] } } as never), ValidationFailed, /at least one field/],
+      ['a window that ends before it starts', submit({ input: { ...submit().input!, validTo: '2026-11-01T00:00:00Z' } } as never), ValidationFailed, /after validFrom/],
+      ['a window already over', submit({ input: { ...submit().input!, validFrom: '2025-01-01T00:00:00Z', validTo: '2026-01-01T00:00:00Z' } } as never), ValidationFailed, /already past/],
+      ['a zero quota', submit({ input: { ...submit().input!, dailyQuota: 0 } } as never), ValidationFailed, /dailyQuota/],
+      ['masking a field not asked for', submit({ input: { ...submit().input!, masking: [{ field: 'idNumber', rule: 'HASH' }] } } as never), ValidationFailed, /does not ask for/],
+      ['no legal basis', submit({ input: { ...submit().input!, legalBasis: ' ' } } as never), ValidationFailed, /legal basis/],
+      ['a citizen channel', submit({ actor: citizen }), Forbidden, /CONSUMER/],
+    ])('refuses %s', (_, command, error, message) => {
+      expect(() => given().when(command)).toThrow(error);
+      expect(() => given().when(command)).toThrow(message);
+    });
+
+    it('refuses a second submission under the same id', () => {
+      expect(() => given(submit()).when(submit())).toThrow(InvalidTransition);
+    });
+  });
+
+  describe('compliance review', () => {
+    it('passes to provider review due in 5 working days', () => {
+      const events = given(submit()).when(passCompliance);
+      expect(types(events)).toEqual(['ComplianceReviewPassed', 'ReviewOpened']);
+      expect(events[1].data).toMatchObject({ stage: 'PROVIDER', deadline: '2026-12-08T02:00:00.000Z' });
+    });
+
+    it('activates an UNCONDITIONAL dataset without a provider review', () => {
+      const open = submit({ dataset: { ...residents, sharingType: 'UNCONDITIONAL' } });
+      expect(types(given(open).when(passCompliance))).toEqual(['ComplianceReviewPassed', 'ContractActivated']);
+    });
+
+    it('rejects with a reason, and needs one', () => {
+      const reject = act('CompleteComplianceReview', platform, { approved: false, reason: 'no legal basis for birth dates' });
+      expect(given(submit()).when(reject)).toEqual([
+        {
+          type: 'ContractRejected',
+          data: { by: { clientId: 'bureau', department: 'data-bureau', role: 'PLATFORM' }, at: later, reason: 'no legal basis for birth dates', stage: 'COMPLIANCE' },
+        },
+      ]);
+      expect(() => given(submit()).when({ ...reject, reason: null } as ContractCommand)).toThrow(ValidationFailed);
+    });
+
+    it('is the platform\'s alone, and only in compliance review', () => {
+      expect(() => given(submit()).when(act('CompleteComplianceReview', providerSteward, { approved: true }))).toThrow(Forbidden);
+      expect(() => given(submit(), passCompliance).when(passCompliance)).toThrow(InvalidTransition);
+    });
+  });
+
+  describe('provider review', () => {
+    it('the provider steward approves: the contract is active', () => {
+      expect(types(given(submit(), passCompliance).when(approve))).toEqual(['ContractApproved', 'ContractActivated']);
+      expect(given(submit(), passCompliance, approve).state.status).toBe('ACTIVE');
+    });
+
+    it('a consumer cannot approve its own request; another department\'s steward cannot approve', () => {
+      const own = act('ApproveContract', { ...consumer, roles: ['CONSUMER', 'STEWARD'] });
+      expect(() => given(submit(), passCompliance).when(own)).toThrow('a consumer cannot approve its own request');
+      expect(() => given(submit(), passCompliance).when(act('ApproveContract', otherSteward))).toThrow(Forbidden);
+      expect(() => given(submit(), passCompliance).when(act('ApproveContract', platform))).toThrow(Forbidden);
+    });
+
+    it('cannot approve before compliance review', () => {
+      expect(() => given(submit()).when(approve)).toThrow(InvalidTransition);
+    });
+
+    it('the provider steward rejects with a reason', () => {
+      const events = given(submit(), passCompliance).when(act('RejectContract', providerSteward, { reason: 'not needed for this purpose' }));
+      expect(events).toMatchObject([{ type: 'ContractRejected', data: { stage: 'PROVIDER', reason: 'not needed for this purpose' } }]);
+      expect(() => given(submit(), passCompliance).when(act('RejectContract', otherSteward))).toThrow(Forbidden);
+      expect(() => given(submit(), passCompliance).when(act('RejectContract', providerSteward, { reason: '' }))).toThrow(ValidationFailed);
+    });
+  });
+
+  describe('active contracts', () => {
+    const active = [submit(), passCompliance, approve];
+    const suspend = act('SuspendContract', providerSteward);
+
+    it('suspend, resume, revoke by the provider steward or the platform', () => {
+      expect(types(given(...active).when(suspend))).toEqual(['ContractSuspended']);
+      expect(types(given(...active, suspend).when(act('ResumeContract', platform)))).toEqual(['ContractResumed']);
+      expect(given(...active, suspend, act('ResumeContract', platform)).state.status).toBe('ACTIVE');
+      expect(types(given(...active, suspend).when(act('RevokeContract', platform)))).toEqual(['ContractRevoked']);
+      expect(types(given(...active).when(act('RevokeContract', providerSteward)))).toEqual(['ContractRevoked']);
+    });
+
+    it('the consumer may revoke its own contract but not suspend it', () => {
+      expect(types(given(...active).when(act('RevokeContract', consumer)))).toEqual(['ContractRevoked']);
+      expect(() => given(...active).when(act('SuspendContract', consumer))).toThrow(Forbidden);
+    });
+
+    it('refuses transitions from the wrong status', () => {
+      expect(() => given(...active).when(act('ResumeContract', platform))).toThrow(InvalidTransition);
+      expect(() => given(...active, suspend).when(suspend)).toThrow(InvalidTransition);
+      expect(() => given(submit()).when(suspend)).toThrow(InvalidTransition);
+      const revoked = [...active, act('RevokeContract', platform)];
+      for (const command of [suspend, act('ResumeContract', platform), act('RevokeContract', platform), approve]) {
+        expect(() => given(...revoked).when(command)).toThrow(InvalidTransition);
+      }
+    });
+
+    it('cannot resume after the window closed', () => {
+      const resumeLate = act('ResumeContract', platform, { now: '2028-01-01T00:00:00.000Z' });
+      expect(() => given(...active, suspend).when(resumeLate)).toThrow(/validity window has ended/);
+    });
+
+    it('expires at validTo, once, from active, suspended or a pending review', () => {
+      const expire = { type: 'ExpireContract', now: '2027-12-01T00:00:00.000Z' } as const;
+      expect(given(...active).when({ ...expire, now: '2027-11-30T15:59:59.000Z' })).toEqual([]);
+      expect(types(given(...active).when(expire))).toEqual(['ContractExpired']);
+      expect(types(given(...active, suspend).when(expire))).toEqual(['ContractExpired']);
+      expect(types(given(submit()).when(expire))).toEqual(['ContractExpired']);
+      expect(given(...active, expire).when(expire)).toEqual([]);
+      expect(given(...active, expire).state.status).toBe('EXPIRED');
+    });
+  });
+
+  describe('review deadlines', () => {
+    const overdue = (at: string) => ({ type: 'MarkReviewOverdue', now: at }) as const;
+
+    it('marks a review overdue once after its deadline, escalating to the data bureau', () => {
+      expect(given(submit()).when(overdue('2026-12-01T02:00:00.000Z'))).toEqual([]);
+      const events = given(submit()).when(overdue('2026-12-01T02:00:01.000Z'));
+      expect(events).toEqual([
+        { type: 'ReviewOverdue', data: { stage: 'COMPLIANCE', deadline: '2026-12-01T02:00:00.000Z', at: '2026-12-01T02:00:01.000Z', escalatedTo: 'data-bureau' } },
+      ]);
+      expect(given(submit(), overdue('2026-12-02T00:00:00.000Z')).when(overdue('2026-12-03T00:00:00.000Z'))).toEqual([]);
+    });
+
+    it('the provider stage has its own deadline; a decided contract is never overdue', () => {
+      expect(types(given(submit(), passCompliance).when(overdue('2026-12-09T00:00:00.000Z')))).toEqual(['ReviewOverdue']);
+      expect(given(submit(), passCompliance, approve).when(overdue('2027-01-01T00:00:00.000Z'))).toEqual([]);
+    });
+  });
+
+  it('a command for a contract that does not exist is NOT_FOUND', () => {
+    expect(() => given().when(approve)).toThrow(NotFound);
+  });
+});

@@ -1,0 +1,81 @@
+import type { RecordedActor } from '@shuzhi/shared-kernel';
+import type { MaskRule, SharingType } from '../catalog.js';
+
+/** What a consumer asks for and, once active, what the gateway enforces. */
+export interface ContractTerms {
+  contractId: string;
+  datasetCode: string;
+  providerDepartment: string;
+  consumerDepartment: string;
+  sharingType: SharingType;
+  fields: string[];
+  purpose: string;
+  legalBasis: string;
+  scenario: string | null;
+  validFrom: string;
+  validTo: string;
+  /** Rows a day across all gateways; null: no quota. */
+  dailyQuota: number | null;
+  masking: Array<{ field: string; rule: MaskRule }>;
+  consentRequired: boolean;
+}
+
+/** Every transition says who, when and why. */
+interface Decision {
+  by: RecordedActor;
+  at: string;
+  reason: string | null;
+}
+
+export type ReviewStage = 'COMPLIANCE' | 'PROVIDER';
+
+/** The consumer department asked for the terms; the request waits for review. */
+export type ContractSubmitted = { type: 'ContractSubmitted'; data: { terms: ContractTerms } & Decision };
+/** A review stage opened, with the deadline its rule gives (working days). */
+export type ReviewOpened = { type: 'ReviewOpened'; data: { stage: ReviewStage; deadline: string; at: string } };
+/** The data bureau found the request compliant. */
+export type ComplianceReviewPassed = { type: 'ComplianceReviewPassed'; data: Decision };
+/** The provider department's steward agreed to share. */
+export type ContractApproved = { type: 'ContractApproved'; data: Decision };
+/** The contract is in force from now (within its validity window). */
+export type ContractActivated = { type: 'ContractActivated'; data: { at: string } };
+/** Refused at a review stage; final. */
+export type ContractRejected = { type: 'ContractRejected'; data: Decision & { stage: ReviewStage } };
+export type ContractSuspended = { type: 'ContractSuspended'; data: Decision };
+export type ContractResumed = { type: 'ContractResumed'; data: Decision };
+/** Ended before its window closed; final. */
+export type ContractRevoked = { type: 'ContractRevoked'; data: Decision };
+/** Its window closed (or closed before review ended); final. */
+export type ContractExpired = { type: 'ContractExpired'; data: { at: string } };
+/** A review stage passed its deadline undecided; escalated to the data bureau. */
+export type ReviewOverdue = {
+  type: 'ReviewOverdue';
+  data: { stage: ReviewStage; deadline: string; at: string; escalatedTo: string };
+};
+
+export type ContractEvent =
+  | ContractSubmitted
+  | ReviewOpened
+  | ComplianceReviewPassed
+  | ContractApproved
+  | ContractActivated
+  | ContractRejected
+  | ContractSuspended
+  | ContractResumed
+  | ContractRevoked
+  | ContractExpired
+  | ReviewOverdue;
+
+export const CONTRACT_EVENT_TYPES: ReadonlyArray<ContractEvent['type']> = [
+  'ContractSubmitted',
+  'ReviewOpened',
+  'ComplianceReviewPassed',
+  'ContractApproved',
+  'ContractActivated',
+  'ContractRejected',
+  'ContractSuspended',
+  'ContractResumed',
+  'ContractRevoked',
+  'ContractExpired',
+  'ReviewOverdue',
+];

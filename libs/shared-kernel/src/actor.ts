@@ -1,0 +1,21 @@
+export const ROLES = ['CONSUMER', 'STEWARD', 'PLATFORM', 'AUDITOR', 'CITIZEN_CHANNEL'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Who issues a command: a client of a department, with the roles its key holds. */
+export interface CommandActor {
+  clientId: string;
+  department: string;
+  roles: readonly Role[];
+}
+
+/** The actor as events record it: who did it and in which capacity. */
+export interface RecordedActor {
+  clientId: string;
+  department: string;
+  role: Role | 'SYSTEM';
+}
+
+/** The platform's own processes (deadline and expiry timers). */
+export const SYSTEM: CommandActor & { roles: readonly Role[] } = { clientId: 'system', department: 'platform', roles: [] };
+
+export const hasRole = (actor: CommandActor, role: Role): boolean => actor.roles.includes(role);
