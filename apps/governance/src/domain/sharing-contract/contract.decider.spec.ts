@@ -23,7 +23,8 @@ const residents: DatasetView = {
   ],
 };
 
-const submit = (overrides: Partial<Extract<ContractCommand, { type: 'SubmitContract' }>> = {}): ContractCommand => ({
+type Submit = Extract<ContractCommand, { type: 'SubmitContract' }>;
+const submit = (overrides: Partial<Submit> = {}): Submit => ({
   type: 'SubmitContract',
   contractId: 'c-1',
   actor: consumer,
@@ -42,6 +43,7 @@ const submit = (overrides: Partial<Extract<ContractCommand, { type: 'SubmitContr
   },
   ...overrides,
 });
+const submitWith = (input: Partial<Submit['input']>): Submit => submit({ input: { ...submit().input, ...input } });
 
 /** given: the events so far; when: a command; then: the events it decides (or the error it throws). */
 const given = (...commands: ContractCommand[]) => {
@@ -83,13 +85,13 @@ describe('sharing contract decider', () => {
       ['a NOT_SHARED dataset', submit({ dataset: { ...residents, sharingType: 'NOT_SHARED' } }), Forbidden, /not shared/],
       ['its own dataset', submit({ actor: { ...providerSteward, roles: ['CONSUMER'] } }), ValidationFailed, /its own data/],
       ['an unregistered purpose', submit({ purposeRegistered: false }), ValidationFailed, /not a registered purpose/],
-      ['a field outside the schema', submit({ input: { ...submit().input!, fields: ['name', 'income'] } } as never), ValidationFailed, /no field income/],
-      ['no fields', submit({ input: { ...submit().input!, fields: [] } } as never), ValidationFailed, /at least one field/],
-      ['a window that ends before it starts', submit({ input: { ...submit().input!, validTo: '2026-11-01T00:00:00Z' } } as never), ValidationFailed, /after validFrom/],
-      ['a window already over', submit({ input: { ...submit().input!, validFrom: '2025-01-01T00:00:00Z', validTo: '2026-01-01T00:00:00Z' } } as never), ValidationFailed, /already past/],
-      ['a zero quota', submit({ input: { ...submit().input!, dailyQuota: 0 } } as never), ValidationFailed, /dailyQuota/],
-      ['masking a field not asked for', submit({ input: { ...submit().input!, masking: [{ field: 'idNumber', rule: 'HASH' }] } } as never), ValidationFailed, /does not ask for/],
-      ['no legal basis', submit({ input: { ...submit().input!, legalBasis: ' ' } } as never), ValidationFailed, /legal basis/],
+      ['a field outside the schema', submitWith({ fields: ['name', 'income'] }), ValidationFailed, /no field income/],
+      ['no fields', submitWith({ fields: [] }), ValidationFailed, /at least one field/],
+      ['a window that ends before it starts', submitWith({ validTo: '2026-11-01T00:00:00Z' }), ValidationFailed, /after validFrom/],
+      ['a window already over', submitWith({ validFrom: '2025-01-01T00:00:00Z', validTo: '2026-01-01T00:00:00Z' }), ValidationFailed, /already past/],
+      ['a zero quota', submitWith({ dailyQuota: 0 }), ValidationFailed, /dailyQuota/],
+      ['masking a field not asked for', submitWith({ masking: [{ field: 'idNumber', rule: 'HASH' }] }), ValidationFailed, /does not ask for/],
+      ['no legal basis', submitWith({ legalBasis: ' ' }), ValidationFailed, /legal basis/],
       ['a citizen channel', submit({ actor: citizen }), Forbidden, /CONSUMER/],
     ])('refuses %s', (_, command, error, message) => {
       expect(() => given().when(command)).toThrow(error);
