@@ -1,0 +1,110 @@
+import { Forbidden, InvalidTransition, NotFound, ValidationFailed, type CommandActor } from '@shuzhi/shared-kernel';
+import type { DatasetView } from '../catalog.js';
+import { consentDecider, decide, evolve, type ConsentCommand, type ConsentState, type ReceiptPayload } from './consent.decider.js';
+
+const now = '2026-11-27T02:00:00.000Z';
+const channel: CommandActor = { clientId: 'zlb-app', department: 'citizen-app', roles: ['CITIZEN_CHANNEL'] };
+const consumer: CommandActor = { clientId: 'hr-system', department: 'human-resources', roles: ['CONSUMER'] };
+const residents: DatasetView = {
+  code: 'population.resident',
+  providerDepartment: 'public-security',
+  sharingType: 'CONDITIONAL',
+  fields: [
+    { name: 'name', classification: 'PERSONAL' },
+    { name: 'birthDate', classification: 'PERSONAL' },
+  ],
+};
+const signed: ReceiptPayload[] = [];
+type Grant = Extract<ConsentCommand, { type: 'GrantConsent' }>;
+const grant = (overrides: Partial<Grant> = {}, input: Partial<Grant['input']> = {}): Grant => ({
+  type: 'GrantConsent',
+  consentId: 'k-1',
+  actor: channel,
+  now,
+  dataset: residents,
+  consumerRegistered: true,
+  purposeRegistered: true,
+  signReceipt: (payload) => {
+    signed.push(payload);
+    return { payload: JSON.stringify(payload), signature: 'c2ln' };
+  },
+  input: {
+    subjectId: 'r-110101199003077777',
+    consumerDepartmentCode: 'human-resources',
+    purpose: 'SUBSIDY_ELIGIBILITY',
+    datasetCode: 'population.resident',
+    fields: ['birthDate'],
+    expiresAt: '2027-11-27T00:00:00+08:00',
+    ...input,
+  },
+  ...overrides,
+});
+
+const given = (...commands: ConsentCommand[]) => {
+  let state: ConsentState = consentDecider.initialState;
+  for (const command of commands) state = decide(command, state).reduce(evolve, state);
+  return { state, when: (command: ConsentCommand) => decide(command, state) };
+};
+
+describe('consent decider', () => {
+  it('grants the fields for the purpose until expiry, with a signed receipt of exactly those terms', () => {
+    const [event] = given().when(grant());
+    expect(event.type).toBe('ConsentGranted');
+    if (event.type !== 'ConsentGranted') return;
+    expect(event.data.terms).toEqual({
+      consentId: 'k-1',
+      subjectId: 'r-110101199003077777',
+      consumerDepartment: 'human-resources',
+      providerDepartment: 'public-security',
+      purpose: 'SUBSIDY_ELIGIBILITY',
+      datasetCode: 'population.resident',
+      fields: ['birthDate'],
+      expiresAt: '2027-11-26T16:00:00.000Z',
+    });
+    expect(JSON.parse(event.data.receipt.payload)).toMatchObject({
+      receiptVersion: 'shuzhi-consent-receipt/1',
+      consentId: 'k-1',
+      dataController: 'public-security',
+      dataConsumer: 'human-resources',
+      fields: ['birthDate'],
+      grantedAt: now,
+      channel: 'citizen-app',
+    });
+  });
+
+  it('without a field list grants every field of the dataset', () => {
+    const [event] = given().when(grant({}, { fields: null }));
+    expect(event.type === 'ConsentGranted' && event.data.terms.fields).toEqual(['name', 'birthDate']);
+  });
+
+  it.each([
+    ['anyone but a citizen channel', grant({ actor: consumer }), Forbidden],
+    ['an unknown dataset', grant({ dataset: undefined }), NotFound],
+    ['an unknown consumer department', grant({ consumerRegistered: false }), NotFound],
+    ['an unregistered purpose', grant({ purposeRegistered: false }), ValidationFailed],
+    ['a field the dataset lacks', grant({}, { fields: ['income'] }), ValidationFailed],
+    ['an expiry in the past', grant({}, { expiresAt: '2026-01-01T00:00:00Z' }), ValidationFailed],
+    ['no subject', grant({}, { subjectId: ' ' }), ValidationFailed],
+  ])('refuses a grant from or for %s', (_, command, error) => {
+    expect(() => given().when(command)).toThrow(error);
+  });
+
+  it('is withdrawn by a citizen channel, once', () => {
+    const withdraw: ConsentCommand = { type: 'WithdrawConsent', actor: channel, now };
+    expect(given(grant()).when(withdraw)).toEqual([
+      { type: 'ConsentWithdrawn', data: { by: { clientId: 'zlb-app', department: 'citizen-app', role: 'CITIZEN_CHANNEL' }, at: now } },
+    ]);
+    expect(() => given(grant(), withdraw).when(withdraw)).toThrow(InvalidTransition);
+    expect(() => given(grant()).when({ ...withdraw, actor: consumer })).toThrow(Forbidden);
+    expect(() => given().when(withdraw)).toThrow(NotFound);
+    expect(() => given(grant()).when(grant())).toThrow(InvalidTransition);
+  });
+
+  it('expires at its expiry, once, and not after a withdrawal', () => {
+    const expire = (at: string): ConsentCommand => ({ type: 'ExpireConsent', now: at });
+    expect(given(grant()).when(expire('2027-11-26T15:59:59.000Z'))).toEqual([]);
+    expect(given(grant()).when(expire('2027-11-26T16:00:00.000Z'))).toEqual([{ type: 'ConsentExpired', data: { at: '2027-11-26T16:00:00.000Z' } }]);
+    expect(given(grant(), expire('2027-12-01T00:00:00.000Z')).when(expire('2027-12-02T00:00:00.000Z'))).toEqual([]);
+    expect(given(grant(), { type: 'WithdrawConsent', actor: channel, now }).when(expire('2028-01-01T00:00:00.000Z'))).toEqual([]);
+  });
+});

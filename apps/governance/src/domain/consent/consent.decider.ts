@@ -1,0 +1,154 @@
+import {
+  Forbidden,
+  InvalidTransition,
+  NotFound,
+  ValidationFailed,
+  hasRole,
+  type CommandActor,
+  type RecordedActor,
+} from '@shuzhi/shared-kernel';
+import type { DatasetView } from '../catalog.js';
+
+export interface ConsentTerms {
+  consentId: string;
+  subjectId: string;
+  consumerDepartment: string;
+  providerDepartment: string;
+  purpose: string;
+  datasetCode: string;
+  fields: string[];
+  expiresAt: string;
+}
+
+/** A signed receipt: `payload` is the canonical JSON that was signed (Ed25519, base64 signature). */
+export interface ConsentReceipt {
+  payload: string;
+  signature: string;
+}
+
+/** The data subject granted, through a citizen channel, these fields for this purpose until expiry. */
+export type ConsentGranted = {
+  type: 'ConsentGranted';
+  data: { terms: ConsentTerms; receipt: ConsentReceipt; by: RecordedActor; at: string };
+};
+/** The data subject withdrew it: from now on the gateway serves none of their rows under it. */
+export type ConsentWithdrawn = { type: 'ConsentWithdrawn'; data: { by: RecordedActor; at: string } };
+export type ConsentExpired = { type: 'ConsentExpired'; data: { at: string } };
+export type ConsentEvent = ConsentGranted | ConsentWithdrawn | ConsentExpired;
+export const CONSENT_EVENT_TYPES: ReadonlyArray<ConsentEvent['type']> = ['ConsentGranted', 'ConsentWithdrawn', 'ConsentExpired'];
+
+export type ConsentState =
+  | { status: 'NONE' }
+  | { status: 'ACTIVE' | 'WITHDRAWN' | 'EXPIRED'; terms: ConsentTerms; receipt: ConsentReceipt };
+
+/** The receipt's content, after the Kantara consent receipt and the DEPA consent artefact. */
+export interface ReceiptPayload {
+  receiptVersion: 'shuzhi-consent-receipt/1';
+  consentId: string;
+  subjectId: string;
+  dataController: string;
+  dataConsumer: string;
+  purpose: string;
+  datasetCode: string;
+  fields: string[];
+  grantedAt: string;
+  expiresAt: string;
+  channel: string;
+}
+
+export type ConsentCommand =
+  | {
+      type: 'GrantConsent';
+      consentId: string;
+      actor: CommandActor;
+      now: string;
+      input: { subjectId: string; consumerDepartmentCode: string; purpose: string; datasetCode: string; fields?: string[] | null; expiresAt: string };
+      dataset: DatasetView | undefined;
+      consumerRegistered: boolean;
+      purposeRegistered: boolean;
+      /** Signs the receipt with the platform's key: deterministic (Ed25519), so replay agrees. */
+      signReceipt: (payload: ReceiptPayload) => ConsentReceipt;
+    }
+  | { type: 'WithdrawConsent'; actor: CommandActor; now: string }
+  | { type: 'ExpireConsent'; now: string };
+
+const channelOf = (actor: CommandActor): RecordedActor => {
+  if (!hasRole(actor, 'CITIZEN_CHANNEL')) throw new Forbidden('only a citizen channel grants or withdraws consent');
+  return { clientId: actor.clientId, department: actor.department, role: 'CITIZEN_CHANNEL' };
+};
+
+export const decide = (command: ConsentCommand, state: ConsentState): ConsentEvent[] => {
+  switch (command.type) {
+    case 'GrantConsent': {
+      const by = channelOf(command.actor);
+      if (state.status !== 'NONE') throw new InvalidTransition(state.status, command.type, 'this consent id is taken');
+      const { input, dataset } = command;
+      if (!dataset) throw new NotFound(`no dataset ${input.datasetCode}`);
+      if (!command.consumerRegistered) throw new NotFound(`no department ${input.consumerDepartmentCode}`);
+      if (!command.purposeRegistered) throw new ValidationFailed(`purpose ${input.purpose} is not a registered purpose code`);
+      if (!input.subjectId?.trim()) throw new ValidationFailed('a consent names its subject');
+      const known = dataset.fields.map((f) => f.name);
+      const fields = input.fields && input.fields.length > 0 ? [...new Set(input.fields)] : known;
+      const unknown = fields.filter((f) => !known.includes(f));
+      if (unknown.length > 0) throw new ValidationFailed(`${dataset.code} has no field ${unknown.join(', ')}`);
+      const expiresAt = Date.parse(input.expiresAt);
+      if (Number.isNaN(expiresAt)) throw new ValidationFailed('expiresAt must be a date');
+      if (expiresAt <= Date.parse(command.now)) throw new ValidationFailed('expiresAt must be in the future');
+      const terms: ConsentTerms = {
+        consentId: command.consentId,
+        subjectId: input.subjectId.trim(),
+        consumerDepartment: input.consumerDepartmentCode,
+        providerDepartment: dataset.providerDepartment,
+        purpose: input.purpose,
+        datasetCode: dataset.code,
+        fields,
+        expiresAt: new Date(expiresAt).toISOString(),
+      };
+      const receipt = command.signReceipt({
+        receiptVersion: 'shuzhi-consent-receipt/1',
+        consentId: terms.consentId,
+        subjectId: terms.subjectId,
+        dataController: terms.providerDepartment,
+        dataConsumer: terms.consumerDepartment,
+        purpose: terms.purpose,
+        datasetCode: terms.datasetCode,
+        fields: terms.fields,
+        grantedAt: command.now,
+        expiresAt: terms.expiresAt,
+        channel: command.actor.department,
+      });
+      return [{ type: 'ConsentGranted', data: { terms, receipt, by, at: command.now } }];
+    }
+    case 'WithdrawConsent': {
+      const by = channelOf(command.actor);
+      if (state.status === 'NONE') throw new NotFound('no consent with this id');
+      if (state.status !== 'ACTIVE') throw new InvalidTransition(state.status, command.type);
+      return [{ type: 'ConsentWithdrawn', data: { by, at: command.now } }];
+    }
+    case 'ExpireConsent':
+      if (state.status !== 'ACTIVE' || command.now < state.terms.expiresAt) return [];
+      return [{ type: 'ConsentExpired', data: { at: command.now } }];
+    default: {
+      const exhaustive: never = command;
+      return exhaustive;
+    }
+  }
+};
+
+export const evolve = (state: ConsentState, event: ConsentEvent): ConsentState => {
+  switch (event.type) {
+    case 'ConsentGranted':
+      return { status: 'ACTIVE', terms: event.data.terms, receipt: event.data.receipt };
+    case 'ConsentWithdrawn':
+      return state.status === 'NONE' ? state : { ...state, status: 'WITHDRAWN' };
+    case 'ConsentExpired':
+      return state.status === 'NONE' ? state : { ...state, status: 'EXPIRED' };
+    default: {
+      const exhaustive: never = event;
+      return exhaustive;
+    }
+  }
+};
+
+export const consentDecider = { initialState: { status: 'NONE' } as ConsentState, decide, evolve };
+export const consentStreamId = (consentId: string) => `consent-${consentId}`;

@@ -1,0 +1,228 @@
+import { checkCompatibility, fieldChanges, validateSchema, type CompatibilityMode, type JsonSchema } from '@shuzhi/schema-registry';
+import {
+  Forbidden,
+  IncompatibleSchema,
+  InvalidTransition,
+  NotFound,
+  ValidationFailed,
+  hasRole,
+  type CommandActor,
+  type RecordedActor,
+} from '@shuzhi/shared-kernel';
+import { CLASSIFICATIONS, SHARING_TYPES, type Classification, type SharingType } from '../catalog.js';
+
+export const COMPATIBILITY_MODES: readonly CompatibilityMode[] = [
+  'NONE',
+  'BACKWARD',
+  'BACKWARD_TRANSITIVE',
+  'FORWARD',
+  'FORWARD_TRANSITIVE',
+  'FULL',
+  'FULL_TRANSITIVE',
+];
+
+export interface DatasetField {
+  name: string;
+  classification: Classification;
+}
+
+/** Catalog metadata, after the government information-resource catalog (政务信息资源目录). */
+export interface DatasetMetadata {
+  code: string;
+  name: string;
+  providerDepartment: string;
+  summary: string | null;
+  sharingType: SharingType;
+  updateCycle: string | null;
+  /** The GraphQL type whose fields this dataset governs at the gateway. */
+  graphqlType: string;
+  compatibility: CompatibilityMode;
+}
+
+/** A steward published the dataset to the catalog, with its first schema version. */
+export type DatasetPublished = {
+  type: 'DatasetPublished';
+  data: DatasetMetadata & { by: RecordedActor; at: string };
+};
+/** A new version of the dataset's JSON Schema passed the compatibility and use checks. */
+export type SchemaVersionRegistered = {
+  type: 'SchemaVersionRegistered';
+  data: { datasetCode: string; version: number; schema: JsonSchema; fields: DatasetField[]; by: RecordedActor; at: string };
+};
+export type DatasetEvent = DatasetPublished | SchemaVersionRegistered;
+export const DATASET_EVENT_TYPES: ReadonlyArray<DatasetEvent['type']> = ['DatasetPublished', 'SchemaVersionRegistered'];
+
+export type DatasetState =
+  | { status: 'NONE' }
+  | {
+      status: 'PUBLISHED';
+      metadata: DatasetMetadata;
+      versions: Array<{ version: number; schema: JsonSchema; fields: DatasetField[] }>;
+    };
+
+/** A field granted by something in force: an ACTIVE contract, or an ACTIVE consent. */
+export interface FieldGrant {
+  kind: 'contract' | 'consent';
+  id: string;
+  fields: readonly string[];
+}
+
+export type DatasetCommand =
+  | {
+      type: 'PublishDataset';
+      actor: CommandActor;
+      now: string;
+      input: Omit<DatasetMetadata, 'providerDepartment' | 'compatibility'> & {
+        providerDepartment?: string;
+        compatibility?: CompatibilityMode | null;
+        fields: DatasetField[];
+        schema: unknown;
+      };
+      providerRegistered: boolean;
+    }
+  | {
+      type: 'RegisterSchemaVersion';
+      actor: CommandActor;
+      now: string;
+      schema: unknown;
+      /** Classifications of fields the new version adds; an unclassified new field is refused. */
+      fields: DatasetField[];
+      /** What is in force on this dataset now, from the policy snapshot. */
+      grants: readonly FieldGrant[];
+    };
+
+const CODE = /^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)+$/;
+const GRAPHQL_TYPE = /^[A-Z][A-Za-z0-9]*$/;
+
+const stewardOf = (actor: CommandActor, department: string, what: string): RecordedActor => {
+  if (hasRole(actor, 'STEWARD') && actor.department === department) {
+    return { clientId: actor.clientId, department: actor.department, role: 'STEWARD' };
+  }
+  if (hasRole(actor, 'PLATFORM')) return { clientId: actor.clientId, department: actor.department, role: 'PLATFORM' };
+  throw new Forbidden(`${what}: only a steward of ${department} (the provider) or the platform may do this`);
+};
+
+const assertValidSchema = (schema: unknown): JsonSchema => {
+  const result = validateSchema(schema);
+  if (!result.valid) throw new ValidationFailed(`not a valid JSON Schema (2020-12): ${result.errors.join('; ')}`, { errors: result.errors });
+  return schema as JsonSchema;
+};
+
+/** Every property of the schema carries a classification, and every classified field is a property. */
+const classify = (schema: JsonSchema, fields: readonly DatasetField[], inherited: readonly DatasetField[] = []): DatasetField[] => {
+  for (const field of fields) {
+    if (!CLASSIFICATIONS.includes(field.classification)) {
+      throw new ValidationFailed(`field ${field.name} has unknown classification ${field.classification}`);
+    }
+  }
+  const properties = Object.keys((schema as { properties?: object }).properties ?? {});
+  const given = new Map([...inherited, ...fields].map((f) => [f.name, f.classification]));
+  const stray = fields.filter((f) => !properties.includes(f.name)).map((f) => f.name);
+  if (stray.length > 0) throw new ValidationFailed(`classified field(s) not in the schema: ${stray.join(', ')}`);
+  const unclassified = properties.filter((p) => !given.has(p));
+  if (unclassified.length > 0) {
+    throw new ValidationFailed(`every field needs a classification; missing for ${unclassified.join(', ')}`, {
+      fields: unclassified,
+    });
+  }
+  return properties.map((name) => ({ name, classification: given.get(name)! }));
+};
+
+export const decide = (command: DatasetCommand, state: DatasetState): DatasetEvent[] => {
+  switch (command.type) {
+    case 'PublishDataset': {
+      const { input, actor } = command;
+      if (state.status !== 'NONE') {
+        throw new InvalidTransition(state.status, command.type, `${input.code} is published; register a new schema version instead`);
+      }
+      const providerDepartment = input.providerDepartment ?? actor.department;
+      const by = stewardOf(actor, providerDepartment, 'publishing a dataset');
+      if (!command.providerRegistered) throw new NotFound(`no department ${providerDepartment}`);
+      if (!CODE.test(input.code)) {
+        throw new ValidationFailed(`dataset code ${input.code} must look like domain.name (lower case, dots between parts)`);
+      }
+      if (!input.name?.trim()) throw new ValidationFailed('a dataset needs a name');
+      if (!SHARING_TYPES.includes(input.sharingType)) throw new ValidationFailed(`unknown sharing type ${input.sharingType}`);
+      if (!GRAPHQL_TYPE.test(input.graphqlType)) throw new ValidationFailed(`${input.graphqlType} is not a GraphQL type name`);
+      const compatibility = input.compatibility ?? 'BACKWARD';
+      if (!COMPATIBILITY_MODES.includes(compatibility)) throw new ValidationFailed(`unknown compatibility mode ${compatibility}`);
+      const schema = assertValidSchema(input.schema);
+      const fields = classify(schema, input.fields);
+      const metadata: DatasetMetadata = {
+        code: input.code,
+        name: input.name.trim(),
+        providerDepartment,
+        summary: input.summary?.trim() || null,
+        sharingType: input.sharingType,
+        updateCycle: input.updateCycle?.trim() || null,
+        graphqlType: input.graphqlType,
+        compatibility,
+      };
+      return [
+        { type: 'DatasetPublished', data: { ...metadata, by, at: command.now } },
+        { type: 'SchemaVersionRegistered', data: { datasetCode: input.code, version: 1, schema, fields, by, at: command.now } },
+      ];
+    }
+    case 'RegisterSchemaVersion': {
+      if (state.status === 'NONE') throw new NotFound('no such dataset');
+      const { metadata, versions } = state;
+      const by = stewardOf(command.actor, metadata.providerDepartment, 'registering a schema version');
+      const schema = assertValidSchema(command.schema);
+      const latest = versions[versions.length - 1];
+      const fields = classify(schema, command.fields, latest.fields);
+
+      const compatibility = checkCompatibility(metadata.compatibility, versions.map((v) => v.schema), schema);
+      if (!compatibility.compatible) {
+        throw new IncompatibleSchema(
+          `version ${latest.version + 1} of ${metadata.code} is not ${metadata.compatibility} compatible: ${compatibility.violations.map((v) => v.message).join('; ')}`,
+          { violations: compatibility.violations },
+        );
+      }
+      // Checked whatever the mode: a version may not take away what is granted today.
+      const changed = fieldChanges(latest.schema, schema);
+      const touched = new Set([...changed.removed, ...changed.retyped]);
+      const broken = command.grants.filter((grant) => grant.fields.some((f) => touched.has(f)));
+      if (broken.length > 0) {
+        const contractIds = broken.filter((g) => g.kind === 'contract').map((g) => g.id);
+        const consentIds = broken.filter((g) => g.kind === 'consent').map((g) => g.id);
+        throw new IncompatibleSchema(
+          `version ${latest.version + 1} of ${metadata.code} removes or retypes ${[...touched].filter((f) => broken.some((g) => g.fields.includes(f))).join(', ')}, ` +
+            `granted by ${[...contractIds.map((id) => `contract ${id}`), ...consentIds.map((id) => `consent ${id}`)].join(', ')}`,
+          { contractIds, consentIds, fields: [...touched].map((f) => `${metadata.graphqlType}.${f}`) },
+        );
+      }
+      return [
+        {
+          type: 'SchemaVersionRegistered',
+          data: { datasetCode: metadata.code, version: latest.version + 1, schema, fields, by, at: command.now },
+        },
+      ];
+    }
+    default: {
+      const exhaustive: never = command;
+      return exhaustive;
+    }
+  }
+};
+
+export const evolve = (state: DatasetState, event: DatasetEvent): DatasetState => {
+  switch (event.type) {
+    case 'DatasetPublished': {
+      const { by: _by, at: _at, ...metadata } = event.data;
+      return { status: 'PUBLISHED', metadata, versions: [] };
+    }
+    case 'SchemaVersionRegistered':
+      if (state.status === 'NONE') return state;
+      return {
+        ...state,
+        versions: [...state.versions, { version: event.data.version, schema: event.data.schema, fields: event.data.fields }],
+      };
+    default: {
+      const exhaustive: never = event;
+      return exhaustive;
+    }
+  }
+};
+
+export const datasetDecider = { initialState: { status: 'NONE' } as DatasetState, decide, evolve };
+export const datasetStreamId = (code: string) => `dataset-${code}`;

@@ -1,0 +1,70 @@
+import { Forbidden, InvalidTransition, NotFound, ValidationFailed, type CommandActor } from '@shuzhi/shared-kernel';
+import { clientDecider, departmentDecider, purposeDecider, type ClientCommand, type ClientState } from './registry.decider.js';
+
+const now = '2026-11-27T02:00:00.000Z';
+const platform: CommandActor = { clientId: 'bureau', department: 'data-bureau', roles: ['PLATFORM'] };
+const steward: CommandActor = { clientId: 's', department: 'public-security', roles: ['STEWARD'] };
+
+describe('department and purpose registries', () => {
+  it('the platform registers a department once', () => {
+    const register = { type: 'RegisterDepartment', actor: platform, now, code: 'civil-affairs', name: '民政局' } as const;
+    const events = departmentDecider.decide(register, departmentDecider.initialState);
+    expect(events).toEqual([
+      { type: 'DepartmentRegistered', data: { code: 'civil-affairs', name: '民政局', by: { clientId: 'bureau', department: 'data-bureau', role: 'PLATFORM' }, at: now } },
+    ]);
+    const state = events.reduce(departmentDecider.evolve, departmentDecider.initialState);
+    expect(() => departmentDecider.decide(register, state)).toThrow(InvalidTransition);
+    expect(() => departmentDecider.decide({ ...register, actor: steward }, departmentDecider.initialState)).toThrow(Forbidden);
+    expect(() => departmentDecider.decide({ ...register, code: 'Civil Affairs' }, departmentDecider.initialState)).toThrow(ValidationFailed);
+  });
+
+  it('the platform registers a purpose code once', () => {
+    const register = { type: 'RegisterPurpose', actor: platform, now, code: 'SUBSIDY_ELIGIBILITY', name: '补贴资格核验', description: null } as const;
+    const state = purposeDecider.decide(register, purposeDecider.initialState).reduce(purposeDecider.evolve, purposeDecider.initialState);
+    expect(state).toEqual({ status: 'REGISTERED', code: 'SUBSIDY_ELIGIBILITY' });
+    expect(() => purposeDecider.decide(register, state)).toThrow(InvalidTransition);
+    expect(() => purposeDecider.decide({ ...register, code: 'subsidy' }, purposeDecider.initialState)).toThrow(ValidationFailed);
+    expect(() => purposeDecider.decide({ ...register, actor: steward }, purposeDecider.initialState)).toThrow(Forbidden);
+  });
+});
+
+describe('client keys', () => {
+  const issue = (overrides: Partial<Extract<ClientCommand, { type: 'IssueClientKey' }>> = {}): ClientCommand => ({
+    type: 'IssueClientKey',
+    actor: platform,
+    now,
+    clientId: 'c-1',
+    departmentCode: 'public-security',
+    name: 'household registry',
+    roles: ['CONSUMER'],
+    keyHash: 'scrypt$...',
+    departmentRegistered: true,
+    ...overrides,
+  });
+  const revoke: ClientCommand = { type: 'RevokeClientKey', actor: platform, now, reason: 'leaked' };
+  const given = (...commands: ClientCommand[]) =>
+    commands.reduce<ClientState>((state, c) => clientDecider.decide(c, state).reduce(clientDecider.evolve, state), clientDecider.initialState);
+
+  it('issues a key with roles, keeping only its hash; revokes it once', () => {
+    const [issued] = clientDecider.decide(issue(), clientDecider.initialState);
+    expect(issued).toMatchObject({ type: 'ClientKeyIssued', data: { clientId: 'c-1', roles: ['CONSUMER'], keyHash: 'scrypt$...' } });
+    expect(clientDecider.decide(revoke, given(issue()))).toMatchObject([{ type: 'ClientKeyRevoked', data: { reason: 'leaked' } }]);
+    expect(() => clientDecider.decide(revoke, given(issue(), revoke))).toThrow(InvalidTransition);
+  });
+
+  it('a steward manages its own department\'s keys, never platform or auditor ones', () => {
+    expect(clientDecider.decide(issue({ actor: steward }), clientDecider.initialState)).toHaveLength(1);
+    expect(() => clientDecider.decide(issue({ actor: steward, roles: ['PLATFORM'] }), clientDecider.initialState)).toThrow(Forbidden);
+    expect(() => clientDecider.decide(issue({ actor: steward, departmentCode: 'civil-affairs' }), clientDecider.initialState)).toThrow(Forbidden);
+    expect(clientDecider.decide({ ...revoke, actor: steward }, given(issue()))).toHaveLength(1);
+  });
+
+  it.each([
+    ['no roles', issue({ roles: [] }), ValidationFailed],
+    ['an unknown role', issue({ roles: ['ROOT' as never] }), ValidationFailed],
+    ['an unknown department', issue({ departmentRegistered: false }), NotFound],
+    ['no name', issue({ name: '' }), ValidationFailed],
+  ])('refuses a key with %s', (_, command, error) => {
+    expect(() => clientDecider.decide(command, clientDecider.initialState)).toThrow(error);
+  });
+});

@@ -1,0 +1,171 @@
+import {
+  Forbidden,
+  InvalidTransition,
+  NotFound,
+  ROLES,
+  ValidationFailed,
+  hasRole,
+  type CommandActor,
+  type RecordedActor,
+  type Role,
+} from '@shuzhi/shared-kernel';
+
+/**
+ * The platform's registries: departments, purposes and client keys. Each entry is its own
+ * small stream (`department-<code>`, `purpose-<code>`, `client-<id>`).
+ */
+
+const CODE = /^[a-z][a-z0-9-]{1,62}$/;
+const PURPOSE_CODE = /^[A-Z][A-Z0-9_]{1,62}$/;
+
+const platformOnly = (actor: CommandActor, what: string): RecordedActor => {
+  if (!hasRole(actor, 'PLATFORM')) throw new Forbidden(`${what} is the data bureau's (PLATFORM role)`);
+  return { clientId: actor.clientId, department: actor.department, role: 'PLATFORM' };
+};
+
+// Departments
+
+/** The data bureau registered a department of the city. */
+export type DepartmentRegistered = { type: 'DepartmentRegistered'; data: { code: string; name: string; by: RecordedActor; at: string } };
+export type DepartmentState = { status: 'NONE' } | { status: 'REGISTERED'; code: string; name: string };
+export type DepartmentCommand = { type: 'RegisterDepartment'; actor: CommandActor; now: string; code: string; name: string };
+
+export const departmentDecider = {
+  initialState: { status: 'NONE' } as DepartmentState,
+  decide: (command: DepartmentCommand, state: DepartmentState): DepartmentRegistered[] => {
+    const by = platformOnly(command.actor, 'registering a department');
+    if (!CODE.test(command.code)) throw new ValidationFailed(`department code ${command.code} must be lower case letters, digits and hyphens`);
+    if (!command.name?.trim()) throw new ValidationFailed('a department needs a name');
+    if (state.status !== 'NONE') throw new InvalidTransition(state.status, command.type, `${command.code} is registered already`);
+    return [{ type: 'DepartmentRegistered', data: { code: command.code, name: command.name.trim(), by, at: command.now } }];
+  },
+  evolve: (_state: DepartmentState, event: DepartmentRegistered): DepartmentState => ({
+    status: 'REGISTERED',
+    code: event.data.code,
+    name: event.data.name,
+  }),
+};
+export const departmentStreamId = (code: string) => `department-${code}`;
+
+// Purposes
+
+/** A purpose code consumers may declare (X-Purpose) and contracts may grant. */
+export type PurposeRegistered = {
+  type: 'PurposeRegistered';
+  data: { code: string; name: string; description: string | null; by: RecordedActor; at: string };
+};
+export type PurposeState = { status: 'NONE' } | { status: 'REGISTERED'; code: string };
+export type PurposeCommand = { type: 'RegisterPurpose'; actor: CommandActor; now: string; code: string; name: string; description: string | null };
+
+export const purposeDecider = {
+  initialState: { status: 'NONE' } as PurposeState,
+  decide: (command: PurposeCommand, state: PurposeState): PurposeRegistered[] => {
+    const by = platformOnly(command.actor, 'registering a purpose');
+    if (!PURPOSE_CODE.test(command.code)) throw new ValidationFailed(`purpose code ${command.code} must be upper case letters, digits and underscores`);
+    if (!command.name?.trim()) throw new ValidationFailed('a purpose needs a name');
+    if (state.status !== 'NONE') throw new InvalidTransition(state.status, command.type, `${command.code} is registered already`);
+    return [
+      {
+        type: 'PurposeRegistered',
+        data: { code: command.code, name: command.name.trim(), description: command.description?.trim() || null, by, at: command.now },
+      },
+    ];
+  },
+  evolve: (_state: PurposeState, event: PurposeRegistered): PurposeState => ({ status: 'REGISTERED', code: event.data.code }),
+};
+export const purposeStreamId = (code: string) => `purpose-${code}`;
+
+// Client keys
+
+/** A client of a department got an API key; only its slow hash is kept. */
+export type ClientKeyIssued = {
+  type: 'ClientKeyIssued';
+  data: { clientId: string; departmentCode: string; name: string; roles: Role[]; keyHash: string; by: RecordedActor; at: string };
+};
+/** The key stops working; final. */
+export type ClientKeyRevoked = { type: 'ClientKeyRevoked'; data: { clientId: string; reason: string | null; by: RecordedActor; at: string } };
+export type ClientEvent = ClientKeyIssued | ClientKeyRevoked;
+export const CLIENT_EVENT_TYPES: ReadonlyArray<ClientEvent['type']> = ['ClientKeyIssued', 'ClientKeyRevoked'];
+
+export type ClientState =
+  | { status: 'NONE' }
+  | { status: 'ACTIVE' | 'REVOKED'; clientId: string; departmentCode: string; roles: Role[] };
+
+export type ClientCommand =
+  | {
+      type: 'IssueClientKey';
+      actor: CommandActor;
+      now: string;
+      clientId: string;
+      departmentCode: string;
+      name: string;
+      roles: Role[];
+      keyHash: string;
+      departmentRegistered: boolean;
+    }
+  | { type: 'RevokeClientKey'; actor: CommandActor; now: string; reason: string | null };
+
+/** A department's steward manages its own systems' keys, short of platform-wide roles. */
+const mayManageKeysOf = (actor: CommandActor, department: string, roles: readonly Role[]): RecordedActor => {
+  if (hasRole(actor, 'PLATFORM')) return { clientId: actor.clientId, department: actor.department, role: 'PLATFORM' };
+  const elevated = roles.filter((r) => r === 'PLATFORM' || r === 'AUDITOR');
+  if (hasRole(actor, 'STEWARD') && actor.department === department && elevated.length === 0) {
+    return { clientId: actor.clientId, department: actor.department, role: 'STEWARD' };
+  }
+  throw new Forbidden(`only the platform, or a steward of ${department} for its own non-platform keys, may do this`);
+};
+
+export const clientDecider = {
+  initialState: { status: 'NONE' } as ClientState,
+  decide: (command: ClientCommand, state: ClientState): ClientEvent[] => {
+    switch (command.type) {
+      case 'IssueClientKey': {
+        const by = mayManageKeysOf(command.actor, command.departmentCode, command.roles);
+        if (state.status !== 'NONE') throw new InvalidTransition(state.status, command.type, 'this client id is taken');
+        if (!command.departmentRegistered) throw new NotFound(`no department ${command.departmentCode}`);
+        if (!command.name?.trim()) throw new ValidationFailed('a client needs a name');
+        const roles = [...new Set(command.roles)];
+        if (roles.length === 0) throw new ValidationFailed('a key needs at least one role');
+        const unknown = roles.filter((r) => !ROLES.includes(r));
+        if (unknown.length > 0) throw new ValidationFailed(`unknown role ${unknown.join(', ')}`);
+        return [
+          {
+            type: 'ClientKeyIssued',
+            data: {
+              clientId: command.clientId,
+              departmentCode: command.departmentCode,
+              name: command.name.trim(),
+              roles,
+              keyHash: command.keyHash,
+              by,
+              at: command.now,
+            },
+          },
+        ];
+      }
+      case 'RevokeClientKey': {
+        if (state.status === 'NONE') throw new NotFound('no client with this id');
+        const by = mayManageKeysOf(command.actor, state.departmentCode, state.roles);
+        if (state.status === 'REVOKED') throw new InvalidTransition(state.status, command.type);
+        return [{ type: 'ClientKeyRevoked', data: { clientId: state.clientId, reason: command.reason, by, at: command.now } }];
+      }
+      default: {
+        const exhaustive: never = command;
+        return exhaustive;
+      }
+    }
+  },
+  evolve: (state: ClientState, event: ClientEvent): ClientState => {
+    switch (event.type) {
+      case 'ClientKeyIssued':
+        return { status: 'ACTIVE', clientId: event.data.clientId, departmentCode: event.data.departmentCode, roles: event.data.roles };
+      case 'ClientKeyRevoked':
+        return state.status === 'NONE' ? state : { ...state, status: 'REVOKED' };
+      default: {
+        const exhaustive: never = event;
+        return exhaustive;
+      }
+    }
+  },
+};
+export const clientStreamId = (clientId: string) => `client-${clientId}`;
