@@ -98,6 +98,11 @@ export interface ReadAllResult {
   checkpoint: Checkpoint | undefined;
   /** True when nothing readable was left after `checkpoint` at the time of the read. */
   endOfLog: boolean;
+  /**
+   * True when events were appended that are not readable yet because an older transaction is
+   * still open: a reader should look again soon, as no further notification may come for them.
+   */
+  pending: boolean;
 }
 
 export interface EventStore {

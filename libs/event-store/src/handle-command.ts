@@ -36,6 +36,12 @@ export interface CommandResult<Event, State> {
   append: AppendResult | undefined;
 }
 
+/** The state after `history`: recorded events carry the `{ type, data }` the decider folds. */
+const fold = <Command, Event extends { type: string; data: unknown }, State>(
+  decider: Decider<Command, Event, State>,
+  history: readonly RecordedEvent[],
+): State => history.reduce((state, recorded) => decider.evolve(state, recorded as unknown as Event), decider.initialState);
+
 /**
  * The whole write path of an event-sourced command: load the stream, fold `evolve`, `decide`,
  * append with the version that was read. A command handler does nothing else.
@@ -49,10 +55,7 @@ export const handleCommand = async <Command, Event extends { type: string; data:
 ): Promise<CommandResult<Event, State>> => {
   for (let attempt = 0; ; attempt++) {
     const history = await store.readStream(streamId);
-    const state = history.reduce(
-      (current, recorded) => decider.evolve(current, recorded as RecordedEvent as unknown as Event),
-      decider.initialState,
-    );
+    const state = fold(decider, history);
     const version = history.length === 0 ? -1 : history[history.length - 1].streamVersion;
     const events = decider.decide(command, state);
     if (events.length === 0) return { events, state, version, append: undefined };
@@ -66,6 +69,12 @@ export const handleCommand = async <Command, Event extends { type: string; data:
         expectedVersion: version === -1 ? 'no-stream' : version,
         metadata: options.metadata,
       });
+      if (append.positions[0].streamVersion <= version) {
+        // A re-sent command whose events were already written: the store appended nothing, so
+        // the state is the stream's up to those events, not this decision folded on top again.
+        const written = await store.readStream(streamId, { untilVersion: append.nextExpectedVersion });
+        return { events: [], state: fold(decider, written), version: append.nextExpectedVersion, append };
+      }
       return { events, state: events.reduce(decider.evolve, state), version: append.nextExpectedVersion, append };
     } catch (error) {
       if (error instanceof ConcurrencyConflict && attempt < (options.retries ?? 0)) continue;

@@ -48,7 +48,12 @@ export const applyProjection = async <Row extends ObjectLiteral>(
     for (const k of eventKeys) rows.set(k, projection.evolve(rows.get(k) ?? null, event));
   }
 
-  const kept = [...rows.values()].filter((row): row is Row => row !== null);
+  // Every column is written: an undefined property would otherwise keep the old value or take
+  // the default depending on what else shares the statement, so a rebuild could disagree.
+  const columns = repository.metadata.columns.map((c) => c.propertyName);
+  const kept = [...rows.values()]
+    .filter((row): row is Row => row !== null)
+    .map((row) => Object.fromEntries(columns.map((c) => [c, row[c] === undefined ? null : row[c]])) as Row);
   const removed = [...rows.entries()].filter(([, row]) => row === null).map(([k]) => k);
   const perRow = Math.max(1, repository.metadata.columns.length);
   for (const chunk of chunks(kept, Math.floor(MAX_PARAMETERS / perRow))) {
@@ -120,12 +125,19 @@ export class ProjectionRunner<Row extends ObjectLiteral> {
       'select version from event_store.subscription_checkpoints where name = $1',
       [this.projection.name],
     );
+    const stored = rows[0]?.version;
+    if (stored !== undefined && stored > this.projection.version) {
+      // During a rolling deploy an old replica must not rebuild the newer shape back.
+      throw new Error(
+        `projection ${this.projection.name} is at version ${stored}, newer than this code's ${this.projection.version}: not leading`,
+      );
+    }
     const table = this.dataSource.getMetadata(this.projection.entity);
     const [{ exists }]: Array<{ exists: boolean }> = await this.dataSource.query(
-      'select to_regclass($1) is not null as exists',
-      [table.tablePath],
+      'select to_regclass(quote_ident($1) || $2 || quote_ident($3)) is not null as exists',
+      [table.schema ?? 'public', '.', table.tableName],
     );
-    if (!exists || rows[0]?.version !== this.projection.version) await this.rebuildNow();
+    if (!exists || stored !== this.projection.version) await this.rebuildNow();
   }
 
   private async rebuildNow(): Promise<void> {
@@ -182,6 +194,11 @@ export const buildShadow = async <Row extends ObjectLiteral>(
   };
   try {
     await scratch.initialize();
+    const target = scratch.getMetadata(projection.entity as never);
+    if (target.schema !== schema) {
+      // An entity naming its own schema would be replayed into the live table.
+      throw new Error(`projection ${projection.name}: its entity names schema ${target.schema}; leave the schema to the DataSource`);
+    }
     await scratch.synchronize();
     // An enum type would stay behind in the scratch schema when the table moves out, and
     // dropping the schema would then drop the live column with it.

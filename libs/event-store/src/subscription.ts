@@ -1,5 +1,6 @@
-import { Client } from 'pg';
+import pg, { type ClientConfig } from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
+import type { PostgresDataSourceOptions } from 'typeorm/driver/postgres/PostgresDataSourceOptions.js';
 import type { Checkpoint, EventStore, RecordedEvent } from './event-store.js';
 import { LOCK_NAMESPACE } from './postgres/migrations.js';
 
@@ -48,14 +49,18 @@ export class Subscription {
   private readonly pollIntervalMs: number;
   private readonly lockRetryMs: number;
   private stopping = false;
-  private wake: (() => void) | undefined;
+  /** Ends a sleep that waits for news (an append, a leader task, a lost lock). */
+  private wakeForNews: (() => void) | undefined;
+  /** Ends any sleep: the subscription is stopping. */
+  private wakeForStop: (() => void) | undefined;
   /** Set by a notification, cleared before each read: one that lands mid-read is not lost. */
   private appended = false;
-  private lockClient: Client | undefined;
+  private lockClient: pg.Client | undefined;
   private running: Promise<void> | undefined;
   private position: Checkpoint | undefined;
   private readonly progressWaiters = new Set<() => void>();
   private readonly leaderTasks: LeaderTask[] = [];
+  private attempts = 0;
 
   constructor(
     private readonly store: EventStore,
@@ -86,8 +91,13 @@ export class Subscription {
 
   async stop(): Promise<void> {
     this.stopping = true;
-    this.wake?.();
+    this.wakeForStop?.();
     await this.running;
+  }
+
+  /** How many times this consumer has tried to take the lead (for metrics and tests). */
+  get lockAttempts(): number {
+    return this.attempts;
   }
 
   /** Resolves once this consumer has committed everything up to `checkpoint` (tests, read-your-writes). */
@@ -111,21 +121,25 @@ export class Subscription {
    * checkpoint as stored (the task may have moved it). Waits for the lead if a standby.
    */
   runAsLeader<T>(task: () => Promise<T>): Promise<T> {
+    if (!this.running || this.stopping) {
+      return Promise.reject(new Error(`subscription ${this.name} is not running: start it first`));
+    }
     return new Promise<T>((resolve, reject) => {
       this.leaderTasks.push({ run: task, resolve: resolve as (value: unknown) => void, reject });
-      this.wake?.();
+      this.wakeForNews?.();
     });
   }
 
   private async run(): Promise<void> {
     const unsubscribe = this.store.onAppended(() => {
       this.appended = true;
-      this.wake?.();
+      this.wakeForNews?.();
     });
     try {
       while (!this.stopping) {
         if (!(await this.acquireLock())) {
-          await this.sleep(this.lockRetryMs);
+          // A standby waits its turn whatever happens in the log.
+          await this.sleep(this.lockRetryMs, 'stop');
           continue;
         }
         try {
@@ -134,7 +148,7 @@ export class Subscription {
           // Leading failed before any batch (the leadership hook): step down, then try again.
           this.options.onError?.(error);
           await this.releaseLock();
-          await this.sleep(this.pollIntervalMs);
+          await this.sleep(this.pollIntervalMs, 'stop');
         } finally {
           await this.releaseLock();
         }
@@ -148,6 +162,7 @@ export class Subscription {
   private async consumeWhileLeader(): Promise<void> {
     await this.options.onLeadership?.();
     this.position = await readCheckpoint(this.dataSource.manager, this.name);
+    let pendingBackoff = PENDING_BACKOFF_MS;
     while (!this.stopping && this.lockClient) {
       try {
         await this.runLeaderTasks();
@@ -161,11 +176,20 @@ export class Subscription {
         if (page.checkpoint && page.checkpoint !== this.position) {
           await this.commitBatch(page.events, page.checkpoint);
         }
-        if (page.endOfLog) await this.sleep(this.pollIntervalMs);
+        if (!page.endOfLog) continue;
+        if (page.pending) {
+          // Appended but not yet readable (an older transaction is still open): its
+          // notification is spent, so look again soon rather than at the next poll.
+          await this.sleep(Math.min(pendingBackoff, this.pollIntervalMs), 'news');
+          pendingBackoff = Math.min(pendingBackoff * 2, MAX_PENDING_BACKOFF_MS);
+        } else {
+          pendingBackoff = PENDING_BACKOFF_MS;
+          await this.sleep(this.pollIntervalMs, 'news');
+        }
       } catch (error) {
         if (error instanceof LostLeadership) return;
         this.options.onError?.(error);
-        await this.sleep(this.pollIntervalMs);
+        await this.sleep(this.pollIntervalMs, 'stop');
       }
     }
   }
@@ -191,28 +215,29 @@ export class Subscription {
   }
 
   private async acquireLock(): Promise<boolean> {
-    const { url } = this.dataSource.options as { url?: string };
-    if (!url) throw new Error(`subscription ${this.name} needs a DataSource configured with a url`);
-    const client = new Client({ connectionString: url });
-    client.on('error', () => {
-      // The lock died with its connection: stop leading at once, and wake to notice.
-      if (this.lockClient === client) this.lockClient = undefined;
-      this.wake?.();
-    });
+    this.attempts++;
+    let client: pg.Client | undefined;
     try {
-      await client.connect();
-      const { rows } = await client.query<{ locked: boolean }>(
+      client = new pg.Client(lockConnectionConfig(this.dataSource));
+      const connected = client;
+      connected.on('error', () => {
+        // The lock died with its connection: stop leading at once, and wake to notice.
+        if (this.lockClient === connected) this.lockClient = undefined;
+        this.wakeForNews?.();
+      });
+      await connected.connect();
+      const { rows } = await connected.query<{ locked: boolean }>(
         'select pg_try_advisory_lock($1, hashtext($2)) as locked',
         [LOCK_NAMESPACE.subscription, this.name],
       );
-      if (rows[0].locked) {
-        this.lockClient = client;
+      if (rows[0].locked && !this.stopping) {
+        this.lockClient = connected;
         return true;
       }
     } catch (error) {
       this.options.onError?.(error);
     }
-    await client.end().catch(() => {});
+    await client?.end().catch(() => {});
     return false;
   }
 
@@ -223,21 +248,46 @@ export class Subscription {
     await client?.end().catch(() => {});
   }
 
-  private sleep(ms: number): Promise<void> {
-    if (this.appended || this.stopping || this.leaderTasks.length > 0) return Promise.resolve();
+  /** `'news'` sleeps end early on an append, a leader task or a lost lock; `'stop'` sleeps only on stop. */
+  private sleep(ms: number, until: 'news' | 'stop'): Promise<void> {
+    if (this.stopping) return Promise.resolve();
+    if (until === 'news' && (this.appended || this.leaderTasks.length > 0)) return Promise.resolve();
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
+      const done = () => {
         clearTimeout(timer);
+        this.wakeForNews = undefined;
+        this.wakeForStop = undefined;
         resolve();
-      }
-      this.wake = () => {
-        this.wake = undefined;
-        done();
       };
+      const timer = setTimeout(done, ms);
+      this.wakeForStop = done;
+      if (until === 'news') this.wakeForNews = done;
     });
   }
 }
+
+const PENDING_BACKOFF_MS = 10;
+const MAX_PENDING_BACKOFF_MS = 200;
+
+/**
+ * The lock's own connection, made like the DataSource's (URL or parts, TLS), with TCP
+ * keepalives both ways: if the leader's host vanishes rather than its process, the server
+ * notices within a minute and frees the lock for a standby, instead of after hours.
+ */
+const lockConnectionConfig = (dataSource: DataSource): ClientConfig => {
+  const options = dataSource.options as PostgresDataSourceOptions;
+  return {
+    connectionString: options.url,
+    host: options.host,
+    port: options.port,
+    user: options.username,
+    password: typeof options.password === 'string' ? options.password : undefined,
+    database: options.database,
+    ssl: options.ssl as ClientConfig['ssl'],
+    keepAlive: true,
+    options: '-c tcp_keepalives_idle=10 -c tcp_keepalives_interval=5 -c tcp_keepalives_count=3',
+  };
+};
 
 export const readCheckpoint = async (tx: EntityManager, name: string): Promise<Checkpoint | undefined> => {
   const rows: Array<{ checkpoint: string | null }> = await tx.query(

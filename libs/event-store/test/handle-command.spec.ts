@@ -89,14 +89,17 @@ describe('handleCommand', () => {
     expect(final.state).toEqual({ status: 'open', total: 8 - conflicts.length + 8 });
   });
 
-  it('appends once when a command with derived event ids is sent twice', async () => {
-    const command = { type: 'OpenTally', tallyId: 'c' } as const;
-    const first = await handleCommand(store, 'tally-c', tally, command, { eventIds: () => '6f1b7c1e-0000-4000-8000-00000000000c' });
-    const resent = await store.appendToStream('tally-c', [{ type: 'TallyOpened', data: { tallyId: 'c' }, eventId: '6f1b7c1e-0000-4000-8000-00000000000c' }], {
-      expectedVersion: 'no-stream',
-    });
-    expect(resent.positions).toEqual(first.append!.positions);
-    expect(await store.readStream('tally-c')).toHaveLength(1);
+  it('appends once when a command with derived event ids is sent twice, and answers the state as stored', async () => {
+    await handleCommand(store, 'tally-c', tally, { type: 'OpenTally', tallyId: 'c' });
+    const count = { type: 'CountTally', tallyId: 'c', by: 3 } as const;
+    const ids = { eventIds: () => '6f1b7c1e-0000-4000-8000-00000000000c' };
+    const first = await handleCommand(store, 'tally-c', tally, count, ids);
+    const resent = await handleCommand(store, 'tally-c', tally, count, ids);
+    expect(resent.append!.positions).toEqual(first.append!.positions);
+    expect(resent.events).toEqual([]);
+    expect(resent.state).toEqual({ status: 'open', total: 3 });
+    expect(resent.version).toBe(1);
+    expect(await store.readStream('tally-c')).toHaveLength(2);
   });
 });
 

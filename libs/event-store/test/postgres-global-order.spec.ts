@@ -117,4 +117,24 @@ describe('postgres: the global log under concurrent writers', () => {
     const reread = (await readFrom(undefined, 1000)).events.filter((e) => e.streamId.startsWith('tail-'));
     expect(reread.map((e) => e.eventId)).toEqual(mine.map((e) => e.eventId));
   });
+
+  it('records a stream in time order even when a transaction that began earlier appends later', async () => {
+    const early = new Client({ connectionString: database.url });
+    await early.connect();
+    await early.query('begin');
+    await early.query('select now()');
+    await new Promise((resolve) => setTimeout(resolve, 30)); // let the transaction's start time fall behind
+    await store.appendToStream('timed-1', [{ type: 'First', data: {} }], { expectedVersion: 'no-stream' });
+    await early.query(
+      `select * from event_store.append_to_stream('timed-1', '0', array[gen_random_uuid()], array['Second'], array['{}'::jsonb], array['{}'::jsonb])`,
+    );
+    await early.query('commit');
+    await early.end();
+
+    const events = await store.readStream('timed-1');
+    expect(events.map((e) => e.type)).toEqual(['First', 'Second']);
+    expect(events[1].recordedAt.getTime()).toBeGreaterThanOrEqual(events[0].recordedAt.getTime());
+    const asOfSecond = await store.readStream('timed-1', { untilTime: events[1].recordedAt });
+    expect(asOfSecond.map((e) => e.type)).toEqual(['First', 'Second']);
+  });
 });

@@ -1,8 +1,17 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { DataSource } from 'typeorm';
+import pg from 'pg';
+import { Column, DataSource, Entity, PrimaryColumn } from 'typeorm';
 import { createTestDatabase, waitUntil, type TestDatabase } from '@shuzhi/testing';
-import { PostgresEventStore, ProjectionRunner, Subscription, advanceCheckpoint, buildShadow, type Checkpoint } from '../src/index.js';
+import {
+  PostgresEventStore,
+  ProjectionRunner,
+  Subscription,
+  advanceCheckpoint,
+  buildShadow,
+  type Checkpoint,
+  type RecordedEvent,
+} from '../src/index.js';
 import { StreamCounter, streamCounterProjection } from './fixtures/stream-counter.projection.js';
 
 describe('postgres: subscriptions and projections', () => {
@@ -100,8 +109,14 @@ describe('postgres: subscriptions and projections', () => {
     runner.start();
     await runner.waitFor(await appendCounters(60, 1_000));
     const before = await checksum('counters');
+    const tableOid = async () =>
+      (await dataSource.query(`select 'counters.stream_counters'::regclass::oid as oid`))[0].oid as number;
+    const oldTable = await tableOid();
+    // Damage the live rows: only a real replay restores them.
+    await dataSource.query(`update counters.stream_counters set events = 0`);
 
     await runner.rebuild();
+    expect(await tableOid()).not.toBe(oldTable);
     expect(await checksum('counters')).toEqual(before);
     // Still live after the swap.
     await runner.waitFor(await appendCounters(5, 2_000));
@@ -158,5 +173,114 @@ describe('postgres: subscriptions and projections', () => {
       expect(await advanceCheckpoint(tx, 'fenced', b, a)).toBe(false);
       expect(await advanceCheckpoint(tx, 'fenced', a, b)).toBe(true);
     });
+  });
+
+  it('a standby waits for the lock at its own pace, however many events arrive', async () => {
+    const leader = new Subscription(store, dataSource, { name: 'paced', handler: async () => {} });
+    leader.start();
+    await leader.waitFor(await appendCounters(1, 3_000));
+    const standby = new Subscription(store, dataSource, { name: 'paced', handler: async () => {}, lockRetryMs: 200 });
+    standby.start();
+    const started = Date.now();
+    for (let i = 0; i < 30; i++) await appendCounters(1, 3_100 + i);
+    await waitUntil(() => Date.now() - started >= 1_000, { what: 'a second passing' });
+    const elapsed = Date.now() - started;
+    // One attempt per retry interval (and the first one): appends do not hurry a standby.
+    expect(standby.lockAttempts).toBeLessThanOrEqual(Math.ceil(elapsed / 200) + 1);
+    await standby.stop();
+    await leader.stop();
+  });
+
+  it('delivers an event held back by an older open transaction soon after that one ends, not at the next poll', async () => {
+    const delivered: string[] = [];
+    const subscription = new Subscription(store, dataSource, {
+      name: 'held-back',
+      streamPrefix: 'held-',
+      pollIntervalMs: 60_000,
+      handler: async (events) => {
+        delivered.push(...events.map((e) => e.streamId));
+      },
+    });
+    subscription.start();
+    await waitUntil(() => subscription.checkpoint !== undefined || subscription.lockAttempts > 0, { what: 'the subscription starting' });
+    const blocker = new pg.Client({ connectionString: database.url });
+    await blocker.connect();
+    await blocker.query('begin');
+    await blocker.query('select pg_current_xact_id()');
+    await store.appendToStream('held-1', [{ type: 'Held', data: {} }], { expectedVersion: 'no-stream' });
+    await blocker.query('commit');
+    await blocker.end();
+    // With a one-minute poll, only the pending-event backoff can deliver it within the deadline.
+    await waitUntil(() => delivered.includes('held-1'), { what: 'the held-back event delivered', timeoutMs: 5_000 });
+    await subscription.stop();
+  });
+
+  it('refuses to rebuild an entity that names its own schema (it would replay into the live table)', async () => {
+    @Entity({ name: 'pinned', schema: 'counters' })
+    class Pinned {
+      @PrimaryColumn({ type: 'text' })
+      id!: string;
+    }
+    const pinnedSource = await new DataSource({ type: 'postgres', url: database.url, entities: [Pinned] }).initialize();
+    try {
+      const projection = { name: 'pinned', version: 1, entity: Pinned, keysOf: () => [], evolve: () => null };
+      await expect(buildShadow(store, pinnedSource, projection)).rejects.toThrow(/names schema counters/);
+    } finally {
+      await pinnedSource.destroy();
+    }
+  });
+
+  it('an older replica does not lead a projection already rebuilt by a newer version', async () => {
+    const errors: string[] = [];
+    const old = new ProjectionRunner(store, dataSource, streamCounterProjection(1), {
+      pollIntervalMs: 50,
+      onError: (error) => errors.push((error as Error).message),
+    });
+    old.start();
+    await waitUntil(() => errors.length > 0, { what: 'the old replica refusing' });
+    await old.stop();
+    expect(errors[0]).toMatch(/at version 2, newer than this code's 1: not leading/);
+  });
+
+  it('writes the same rows whatever the batching, even where evolve leaves a column undefined', async () => {
+    @Entity('notes')
+    class Note {
+      @PrimaryColumn({ type: 'text' })
+      id!: string;
+
+      @Column({ type: 'text', nullable: true })
+      text!: string | null;
+    }
+    const notes = {
+      name: 'notes',
+      version: 1,
+      entity: Note,
+      streamPrefix: 'note-',
+      keysOf: (e: RecordedEvent) => [e.streamId],
+      evolve: (_row: Note | null, e: RecordedEvent) =>
+        e.type === 'Written' ? { id: e.streamId, text: (e.data as { text: string }).text } : ({ id: e.streamId } as Note),
+    };
+    const notesSource = await new DataSource({ type: 'postgres', url: database.url, schema: 'notes', entities: [Note] }).initialize();
+    await store.appendToStream('note-a', [{ type: 'Written', data: { text: 'x' } }], { expectedVersion: 'no-stream' });
+    await store.appendToStream('note-b', [{ type: 'Written', data: { text: 'y' } }], { expectedVersion: 'no-stream' });
+    await store.appendToStream('note-a', [{ type: 'Cleared', data: {} }], { expectedVersion: 0 });
+    try {
+      const contents = async (batchSize: number) => {
+        const shadow = await buildShadow(store, notesSource, notes, batchSize);
+        try {
+          return await notesSource.query(`select id, text from "${shadow.schema}".notes order by id`);
+        } finally {
+          await shadow.drop();
+        }
+      };
+      const oneByOne = await contents(1);
+      expect(await contents(1_000)).toEqual(oneByOne);
+      expect(oneByOne).toEqual([
+        { id: 'note-a', text: null },
+        { id: 'note-b', text: 'y' },
+      ]);
+    } finally {
+      await notesSource.destroy();
+    }
   });
 });

@@ -19,3 +19,10 @@ export interface RecordedActor {
 export const SYSTEM: CommandActor & { roles: readonly Role[] } = { clientId: 'system', department: 'platform', roles: [] };
 
 export const hasRole = (actor: CommandActor, role: Role): boolean => actor.roles.includes(role);
+
+/** Time comes in through this, never from `new Date()` in the domain: tests drive it. */
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };

@@ -96,7 +96,13 @@ export class InMemoryEventStore implements EventStore {
     const events = matching.slice(0, options.limit).map(copyOf);
     const endOfLog = events.length < options.limit;
     const last = endOfLog ? this.log[this.log.length - 1] : events[events.length - 1];
-    return { events, checkpoint: last && last.globalPosition > after ? last.checkpoint : options.after, endOfLog };
+    return {
+      events,
+      checkpoint: last && last.globalPosition > after ? last.checkpoint : options.after,
+      endOfLog,
+      // One process, no transactions: whatever was appended is readable.
+      pending: false,
+    };
   }
 
   onAppended(listener: () => void): () => void {

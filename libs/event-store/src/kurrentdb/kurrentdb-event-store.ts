@@ -121,9 +121,11 @@ const positionOf = (event: StoredEvent): Position => {
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array);
 
+/** Events this store writes are JSON with our metadata; anything else was written around it. */
+const writtenByUs = (event: StoredEvent): boolean => event.isJson && isPlainObject(event.metadata);
+
 const toRecorded = (event: StoredEvent): RecordedEvent => {
-  // Events this store writes are JSON with our metadata; anything else was written around it.
-  if (!event.isJson || !isPlainObject(event.metadata)) {
+  if (!writtenByUs(event)) {
     throw new Error(
       `event ${event.id} of stream ${event.streamId} was not written by this event store (not JSON with metadata)`,
     );
@@ -286,12 +288,14 @@ export class KurrentDbEventStore implements EventStore {
     // The server stops at maxCount or at the end of the log, whichever comes first.
     const endOfLog = returned < maxCount;
     const page = scanned.slice(0, options.limit);
-    const events = page.filter((event) => matchesReadAll(event, options)).map(toRecorded);
+    // Another tool's events in $all are passed over, not fatal: one must not stall every reader.
+    const events = page.filter((event) => matchesReadAll(event, options) && writtenByUs(event)).map(toRecorded);
     let checkpoint = page.length > 0 ? encodeKurrentCheckpoint(positionOf(page[page.length - 1])) : options.after;
     if (endOfLog && head && (!checkpoint || comparePositions(head, decodeKurrentCheckpoint(checkpoint)) > 0)) {
       checkpoint = encodeKurrentCheckpoint(head);
     }
-    return { events, checkpoint, endOfLog };
+    // KurrentDB gives $all positions at commit, so nothing committed is ever unreadable.
+    return { events, checkpoint, endOfLog, pending: false };
   }
 
   /**
@@ -434,6 +438,7 @@ export class KurrentDbEventStore implements EventStore {
     });
     subscription.on('error', broken);
     subscription.on('end', broken);
+    subscription.on('close', broken);
   }
 
   private async unsubscribe(): Promise<void> {

@@ -23,16 +23,18 @@ create table event_store.events (
   type            text        not null,
   data            jsonb       not null,
   metadata        jsonb       not null,
-  -- Milliseconds, as JavaScript reads them: "until this recordedAt" must include that event.
-  recorded_at     timestamptz not null default date_trunc('milliseconds', now()),
+  -- Set by append_to_stream: milliseconds (as JavaScript reads them), never earlier than the
+  -- stream's previous event, so "the stream as it was at time t" is always a prefix of it.
+  recorded_at     timestamptz not null,
   unique (stream_id, stream_version),
   -- The global read order is the key: one index serves readers, and writers maintain no other.
   constraint events_global_order primary key (transaction_id, global_position)
 );
 
 create table event_store.streams (
-  stream_id text   primary key,
-  version   bigint not null
+  stream_id        text        primary key,
+  version          bigint      not null,
+  last_recorded_at timestamptz not null
 );
 
 -- One round trip per append. Returns the rows written or, when every event id was already
@@ -46,11 +48,16 @@ returns table (event_id uuid, stream_version bigint, global_position bigint, tra
 language plpgsql as $fn$
 declare
   v_current  bigint;
+  v_last_at  timestamptz;
+  v_at       timestamptz;
   v_inserted integer;
 begin
   -- Writers to one stream queue here instead of racing to the unique constraint.
   perform pg_advisory_xact_lock(${LOCK_NAMESPACE.stream}, hashtext(p_stream_id));
-  select s.version into v_current from event_store.streams s where s.stream_id = p_stream_id;
+  select s.version, s.last_recorded_at into v_current, v_last_at from event_store.streams s where s.stream_id = p_stream_id;
+  -- The clock now, not the transaction's start: a transaction that began earlier but took the
+  -- stream's lock later must not record its events before the ones it follows.
+  v_at := greatest(date_trunc('milliseconds', clock_timestamp()), v_last_at);
 
   if (p_expected = 'no-stream' and v_current is not null)
      or (p_expected not in ('any', 'no-stream') and v_current is distinct from p_expected::bigint) then
@@ -68,8 +75,8 @@ begin
   v_current := coalesce(v_current, -1);
 
   return query
-    insert into event_store.events as e (stream_id, stream_version, event_id, type, data, metadata)
-    select p_stream_id, v_current + i.n, i.id, i.type, i.data, i.meta
+    insert into event_store.events as e (stream_id, stream_version, event_id, type, data, metadata, recorded_at)
+    select p_stream_id, v_current + i.n, i.id, i.type, i.data, i.meta, v_at
     from unnest(p_event_ids, p_types, p_data, p_metadata) with ordinality as i(id, type, data, meta, n)
     order by i.n
     on conflict on constraint events_event_id_unique do nothing
@@ -77,9 +84,9 @@ begin
   get diagnostics v_inserted = row_count;
 
   if v_inserted = cardinality(p_event_ids) then
-    insert into event_store.streams as s (stream_id, version)
-      values (p_stream_id, v_current + v_inserted)
-      on conflict (stream_id) do update set version = excluded.version;
+    insert into event_store.streams as s (stream_id, version, last_recorded_at)
+      values (p_stream_id, v_current + v_inserted, v_at)
+      on conflict (stream_id) do update set version = excluded.version, last_recorded_at = excluded.last_recorded_at;
     return;
   end if;
   if v_inserted = 0 and (select count(*) from event_store.events e

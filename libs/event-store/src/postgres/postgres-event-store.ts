@@ -76,21 +76,24 @@ export class PostgresEventStore implements EventStore {
   private closed = false;
   private notifying: Promise<void> | undefined;
   private notifyAgain = false;
+  private listenFailures = 0;
 
   private constructor(
     readonly pool: Pool,
-    private readonly connectionString: string,
+    /** The pool's settings, so the LISTEN connection is made the same way (TLS and all). */
+    private readonly connection: PoolConfig,
   ) {}
 
   static async connect(options: PostgresEventStoreOptions): Promise<PostgresEventStore> {
-    const pool = new Pool({ max: 10, ...options.pool, connectionString: options.connectionString });
+    const connection: PoolConfig = { max: 10, ...options.pool, connectionString: options.connectionString };
+    const pool = new Pool(connection);
     // An idle client that loses its server must not crash the process; the next query reconnects.
     pool.on('error', () => {});
     if (options.migrate ?? true) {
       await migrate(pool, 'event_store', EVENT_LOG_MIGRATIONS);
       await migrate(pool, 'subscriptions', SUBSCRIPTION_MIGRATIONS);
     }
-    return new PostgresEventStore(pool, options.connectionString);
+    return new PostgresEventStore(pool, connection);
   }
 
   async appendToStream(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
@@ -122,12 +125,21 @@ export class PostgresEventStore implements EventStore {
         checkpoint: encodePostgresCheckpoint(last.transaction_id, last.global_position),
       };
     } catch (error) {
-      const pgError = error as { code?: string; detail?: string; message: string };
+      const pgError = error as { code?: string; detail?: string; constraint?: string; message: string };
       if (pgError.code === 'SZ409') {
         const actual = pgError.detail === 'no-stream' ? 'no-stream' : Number(pgError.detail);
         throw new ConcurrencyConflict(streamId, options.expectedVersion, actual);
       }
-      if (pgError.code === 'SZ422' || pgError.code === '23505') {
+      // Under a stricter default isolation than READ COMMITTED, a lost race surfaces as a
+      // serialization failure or as the (stream, version) key: a conflict all the same.
+      if (pgError.code === '40001' || pgError.constraint === 'events_stream_id_stream_version_key') {
+        const { rows } = await this.pool.query<{ version: string }>(
+          'select version from event_store.streams where stream_id = $1',
+          [streamId],
+        );
+        throw new ConcurrencyConflict(streamId, options.expectedVersion, rows[0] ? Number(rows[0].version) : 'no-stream');
+      }
+      if (pgError.code === 'SZ422' || pgError.constraint === 'events_event_id_unique') {
         throw new InvalidEventInput(`append to ${streamId} refused: ${pgError.message}`);
       }
       throw error;
@@ -152,10 +164,12 @@ export class PostgresEventStore implements EventStore {
       throw new InvalidEventInput(`readAll limit must be a whole number of at least 1; got ${options.limit}`);
     }
     const after = options.after ? decodePostgresCheckpoint(options.after) : { transactionId: 0n, globalPosition: 0n };
-    // One statement, so one snapshot: the page and the head of the readable log agree, and a
-    // filtered reader that reached the end can skip straight to the head.
-    const { rows } = await this.pool.query<EventRow & { head_transaction_id: string; head_position: string }>(
+    const { rows } = await this.pool.query<
+      EventRow & { pending: boolean; head_transaction_id: string | null; head_position: string | null }
+    >(
       `with horizon as (select pg_snapshot_xmin(pg_current_snapshot()) as xmin),
+       pending as (
+         select exists (select 1 from event_store.events p, horizon where p.transaction_id >= horizon.xmin) as pending),
        head as (
          select h.transaction_id::text as head_transaction_id, h.global_position as head_position
          from event_store.events h, horizon
@@ -170,7 +184,7 @@ export class PostgresEventStore implements EventStore {
            and ($4::text is null or e.stream_id like $4)
          order by e.transaction_id, e.global_position
          limit $5)
-       select head.*, page.* from head left join page on true
+       select pending.pending, head.*, page.* from pending left join head on true left join page on true
        order by page.transaction_id::xid8, page.global_position`,
       [
         String(after.transactionId),
@@ -180,13 +194,17 @@ export class PostgresEventStore implements EventStore {
         options.limit,
       ],
     );
+    const [first] = rows;
     const events = rows.filter((row) => row.event_id !== null).map(toRecorded);
     const endOfLog = events.length < options.limit;
-    if (!endOfLog) return { events, checkpoint: events[events.length - 1].checkpoint, endOfLog };
-    const head = rows[0] ? encodePostgresCheckpoint(rows[0].head_transaction_id, rows[0].head_position) : undefined;
+    if (!endOfLog) return { events, checkpoint: events[events.length - 1].checkpoint, endOfLog, pending: first.pending };
+    // One statement, so one snapshot: a filtered reader that reached the end may skip straight
+    // to the head of the readable log, past everything its filter passed over.
+    const head =
+      first.head_transaction_id !== null ? encodePostgresCheckpoint(first.head_transaction_id, first.head_position!) : undefined;
     const furthest = [options.after, head].filter((c): c is Checkpoint => c !== undefined);
     const checkpoint = furthest.sort((a, b) => this.compareCheckpoints(a, b)).pop();
-    return { events, checkpoint, endOfLog };
+    return { events, checkpoint, endOfLog, pending: first.pending };
   }
 
   onAppended(listener: () => void): () => void {
@@ -222,7 +240,7 @@ export class PostgresEventStore implements EventStore {
   private async listen(): Promise<void> {
     this.listenRetry = undefined;
     if (this.closed) return;
-    const client = new Client({ connectionString: this.connectionString });
+    const client = new Client(this.connection);
     const reconnect = () => {
       if (this.listenClient !== client) return;
       this.listenClient = undefined;
@@ -237,8 +255,11 @@ export class PostgresEventStore implements EventStore {
     try {
       await client.connect();
       await client.query(`listen ${NOTIFY_CHANNEL}`);
+      this.listenFailures = 0;
       this.wake();
-    } catch {
+    } catch (error) {
+      // Said once, not every second: subscribers still poll, so this slows them, never loses.
+      if (this.listenFailures++ === 0) console.warn(`event store: LISTEN failed, subscribers fall back to polling: ${(error as Error).message}`);
       reconnect();
     }
   }

@@ -1,0 +1,3 @@
+export * from './errors.js';
+export * from './caller.js';
+export * from './subgraph-graphql.module.js';

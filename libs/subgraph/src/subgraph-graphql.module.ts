@@ -1,0 +1,39 @@
+import { ApolloFederationDriver, type ApolloFederationDriverConfig } from '@nestjs/apollo';
+import { GraphQLModule } from '@nestjs/graphql';
+import type { KeyObject } from 'node:crypto';
+import type { Clock } from '@shuzhi/shared-kernel';
+import { callerFrom, type SubgraphContext } from './caller.js';
+import { formatError } from './errors.js';
+
+/**
+ * Federation 2.9, not @nestjs/graphql's default 2.14: the composition library we use knows
+ * v2.0 to v2.9 (shared/NOTES.md). `@cacheTag` is newer than 2.9, so it is left out.
+ */
+export const FEDERATION_DIRECTIVES = [
+  '@authenticated', '@composeDirective', '@context', '@cost', '@extends', '@external', '@fromContext', '@inaccessible',
+  '@interfaceObject', '@key', '@listSize', '@override', '@policy', '@provides', '@requires', '@requiresScopes',
+  '@shareable', '@tag',
+];
+
+export interface SubgraphGraphQLOptions {
+  /** The gateway's public key: requests must carry a context it signed. */
+  gatewayPublicKey: KeyObject;
+  clock: Clock;
+}
+
+/** The GraphQL module every Shuzhi subgraph mounts: federation, caller check, API.md errors. */
+export const subgraphGraphQLModule = (options: SubgraphGraphQLOptions) =>
+  GraphQLModule.forRoot<ApolloFederationDriverConfig>({
+    driver: ApolloFederationDriver,
+    autoSchemaFile: {
+      federation: { version: 2, importUrl: 'https://specs.apollo.dev/federation/v2.9', directives: FEDERATION_DIRECTIVES },
+    },
+    sortSchema: true,
+    context: ({ req }: { req: Parameters<typeof callerFrom>[0] }): SubgraphContext => ({
+      caller: callerFrom(req, options.gatewayPublicKey, options.clock.now()),
+    }),
+    formatError,
+    // Clients reach subgraphs only through the gateway, which decides about introspection.
+    introspection: true,
+    playground: false,
+  });
