@@ -80,13 +80,33 @@ export const ANNOTATION_KEYWORDS: ReadonlySet<string> = new Set([
   'examples', 'contentEncoding', 'contentMediaType', 'contentSchema',
 ]);
 
-/** The types a schema admits by its `type` keyword; without one, every type. */
-export const declaredTypes = (schema: JsonSchemaObject): readonly JsonType[] =>
-  schema.type === undefined ? JSON_TYPES : ([] as JsonType[]).concat(schema.type);
-
 /** Whether a value of `type` passes a `type` check of `types` (an integer is a number). */
 export const admits = (types: readonly JsonType[], type: JsonType): boolean =>
   types.includes(type) || (type === 'integer' && types.includes('number'));
+
+/** The only values a schema allows through `enum` and `const` (both apply when both are present), or undefined when it lists none. */
+export const listedValues = (schema: JsonSchemaObject): unknown[] | undefined => {
+  if (!Object.hasOwn(schema, 'const')) return schema.enum;
+  return schema.enum === undefined || schema.enum.some((value) => sameJson(value, schema.const)) ? [schema.const] : [];
+};
+
+const typeOfValue = (value: unknown): JsonType => {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number';
+  return typeof value as 'boolean' | 'object' | 'string';
+};
+
+/**
+ * The types of the values a schema accepts: those its `type` keyword admits (every type without
+ * one), and, when it lists its values, only the types of those. `{ "enum": ["MALE", "FEMALE"] }`
+ * is a string field whether or not it also says `"type": "string"`.
+ */
+export const admittedTypes = (schema: JsonSchemaObject): readonly JsonType[] => {
+  const declared = schema.type === undefined ? JSON_TYPES : ([] as JsonType[]).concat(schema.type);
+  const listed = listedValues(schema);
+  return listed === undefined ? declared : [...new Set(listed.map(typeOfValue))].filter((type) => admits(declared, type));
+};
 
 export const isSchemaObject = (value: unknown): value is JsonSchemaObject =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -96,7 +116,7 @@ export const pointerTo = (base: string, ...tokens: string[]): string =>
   tokens.reduce((pointer, token) => `${pointer}/${token.replace(/~/g, '~0').replace(/\//g, '~1')}`, base);
 
 /** The subschemas directly under a schema, each with its pointer relative to that schema. */
-export const subschemasOf = (schema: JsonSchemaObject): Array<{ at: string[]; schema: unknown }> => [
+const subschemasOf = (schema: JsonSchemaObject): Array<{ at: string[]; schema: unknown }> => [
   ...SINGLE_SUBSCHEMA.filter((keyword) => Object.hasOwn(schema, keyword)).map((keyword) => ({ at: [keyword], schema: schema[keyword] })),
   ...ARRAY_OF_SUBSCHEMAS.flatMap((keyword) => {
     const value = schema[keyword];

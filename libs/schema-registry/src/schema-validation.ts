@@ -46,18 +46,22 @@ const metaSchemaMessage = (error: ErrorObject): string => {
   }
 };
 
-/** What the 2020-12 meta-schema says is wrong. An `anyOf` summary is dropped where its branches already spoke. */
+/**
+ * What the 2020-12 meta-schema says is wrong. Where it offers alternatives (`anyOf`, as for `type`:
+ * a type name or an array of them), the first alternative's complaint is the one a steward needs;
+ * the summary and the other alternatives' complaints only repeat it.
+ */
 const metaSchemaErrors = (schema: JsonSchemaObject): string[] => {
   const ajv = new Ajv2020({ allErrors: true });
   if (ajv.validateSchema(schema) === true) return [];
   const errors = ajv.errors ?? [];
-  const said = errors
-    .filter((error) => error.keyword !== 'anyOf' || !errors.some((other) => other !== error && other.instancePath === error.instancePath))
-    .map((error) => at(error.instancePath, metaSchemaMessage(error)));
-  return [...new Set(said)];
+  const isSecondary = (error: ErrorObject) => error.keyword === 'anyOf' || /\/anyOf\/[1-9]/.test(error.schemaPath);
+  const isEcho = (error: ErrorObject) =>
+    isSecondary(error) && errors.some((other) => other.instancePath === error.instancePath && !isSecondary(other));
+  return [...new Set(errors.filter((error) => !isEcho(error)).map((error) => at(error.instancePath, metaSchemaMessage(error))))];
 };
 
-/** Keywords outside 2020-12, references leaving the document, patterns that are not regular expressions, unknown formats. */
+/** Keywords outside 2020-12, references leaving the document, patterns that are not regular expressions, empty enums, unknown formats. */
 const keywordErrors = (node: JsonSchemaObject, pointer: string): string[] => [
   ...Object.keys(node)
     .filter((keyword) => !KNOWN_KEYWORDS.has(keyword))
@@ -75,6 +79,7 @@ const keywordErrors = (node: JsonSchemaObject, pointer: string): string[] => [
         .filter((pattern) => !isValidPattern(pattern))
         .map((pattern) => at(pointerTo(pointer, 'patternProperties', pattern), `${JSON.stringify(pattern)} is not a valid regular expression`))
     : []),
+  ...(Array.isArray(node.enum) && node.enum.length === 0 ? [at(pointerTo(pointer, 'enum'), 'an empty enum allows no value at all')] : []),
   ...(typeof node.format === 'string' && !DEFINED_FORMATS.has(node.format)
     ? [at(pointerTo(pointer, 'format'), `"${node.format}" is not a format defined by JSON Schema 2020-12 (${[...DEFINED_FORMATS].join(', ')})`)]
     : []),

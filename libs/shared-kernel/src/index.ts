@@ -1,2 +1,3 @@
 export * from './errors.js';
 export * from './actor.js';
+export * from './wait-until.js';

@@ -17,3 +17,4 @@ export {
   type VerifyCallerContextOptions,
 } from './caller-context.js';
 export { signReceipt, verifyReceipt, type SignedReceipt } from './receipt.js';
+export { clientIdOfApiKey, generateApiKey, hashApiKey, verifyApiKey, type GeneratedApiKey } from './api-key.js';

@@ -1,7 +1,7 @@
 import { ApolloFederationDriver, type ApolloFederationDriverConfig } from '@nestjs/apollo';
 import { GraphQLModule } from '@nestjs/graphql';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import type { KeyObject } from 'node:crypto';
-import type { Clock } from '@shuzhi/shared-kernel';
 import { callerFrom, type SubgraphContext } from './caller.js';
 import { formatError } from './errors.js';
 
@@ -18,7 +18,6 @@ export const FEDERATION_DIRECTIVES = [
 export interface SubgraphGraphQLOptions {
   /** The gateway's public key: requests must carry a context it signed. */
   gatewayPublicKey: KeyObject;
-  clock: Clock;
 }
 
 /** The GraphQL module every Shuzhi subgraph mounts: federation, caller check, API.md errors. */
@@ -30,9 +29,12 @@ export const subgraphGraphQLModule = (options: SubgraphGraphQLOptions) =>
     },
     sortSchema: true,
     context: ({ req }: { req: Parameters<typeof callerFrom>[0] }): SubgraphContext => ({
-      caller: callerFrom(req, options.gatewayPublicKey, options.clock.now()),
+      // Freshness is the transport's: real time, never a domain clock that tests move.
+      caller: callerFrom(req, options.gatewayPublicKey, new Date()),
     }),
     formatError,
+    // Federated tracing is Apollo Studio's; our gateway records access itself.
+    plugins: [ApolloServerPluginInlineTraceDisabled()],
     // Clients reach subgraphs only through the gateway, which decides about introspection.
     introspection: true,
     playground: false,

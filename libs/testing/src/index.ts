@@ -1,2 +1,2 @@
 export * from './test-database.js';
-export * from './wait-until.js';
+export { waitUntil } from '@shuzhi/shared-kernel';

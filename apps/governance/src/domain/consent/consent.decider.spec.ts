@@ -1,6 +1,6 @@
 import { Forbidden, InvalidTransition, NotFound, ValidationFailed, type CommandActor } from '@shuzhi/shared-kernel';
-import type { DatasetView } from '../catalog.js';
-import { consentDecider, decide, evolve, type ConsentCommand, type ConsentState, type ReceiptPayload } from './consent.decider.js';
+import type { DatasetView, ReceiptPayload } from '@shuzhi/governance-events';
+import { consentDecider, decide, evolve, type ConsentCommand, type ConsentState } from './consent.decider.js';
 
 const now = '2026-11-27T02:00:00.000Z';
 const channel: CommandActor = { clientId: 'zlb-app', department: 'citizen-app', roles: ['CITIZEN_CHANNEL'] };

@@ -9,7 +9,13 @@ import {
   type CommandActor,
   type RecordedActor,
 } from '@shuzhi/shared-kernel';
-import { CLASSIFICATIONS, SHARING_TYPES, type Classification, type SharingType } from '../catalog.js';
+import {
+  CLASSIFICATIONS,
+  SHARING_TYPES,
+  type DatasetEvent,
+  type DatasetField,
+  type DatasetMetadata,
+} from '@shuzhi/governance-events';
 
 export const COMPATIBILITY_MODES: readonly CompatibilityMode[] = [
   'NONE',
@@ -20,37 +26,6 @@ export const COMPATIBILITY_MODES: readonly CompatibilityMode[] = [
   'FULL',
   'FULL_TRANSITIVE',
 ];
-
-export interface DatasetField {
-  name: string;
-  classification: Classification;
-}
-
-/** Catalog metadata, after the government information-resource catalog (政务信息资源目录). */
-export interface DatasetMetadata {
-  code: string;
-  name: string;
-  providerDepartment: string;
-  summary: string | null;
-  sharingType: SharingType;
-  updateCycle: string | null;
-  /** The GraphQL type whose fields this dataset governs at the gateway. */
-  graphqlType: string;
-  compatibility: CompatibilityMode;
-}
-
-/** A steward published the dataset to the catalog, with its first schema version. */
-export type DatasetPublished = {
-  type: 'DatasetPublished';
-  data: DatasetMetadata & { by: RecordedActor; at: string };
-};
-/** A new version of the dataset's JSON Schema passed the compatibility and use checks. */
-export type SchemaVersionRegistered = {
-  type: 'SchemaVersionRegistered';
-  data: { datasetCode: string; version: number; schema: JsonSchema; fields: DatasetField[]; by: RecordedActor; at: string };
-};
-export type DatasetEvent = DatasetPublished | SchemaVersionRegistered;
-export const DATASET_EVENT_TYPES: ReadonlyArray<DatasetEvent['type']> = ['DatasetPublished', 'SchemaVersionRegistered'];
 
 export type DatasetState =
   | { status: 'NONE' }
@@ -171,25 +146,30 @@ export const decide = (command: DatasetCommand, state: DatasetState): DatasetEve
       const latest = versions[versions.length - 1];
       const fields = classify(schema, command.fields, latest.fields);
 
+      // Both checks, and one refusal naming everything: what breaks compatibility, and which
+      // grants in force (contracts, consents) a removed or retyped field would take away.
       const compatibility = checkCompatibility(metadata.compatibility, versions.map((v) => v.schema), schema);
-      if (!compatibility.compatible) {
-        throw new IncompatibleSchema(
-          `version ${latest.version + 1} of ${metadata.code} is not ${metadata.compatibility} compatible: ${compatibility.violations.map((v) => v.message).join('; ')}`,
-          { violations: compatibility.violations },
-        );
-      }
-      // Checked whatever the mode: a version may not take away what is granted today.
       const changed = fieldChanges(latest.schema, schema);
-      const touched = new Set([...changed.removed, ...changed.retyped]);
-      const broken = command.grants.filter((grant) => grant.fields.some((f) => touched.has(f)));
-      if (broken.length > 0) {
+      const touched = [...new Set([...changed.removed, ...changed.retyped])];
+      const broken = command.grants.filter((grant) => grant.fields.some((f) => touched.includes(f)));
+      if (!compatibility.compatible || broken.length > 0) {
         const contractIds = broken.filter((g) => g.kind === 'contract').map((g) => g.id);
         const consentIds = broken.filter((g) => g.kind === 'consent').map((g) => g.id);
-        throw new IncompatibleSchema(
-          `version ${latest.version + 1} of ${metadata.code} removes or retypes ${[...touched].filter((f) => broken.some((g) => g.fields.includes(f))).join(', ')}, ` +
-            `granted by ${[...contractIds.map((id) => `contract ${id}`), ...consentIds.map((id) => `consent ${id}`)].join(', ')}`,
-          { contractIds, consentIds, fields: [...touched].map((f) => `${metadata.graphqlType}.${f}`) },
-        );
+        const reasons = [
+          ...(compatibility.compatible ? [] : [`not ${metadata.compatibility} compatible: ${compatibility.violations.map((v) => v.message).join('; ')}`]),
+          ...(broken.length === 0
+            ? []
+            : [
+                `it removes or retypes ${touched.filter((f) => broken.some((g) => g.fields.includes(f))).join(', ')}, granted by ` +
+                  [...contractIds.map((id) => `contract ${id}`), ...consentIds.map((id) => `consent ${id}`)].join(', '),
+              ]),
+        ];
+        throw new IncompatibleSchema(`version ${latest.version + 1} of ${metadata.code} is refused: ${reasons.join('; and ')}`, {
+          violations: compatibility.violations,
+          contractIds,
+          consentIds,
+          fields: touched.map((f) => `${metadata.graphqlType}.${f}`),
+        });
       }
       return [
         {

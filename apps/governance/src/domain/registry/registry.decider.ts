@@ -9,6 +9,7 @@ import {
   type RecordedActor,
   type Role,
 } from '@shuzhi/shared-kernel';
+import type { ClientEvent, DepartmentRegistered, PurposeRegistered } from '@shuzhi/governance-events';
 
 /**
  * The platform's registries: departments, purposes and client keys. Each entry is its own
@@ -25,8 +26,6 @@ const platformOnly = (actor: CommandActor, what: string): RecordedActor => {
 
 // Departments
 
-/** The data bureau registered a department of the city. */
-export type DepartmentRegistered = { type: 'DepartmentRegistered'; data: { code: string; name: string; by: RecordedActor; at: string } };
 export type DepartmentState = { status: 'NONE' } | { status: 'REGISTERED'; code: string; name: string };
 export type DepartmentCommand = { type: 'RegisterDepartment'; actor: CommandActor; now: string; code: string; name: string };
 
@@ -49,11 +48,6 @@ export const departmentStreamId = (code: string) => `department-${code}`;
 
 // Purposes
 
-/** A purpose code consumers may declare (X-Purpose) and contracts may grant. */
-export type PurposeRegistered = {
-  type: 'PurposeRegistered';
-  data: { code: string; name: string; description: string | null; by: RecordedActor; at: string };
-};
 export type PurposeState = { status: 'NONE' } | { status: 'REGISTERED'; code: string };
 export type PurposeCommand = { type: 'RegisterPurpose'; actor: CommandActor; now: string; code: string; name: string; description: string | null };
 
@@ -77,15 +71,6 @@ export const purposeStreamId = (code: string) => `purpose-${code}`;
 
 // Client keys
 
-/** A client of a department got an API key; only its slow hash is kept. */
-export type ClientKeyIssued = {
-  type: 'ClientKeyIssued';
-  data: { clientId: string; departmentCode: string; name: string; roles: Role[]; keyHash: string; by: RecordedActor; at: string };
-};
-/** The key stops working; final. */
-export type ClientKeyRevoked = { type: 'ClientKeyRevoked'; data: { clientId: string; reason: string | null; by: RecordedActor; at: string } };
-export type ClientEvent = ClientKeyIssued | ClientKeyRevoked;
-export const CLIENT_EVENT_TYPES: ReadonlyArray<ClientEvent['type']> = ['ClientKeyIssued', 'ClientKeyRevoked'];
 
 export type ClientState =
   | { status: 'NONE' }

@@ -1,7 +1,6 @@
 import { Forbidden, InvalidTransition, NotFound, ValidationFailed, type CommandActor } from '@shuzhi/shared-kernel';
-import type { DatasetView } from '../catalog.js';
 import { contractDecider, decide, evolve, type ContractCommand, type ContractState } from './contract.decider.js';
-import type { ContractEvent } from './contract.events.js';
+import type { ContractEvent, DatasetView } from '@shuzhi/governance-events';
 
 const now = '2026-11-27T02:00:00.000Z'; // a Friday, 10:00 in Beijing
 const later = '2026-12-01T02:00:00.000Z';

@@ -8,9 +8,15 @@ import {
   type RecordedActor,
   type Role,
 } from '@shuzhi/shared-kernel';
-import { MASK_RULES, type DatasetView, type MaskRule } from '../catalog.js';
 import { COMPLIANCE_REVIEW_WORKING_DAYS, PROVIDER_REVIEW_WORKING_DAYS, addWorkingDays } from '../working-days.js';
-import type { ContractEvent, ContractTerms, ReviewStage } from './contract.events.js';
+import {
+  MASK_RULES,
+  type ContractEvent,
+  type ContractTerms,
+  type DatasetView,
+  type MaskRule,
+  type ReviewStage,
+} from '@shuzhi/governance-events';
 
 export type ContractStatus =
   | 'SUBMITTED'

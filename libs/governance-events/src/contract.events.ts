@@ -1,5 +1,5 @@
 import type { RecordedActor } from '@shuzhi/shared-kernel';
-import type { MaskRule, SharingType } from '../catalog.js';
+import type { MaskRule, SharingType } from './catalog.js';
 
 /** What a consumer asks for and, once active, what the gateway enforces. */
 export interface ContractTerms {

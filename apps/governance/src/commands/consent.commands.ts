@@ -1,0 +1,72 @@
+import { randomUUID } from 'node:crypto';
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { handleCommand } from '@shuzhi/event-store';
+import { signReceipt } from '@shuzhi/signing';
+import { consentDecider, consentStreamId, type ConsentCommand } from '../domain/consent/consent.decider.js';
+import { GOVERNANCE_CONFIG, type GovernanceConfig } from '../governance.config.js';
+import { metadataOf, primaryRole, type CommandOrigin } from './command-metadata.js';
+import { GovernanceFacts } from './governance-facts.js';
+
+export class GrantConsent {
+  constructor(readonly origin: CommandOrigin, readonly input: Extract<ConsentCommand, { type: 'GrantConsent' }>['input']) {}
+}
+
+@CommandHandler(GrantConsent)
+export class GrantConsentHandler implements ICommandHandler<GrantConsent> {
+  constructor(
+    @Inject(GOVERNANCE_CONFIG) private readonly config: GovernanceConfig,
+    private readonly facts: GovernanceFacts,
+  ) {}
+
+  async execute({ origin, input }: GrantConsent) {
+    const consentId = randomUUID();
+    const command: ConsentCommand = {
+      type: 'GrantConsent',
+      consentId,
+      actor: origin.actor,
+      now: this.config.clock.now().toISOString(),
+      input,
+      dataset: await this.facts.datasetView(input.datasetCode),
+      consumerRegistered: await this.facts.departmentRegistered(input.consumerDepartmentCode),
+      purposeRegistered: await this.facts.purposeRegistered(input.purpose),
+      signReceipt: (payload) => signReceipt(payload, this.config.receiptKeys.privateKey),
+    };
+    return handleCommand(this.config.store, consentStreamId(consentId), consentDecider, command, {
+      metadata: metadataOf(origin, primaryRole(origin.actor)),
+    });
+  }
+}
+
+export class WithdrawConsent {
+  constructor(readonly origin: CommandOrigin, readonly consentId: string) {}
+}
+
+@CommandHandler(WithdrawConsent)
+export class WithdrawConsentHandler implements ICommandHandler<WithdrawConsent> {
+  constructor(@Inject(GOVERNANCE_CONFIG) private readonly config: GovernanceConfig) {}
+
+  execute({ origin, consentId }: WithdrawConsent) {
+    const command: ConsentCommand = { type: 'WithdrawConsent', actor: origin.actor, now: this.config.clock.now().toISOString() };
+    return handleCommand(this.config.store, consentStreamId(consentId), consentDecider, command, {
+      metadata: metadataOf(origin, primaryRole(origin.actor)),
+    });
+  }
+}
+
+export class ExpireConsent {
+  constructor(readonly origin: CommandOrigin, readonly consentId: string) {}
+}
+
+@CommandHandler(ExpireConsent)
+export class ExpireConsentHandler implements ICommandHandler<ExpireConsent> {
+  constructor(@Inject(GOVERNANCE_CONFIG) private readonly config: GovernanceConfig) {}
+
+  execute({ origin, consentId }: ExpireConsent) {
+    const command: ConsentCommand = { type: 'ExpireConsent', now: this.config.clock.now().toISOString() };
+    return handleCommand(this.config.store, consentStreamId(consentId), consentDecider, command, {
+      metadata: metadataOf(origin, 'SYSTEM'),
+      retries: 3,
+    });
+  }
+}

@@ -1,0 +1,64 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { In } from 'typeorm';
+import type { RecordedEvent } from '@shuzhi/event-store';
+import type { DatasetView } from '@shuzhi/governance-events';
+import { datasetDecider, datasetStreamId, type DatasetState } from '../domain/dataset/dataset.decider.js';
+import type { FieldGrant } from '../domain/dataset/dataset.decider.js';
+import { departmentStreamId, purposeStreamId } from '../domain/registry/registry.decider.js';
+import { GOVERNANCE_CONFIG, type GovernanceConfig } from '../governance.config.js';
+import { ConsentRow } from '../projections/consent.projection.js';
+import { ContractRow } from '../projections/contract.projection.js';
+
+/**
+ * What a command needs to know of other aggregates, loaded before its decider runs. Existence
+ * and dataset shape come from the streams themselves (never stale); grants in force come from
+ * the read models, the one place that lists them by dataset.
+ */
+@Injectable()
+export class GovernanceFacts {
+  constructor(@Inject(GOVERNANCE_CONFIG) private readonly config: GovernanceConfig) {}
+
+  async dataset(code: string): Promise<DatasetState> {
+    const history = await this.config.store.readStream(datasetStreamId(code));
+    return history.reduce(
+      (state, e) => datasetDecider.evolve(state, e as unknown as Parameters<typeof datasetDecider.evolve>[1]),
+      datasetDecider.initialState,
+    );
+  }
+
+  async datasetView(code: string): Promise<DatasetView | undefined> {
+    const state = await this.dataset(code);
+    if (state.status === 'NONE') return undefined;
+    const latest = state.versions[state.versions.length - 1];
+    return {
+      code: state.metadata.code,
+      providerDepartment: state.metadata.providerDepartment,
+      sharingType: state.metadata.sharingType,
+      fields: latest?.fields ?? [],
+    };
+  }
+
+  departmentRegistered(code: string): Promise<boolean> {
+    return this.exists(departmentStreamId(code));
+  }
+
+  purposeRegistered(code: string): Promise<boolean> {
+    return this.exists(purposeStreamId(code));
+  }
+
+  /** ACTIVE and SUSPENDED contracts (a suspension may end) and ACTIVE consents on a dataset. */
+  async grantsOn(datasetCode: string): Promise<FieldGrant[]> {
+    const manager = this.config.dataSource.manager;
+    const contracts = await manager.findBy(ContractRow, { datasetCode, status: In(['ACTIVE', 'SUSPENDED']) });
+    const consents = await manager.findBy(ConsentRow, { datasetCode, status: 'ACTIVE' });
+    return [
+      ...contracts.map((c) => ({ kind: 'contract' as const, id: c.id, fields: c.fields })),
+      ...consents.map((c) => ({ kind: 'consent' as const, id: c.id, fields: c.fields })),
+    ];
+  }
+
+  private async exists(streamId: string): Promise<boolean> {
+    const events: RecordedEvent[] = await this.config.store.readStream(streamId, { untilVersion: 0 });
+    return events.length > 0;
+  }
+}

@@ -1,0 +1,53 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { subgraphGraphQLModule } from '@shuzhi/subgraph';
+import { GrantConsentHandler, ExpireConsentHandler, WithdrawConsentHandler } from './commands/consent.commands.js';
+import { PublishDatasetHandler, RegisterSchemaVersionHandler } from './commands/dataset.commands.js';
+import { GovernanceFacts } from './commands/governance-facts.js';
+import {
+  IssueClientKeyHandler,
+  RegisterDepartmentHandler,
+  RegisterPurposeHandler,
+  RevokeClientKeyHandler,
+} from './commands/registry.commands.js';
+import { DecideSharingContractHandler, SubmitSharingContractHandler } from './commands/sharing-contract.commands.js';
+import { GOVERNANCE_CONFIG, type GovernanceConfig } from './governance.config.js';
+import { GovernanceMappers } from './graphql/governance.mappers.js';
+import { ConsentResolver, DatasetResolver, RegistryResolver, SharingContractResolver } from './graphql/governance.resolvers.js';
+import { HealthController } from './health.controller.js';
+import { GovernanceProjections } from './projections/governance-projections.js';
+import { DeadlineScheduler } from './scheduling/deadline-scheduler.js';
+
+/** The governance subgraph: registries, catalog, sharing contracts and consent. */
+@Module({})
+export class GovernanceModule {
+  static forRoot(config: GovernanceConfig): DynamicModule {
+    return {
+      module: GovernanceModule,
+      imports: [CqrsModule.forRoot(), subgraphGraphQLModule({ gatewayPublicKey: config.gatewayPublicKey })],
+      controllers: [HealthController],
+      providers: [
+        { provide: GOVERNANCE_CONFIG, useValue: config },
+        GovernanceFacts,
+        GovernanceMappers,
+        GovernanceProjections,
+        DeadlineScheduler,
+        RegisterDepartmentHandler,
+        RegisterPurposeHandler,
+        IssueClientKeyHandler,
+        RevokeClientKeyHandler,
+        PublishDatasetHandler,
+        RegisterSchemaVersionHandler,
+        SubmitSharingContractHandler,
+        DecideSharingContractHandler,
+        GrantConsentHandler,
+        WithdrawConsentHandler,
+        ExpireConsentHandler,
+        RegistryResolver,
+        DatasetResolver,
+        SharingContractResolver,
+        ConsentResolver,
+      ],
+    };
+  }
+}

@@ -1,0 +1,245 @@
+import { Field, GraphQLISODateTime, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { CLASSIFICATIONS, MASK_RULES, SHARING_TYPES } from '@shuzhi/governance-events';
+import { ROLES } from '@shuzhi/shared-kernel';
+import { COMPATIBILITY_MODES } from '../domain/dataset/dataset.decider.js';
+import { JSONScalar } from './json.scalar.js';
+
+/** GraphQL enums from the domain's lists, so the two never drift apart. */
+const enumOf = <T extends string>(values: readonly T[]) => Object.fromEntries(values.map((v) => [v, v])) as Record<T, T>;
+
+export const Role = enumOf(ROLES);
+export const SharingType = enumOf(SHARING_TYPES);
+export const Classification = enumOf(CLASSIFICATIONS);
+export const MaskRule = enumOf(MASK_RULES);
+export const Compatibility = enumOf(COMPATIBILITY_MODES);
+export const ContractStatus = enumOf([
+  'SUBMITTED', 'COMPLIANCE_REVIEW', 'PROVIDER_REVIEW', 'ACTIVE', 'REJECTED', 'SUSPENDED', 'REVOKED', 'EXPIRED',
+] as const);
+export const ConsentStatus = enumOf(['ACTIVE', 'WITHDRAWN', 'EXPIRED'] as const);
+export const ReviewStage = enumOf(['COMPLIANCE', 'PROVIDER'] as const);
+registerEnumType(Role, { name: 'Role' });
+registerEnumType(SharingType, { name: 'SharingType' });
+registerEnumType(Classification, { name: 'Classification' });
+registerEnumType(MaskRule, { name: 'MaskRule' });
+registerEnumType(Compatibility, { name: 'Compatibility' });
+registerEnumType(ContractStatus, { name: 'ContractStatus' });
+registerEnumType(ConsentStatus, { name: 'ConsentStatus' });
+registerEnumType(ReviewStage, { name: 'ReviewStage' });
+
+@ObjectType()
+export class Department {
+  @Field() code!: string;
+  @Field() name!: string;
+}
+
+@ObjectType()
+export class Purpose {
+  @Field() code!: string;
+  @Field() name!: string;
+  @Field(() => String, { nullable: true }) description!: string | null;
+}
+
+@ObjectType({ description: 'A new API key: apiKey is shown this once and never again.' })
+export class IssuedKey {
+  @Field(() => ID) clientId!: string;
+  @Field() apiKey!: string;
+}
+
+@ObjectType()
+export class Client {
+  @Field(() => ID) clientId!: string;
+  @Field() departmentCode!: string;
+  @Field() name!: string;
+  @Field(() => [Role]) roles!: string[];
+  @Field() status!: string;
+  @Field(() => GraphQLISODateTime) issuedAt!: Date;
+}
+
+@ObjectType()
+export class DatasetField {
+  @Field() name!: string;
+  @Field(() => Classification) classification!: string;
+}
+
+@ObjectType()
+export class SchemaVersion {
+  @Field(() => Int) version!: number;
+  @Field(() => JSONScalar) schema!: unknown;
+  @Field(() => [DatasetField]) fields!: DatasetField[];
+  @Field(() => GraphQLISODateTime) registeredAt!: Date;
+}
+
+@ObjectType({ description: 'A catalog entry (政务信息资源目录), bound to a GraphQL type of the graph.' })
+export class Dataset {
+  @Field() code!: string;
+  @Field() name!: string;
+  @Field(() => Department) provider!: Department;
+  @Field(() => String, { nullable: true }) summary!: string | null;
+  @Field(() => SharingType) sharingType!: string;
+  @Field(() => String, { nullable: true }) updateCycle!: string | null;
+  @Field() graphqlType!: string;
+  @Field(() => Compatibility) compatibility!: string;
+  @Field(() => [DatasetField], { description: 'The fields of the current schema version.' }) fields!: DatasetField[];
+  @Field(() => JSONScalar, { description: 'The current schema version.' }) schema!: unknown;
+  @Field(() => [SchemaVersion]) schemaVersions!: SchemaVersion[];
+  @Field() streamId!: string;
+  @Field(() => Int) version!: number;
+}
+
+@ObjectType()
+export class MaskingRule {
+  @Field() field!: string;
+  @Field(() => MaskRule) rule!: string;
+}
+
+@ObjectType({ description: 'Who acted: a client of a department, in one role.' })
+export class EventActor {
+  @Field() clientId!: string;
+  @Field() department!: string;
+  @Field() role!: string;
+}
+
+@ObjectType({ description: 'One transition of a contract, as its stream records it.' })
+export class ContractHistoryEntry {
+  @Field(() => Int) version!: number;
+  @Field() type!: string;
+  @Field(() => GraphQLISODateTime) at!: Date;
+  @Field(() => EventActor, { nullable: true }) by!: EventActor | null;
+  @Field(() => String, { nullable: true }) reason!: string | null;
+  @Field(() => ReviewStage, { nullable: true }) stage!: string | null;
+  @Field(() => GraphQLISODateTime, { nullable: true }) deadline!: Date | null;
+}
+
+@ObjectType({ description: 'A sharing contract (共享申请/协议) between a consumer and a provider department.' })
+export class SharingContract {
+  @Field(() => ID) id!: string;
+  @Field() streamId!: string;
+  @Field(() => Int) version!: number;
+  @Field(() => ContractStatus) status!: string;
+  @Field() datasetCode!: string;
+  @Field(() => Department) consumer!: Department;
+  @Field(() => Department) provider!: Department;
+  @Field(() => [String]) fields!: string[];
+  @Field() purpose!: string;
+  @Field() legalBasis!: string;
+  @Field(() => String, { nullable: true }) scenario!: string | null;
+  @Field(() => GraphQLISODateTime) validFrom!: Date;
+  @Field(() => GraphQLISODateTime) validTo!: Date;
+  @Field(() => Int, { nullable: true }) dailyQuota!: number | null;
+  @Field(() => [MaskingRule]) masking!: MaskingRule[];
+  @Field() consentRequired!: boolean;
+  @Field(() => ReviewStage, { nullable: true }) reviewStage!: string | null;
+  @Field(() => GraphQLISODateTime, { nullable: true }) reviewDeadline!: Date | null;
+  @Field() reviewOverdue!: boolean;
+  /** Filled by a field resolver from the stream, only when asked for. */
+  history?: ContractHistoryEntry[];
+}
+
+@ObjectType({ description: 'A signed consent receipt; payload is the canonical JSON that was signed (Ed25519).' })
+export class ConsentReceipt {
+  @Field() payload!: string;
+  @Field({ description: 'base64' }) signature!: string;
+}
+
+@ObjectType({ description: 'A data subject\'s consent (授权) for a department, purpose, dataset and fields.' })
+export class Consent {
+  @Field(() => ID) id!: string;
+  @Field() streamId!: string;
+  @Field(() => Int) version!: number;
+  @Field(() => ConsentStatus) status!: string;
+  @Field(() => ID) subjectId!: string;
+  @Field(() => Department) consumer!: Department;
+  @Field() purpose!: string;
+  @Field() datasetCode!: string;
+  @Field(() => [String]) fields!: string[];
+  @Field(() => GraphQLISODateTime) expiresAt!: Date;
+  @Field(() => ConsentReceipt) receipt!: ConsentReceipt;
+}
+
+// Inputs
+
+@InputType()
+export class RegisterDepartmentInput {
+  @Field() code!: string;
+  @Field() name!: string;
+}
+
+@InputType()
+export class RegisterPurposeInput {
+  @Field() code!: string;
+  @Field() name!: string;
+  @Field(() => String, { nullable: true }) description?: string | null;
+}
+
+@InputType()
+export class IssueClientKeyInput {
+  @Field() departmentCode!: string;
+  @Field() name!: string;
+  @Field(() => [Role]) roles!: Array<keyof typeof Role>;
+}
+
+@InputType()
+export class DatasetFieldInput {
+  @Field() name!: string;
+  @Field(() => Classification) classification!: keyof typeof Classification;
+}
+
+@InputType()
+export class PublishDatasetInput {
+  @Field() code!: string;
+  @Field() name!: string;
+  @Field(() => String, { nullable: true, description: 'Defaults to the caller\'s department.' }) providerDepartmentCode?: string | null;
+  @Field(() => String, { nullable: true }) summary?: string | null;
+  @Field(() => SharingType) sharingType!: keyof typeof SharingType;
+  @Field(() => String, { nullable: true }) updateCycle?: string | null;
+  @Field() graphqlType!: string;
+  @Field(() => [DatasetFieldInput]) fields!: DatasetFieldInput[];
+  @Field(() => JSONScalar) schema!: unknown;
+  @Field(() => Compatibility, { nullable: true }) compatibility?: keyof typeof Compatibility | null;
+}
+
+@InputType()
+export class RegisterSchemaVersionInput {
+  @Field() datasetCode!: string;
+  @Field(() => JSONScalar) schema!: unknown;
+  @Field(() => [DatasetFieldInput], { nullable: true, description: 'Classifications of the fields this version adds.' })
+  fields?: DatasetFieldInput[] | null;
+}
+
+@InputType()
+export class MaskingRuleInput {
+  @Field() field!: string;
+  @Field(() => MaskRule) rule!: keyof typeof MaskRule;
+}
+
+@InputType()
+export class SubmitSharingContractInput {
+  @Field() datasetCode!: string;
+  @Field(() => [String]) fields!: string[];
+  @Field() purpose!: string;
+  @Field() legalBasis!: string;
+  @Field(() => String, { nullable: true }) scenario?: string | null;
+  @Field(() => GraphQLISODateTime) validFrom!: Date;
+  @Field(() => GraphQLISODateTime) validTo!: Date;
+  @Field(() => Int, { nullable: true }) dailyQuota?: number | null;
+  @Field(() => [MaskingRuleInput], { nullable: true }) masking?: MaskingRuleInput[] | null;
+  @Field(() => Boolean, { nullable: true }) consentRequired?: boolean | null;
+}
+
+@InputType()
+export class SharingContractFilter {
+  @Field(() => ContractStatus, { nullable: true }) status?: string | null;
+  @Field(() => String, { nullable: true }) datasetCode?: string | null;
+  @Field(() => String, { nullable: true }) consumer?: string | null;
+  @Field(() => String, { nullable: true }) provider?: string | null;
+}
+
+@InputType()
+export class GrantConsentInput {
+  @Field(() => ID) subjectId!: string;
+  @Field() consumerDepartmentCode!: string;
+  @Field() purpose!: string;
+  @Field() datasetCode!: string;
+  @Field(() => [String], { nullable: true }) fields?: string[] | null;
+  @Field(() => GraphQLISODateTime) expiresAt!: Date;
+}

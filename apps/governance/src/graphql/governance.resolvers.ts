@@ -1,0 +1,352 @@
+import { Inject } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { In } from 'typeorm';
+import type { RecordedEvent } from '@shuzhi/event-store';
+import type { ContractEvent } from '@shuzhi/governance-events';
+import { Forbidden, hasRole } from '@shuzhi/shared-kernel';
+import type { CallerContext } from '@shuzhi/signing';
+import { Caller, actorOf } from '@shuzhi/subgraph';
+import type { CommandOrigin } from '../commands/command-metadata.js';
+import { GrantConsent, WithdrawConsent } from '../commands/consent.commands.js';
+import { PublishDataset, RegisterSchemaVersion } from '../commands/dataset.commands.js';
+import { IssueClientKey, RegisterDepartment, RegisterPurpose, RevokeClientKey } from '../commands/registry.commands.js';
+import { DecideSharingContract, SubmitSharingContract } from '../commands/sharing-contract.commands.js';
+import { datasetStreamId } from '../domain/dataset/dataset.decider.js';
+import { contractDecider, contractStreamId } from '../domain/sharing-contract/contract.decider.js';
+import { GOVERNANCE_CONFIG, type GovernanceConfig } from '../governance.config.js';
+import { ConsentRow } from '../projections/consent.projection.js';
+import { ContractRow } from '../projections/contract.projection.js';
+import { DatasetRow } from '../projections/dataset.projection.js';
+import { ClientRow, DepartmentRow, PurposeRow } from '../projections/registry.projections.js';
+import { mayListClients, mayReadConsents, mayReadContract, seesEverything } from '../queries/read-access.js';
+import { GovernanceMappers, type ContractView } from './governance.mappers.js';
+import {
+  Client,
+  Consent,
+  ContractHistoryEntry,
+  Dataset,
+  Department,
+  GrantConsentInput,
+  IssueClientKeyInput,
+  IssuedKey,
+  PublishDatasetInput,
+  Purpose,
+  RegisterDepartmentInput,
+  RegisterPurposeInput,
+  RegisterSchemaVersionInput,
+  SharingContract,
+  SharingContractFilter,
+  SubmitSharingContractInput,
+} from './governance.models.js';
+
+const originOf = (caller: CallerContext): CommandOrigin => ({ actor: actorOf(caller), correlationId: caller.correlationId });
+
+/** Departments, purposes and client keys: the data bureau's registries. */
+@Resolver()
+export class RegistryResolver {
+  constructor(
+    private readonly commands: CommandBus,
+    @Inject(GOVERNANCE_CONFIG) private readonly config: GovernanceConfig,
+  ) {}
+
+  @Mutation(() => Department)
+  async registerDepartment(@Caller() caller: CallerContext, @Args('input') input: RegisterDepartmentInput): Promise<Department> {
+    await this.commands.execute(new RegisterDepartment(originOf(caller), input.code, input.name));
+    return { code: input.code, name: input.name.trim() };
+  }
+
+  @Query(() => [Department])
+  departments(): Promise<Department[]> {
+    return this.config.dataSource.manager.find(DepartmentRow, { order: { code: 'ASC' } });
+  }
+
+  @Mutation(() => Purpose)
+  async registerPurpose(@Caller() caller: CallerContext, @Args('input') input: RegisterPurposeInput): Promise<Purpose> {
+    await this.commands.execute(new RegisterPurpose(originOf(caller), input.code, input.name, input.description ?? null));
+    return { code: input.code, name: input.name.trim(), description: input.description?.trim() || null };
+  }
+
+  @Query(() => [Purpose])
+  purposes(): Promise<Purpose[]> {
+    return this.config.dataSource.manager.find(PurposeRow, { order: { code: 'ASC' } });
+  }
+
+  @Mutation(() => IssuedKey)
+  issueClientKey(@Caller() caller: CallerContext, @Args('input') input: IssueClientKeyInput): Promise<IssuedKey> {
+    return this.commands.execute(new IssueClientKey(originOf(caller), input.departmentCode, input.name, input.roles));
+  }
+
+  @Mutation(() => Boolean, { description: 'The key stops working; true once revoked.' })
+  async revokeClientKey(
+    @Caller() caller: CallerContext,
+    @Args('clientId', { type: () => ID }) clientId: string,
+    @Args('reason', { type: () => String, nullable: true }) reason: string | null,
+  ): Promise<boolean> {
+    await this.commands.execute(new RevokeClientKey(originOf(caller), clientId, reason));
+    return true;
+  }
+
+  @Query(() => [Client])
+  clients(
+    @Caller() caller: CallerContext,
+    @Args('departmentCode', { type: () => String, nullable: true }) departmentCode?: string,
+  ): Promise<Client[]> {
+    if (!mayListClients(actorOf(caller), departmentCode)) {
+      throw new Forbidden('only the platform lists clients; a steward lists its own department\'s');
+    }
+    return this.config.dataSource.manager.find(ClientRow, {
+      where: departmentCode ? { departmentCode } : {},
+      order: { issuedAt: 'ASC' },
+    });
+  }
+}
+
+/** The catalog and its schema registry. */
+@Resolver(() => Dataset)
+export class DatasetResolver {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly mappers: GovernanceMappers,
+    @Inject(GOVERNANCE_CONFIG) private readonly config: GovernanceConfig,
+  ) {}
+
+  @Mutation(() => Dataset)
+  async publishDataset(@Caller() caller: CallerContext, @Args('input') input: PublishDatasetInput): Promise<Dataset> {
+    await this.commands.execute(
+      new PublishDataset(originOf(caller), {
+        code: input.code,
+        name: input.name,
+        providerDepartment: input.providerDepartmentCode ?? undefined,
+        summary: input.summary ?? null,
+        sharingType: input.sharingType,
+        updateCycle: input.updateCycle ?? null,
+        graphqlType: input.graphqlType,
+        fields: input.fields,
+        schema: input.schema,
+        compatibility: input.compatibility ?? null,
+      }),
+    );
+    return (await this.dataset(input.code))!;
+  }
+
+  @Mutation(() => Dataset, { description: 'Refused with INCOMPATIBLE_SCHEMA when incompatible or when it breaks a grant in force.' })
+  async registerSchemaVersion(@Caller() caller: CallerContext, @Args('input') input: RegisterSchemaVersionInput): Promise<Dataset> {
+    await this.commands.execute(new RegisterSchemaVersion(originOf(caller), input.datasetCode, input.schema, input.fields ?? []));
+    return (await this.dataset(input.datasetCode))!;
+  }
+
+  @Query(() => Dataset, { nullable: true })
+  async dataset(@Args('code') code: string): Promise<Dataset | null> {
+    return this.mappers.dataset(await this.config.store.readStream(datasetStreamId(code)));
+  }
+
+  @Query(() => [Dataset])
+  async datasets(): Promise<Dataset[]> {
+    const rows = await this.config.dataSource.manager.find(DatasetRow, { select: { code: true }, order: { code: 'ASC' } });
+    const datasets = await Promise.all(rows.map((row) => this.dataset(row.code)));
+    return datasets.filter((d): d is Dataset => d !== null);
+  }
+}
+
+/** Sharing contracts: requests, reviews and their lifecycle. */
+@Resolver(() => SharingContract)
+export class SharingContractResolver {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly mappers: GovernanceMappers,
+    @Inject(GOVERNANCE_CONFIG) private readonly config: GovernanceConfig,
+  ) {}
+
+  private async answer(result: { state: unknown; version: number }): Promise<SharingContract> {
+    const [contract] = await this.mappers.contracts([{ ...(result.state as Omit<ContractView, 'version'>), version: result.version }]);
+    return contract;
+  }
+
+  private decide(caller: CallerContext, id: string, transition: DecideSharingContract['transition']) {
+    return this.commands.execute(new DecideSharingContract(originOf(caller), id, transition)).then((r) => this.answer(r));
+  }
+
+  @Mutation(() => SharingContract, { description: 'The caller\'s department is the consumer.' })
+  async submitSharingContract(@Caller() caller: CallerContext, @Args('input') input: SubmitSharingContractInput): Promise<SharingContract> {
+    const result = await this.commands.execute(
+      new SubmitSharingContract(originOf(caller), {
+        ...input,
+        validFrom: input.validFrom.toISOString(),
+        validTo: input.validTo.toISOString(),
+      }),
+    );
+    return this.answer(result);
+  }
+
+  @Mutation(() => SharingContract)
+  completeComplianceReview(
+    @Caller() caller: CallerContext,
+    @Args('id', { type: () => ID }) id: string,
+    @Args('approved') approved: boolean,
+    @Args('reason', { type: () => String, nullable: true }) reason: string | null,
+  ) {
+    return this.decide(caller, id, { type: 'CompleteComplianceReview', actor: actorOf(caller), approved, reason: reason ?? null });
+  }
+
+  @Mutation(() => SharingContract)
+  approveSharingContract(
+    @Caller() caller: CallerContext,
+    @Args('id', { type: () => ID }) id: string,
+    @Args('reason', { type: () => String, nullable: true }) reason: string | null,
+  ) {
+    return this.decide(caller, id, { type: 'ApproveContract', actor: actorOf(caller), reason: reason ?? null });
+  }
+
+  @Mutation(() => SharingContract)
+  rejectSharingContract(@Caller() caller: CallerContext, @Args('id', { type: () => ID }) id: string, @Args('reason') reason: string) {
+    return this.decide(caller, id, { type: 'RejectContract', actor: actorOf(caller), reason });
+  }
+
+  @Mutation(() => SharingContract)
+  suspendSharingContract(@Caller() caller: CallerContext, @Args('id', { type: () => ID }) id: string, @Args('reason') reason: string) {
+    return this.decide(caller, id, { type: 'SuspendContract', actor: actorOf(caller), reason });
+  }
+
+  @Mutation(() => SharingContract)
+  resumeSharingContract(
+    @Caller() caller: CallerContext,
+    @Args('id', { type: () => ID }) id: string,
+    @Args('reason', { type: () => String, nullable: true }) reason: string | null,
+  ) {
+    return this.decide(caller, id, { type: 'ResumeContract', actor: actorOf(caller), reason: reason ?? null });
+  }
+
+  @Mutation(() => SharingContract)
+  revokeSharingContract(@Caller() caller: CallerContext, @Args('id', { type: () => ID }) id: string, @Args('reason') reason: string) {
+    return this.decide(caller, id, { type: 'RevokeContract', actor: actorOf(caller), reason });
+  }
+
+  @Query(() => SharingContract, { nullable: true, description: 'Read from its stream: always as of the last command.' })
+  async sharingContract(@Caller() caller: CallerContext, @Args('id', { type: () => ID }) id: string): Promise<SharingContract | null> {
+    const history = await this.config.store.readStream(contractStreamId(id));
+    if (history.length === 0) return null;
+    const state = history.reduce((s, e) => contractDecider.evolve(s, e as unknown as ContractEvent), contractDecider.initialState);
+    if (state.status === 'NONE') return null;
+    if (!mayReadContract(actorOf(caller), state.terms)) {
+      throw new Forbidden('a contract is visible to its two departments, the data bureau and auditors');
+    }
+    const [contract] = await this.mappers.contracts([{ ...state, version: history[history.length - 1].streamVersion }]);
+    return { ...contract, history: historyOf(history) };
+  }
+
+  @Query(() => [SharingContract])
+  async sharingContracts(
+    @Caller() caller: CallerContext,
+    @Args('filter', { type: () => SharingContractFilter, nullable: true }) filter?: SharingContractFilter,
+  ): Promise<SharingContract[]> {
+    const actor = actorOf(caller);
+    const where = {
+      ...(filter?.status ? { status: filter.status } : {}),
+      ...(filter?.datasetCode ? { datasetCode: filter.datasetCode } : {}),
+      ...(filter?.consumer ? { consumerDepartment: filter.consumer } : {}),
+      ...(filter?.provider ? { providerDepartment: filter.provider } : {}),
+    };
+    // Outside the bureau and auditors, a department sees the contracts it is party to: as
+    // consumer or as provider, each only where the filter allows it.
+    const own = actor.department;
+    const scoped = seesEverything(actor)
+      ? [where]
+      : [
+          ...(!filter?.consumer || filter.consumer === own ? [{ ...where, consumerDepartment: own }] : []),
+          ...(!filter?.provider || filter.provider === own ? [{ ...where, providerDepartment: own }] : []),
+        ];
+    if (scoped.length === 0) return [];
+    const rows = await this.config.dataSource.manager.find(ContractRow, { where: scoped, order: { submittedAt: 'ASC' } });
+    return this.mappers.contracts(rows.map(rowView));
+  }
+
+  @Query(() => [SharingContract], { description: 'Reviews past their deadline (the data bureau\'s escalations).' })
+  async overdueReviews(@Caller() caller: CallerContext): Promise<SharingContract[]> {
+    if (!hasRole(actorOf(caller), 'PLATFORM')) throw new Forbidden('overdue reviews are escalated to the data bureau (PLATFORM role)');
+    const rows = await this.config.dataSource.manager.find(ContractRow, {
+      where: { reviewOverdue: true, status: In(['COMPLIANCE_REVIEW', 'PROVIDER_REVIEW']) },
+      order: { reviewDeadline: 'ASC' },
+    });
+    return this.mappers.contracts(rows.map(rowView));
+  }
+
+  @ResolveField(() => [ContractHistoryEntry])
+  async history(@Parent() contract: SharingContract): Promise<ContractHistoryEntry[]> {
+    return contract.history ?? historyOf(await this.config.store.readStream(contract.streamId));
+  }
+}
+
+const rowView = (row: ContractRow): ContractView => ({
+  terms: row.terms,
+  status: row.status,
+  review: row.reviewStage ? { stage: row.reviewStage, deadline: row.reviewDeadline!, overdue: row.reviewOverdue } : null,
+  version: row.streamVersion,
+});
+
+const historyOf = (events: readonly RecordedEvent[]): ContractHistoryEntry[] =>
+  events.map((recorded) => {
+    const data = recorded.data as { by?: { clientId: string; department: string; role: string }; at?: string; reason?: string | null; stage?: string; deadline?: string };
+    return {
+      version: recorded.streamVersion,
+      type: recorded.type,
+      at: new Date(data.at ?? recorded.recordedAt),
+      by: data.by ?? null,
+      reason: data.reason ?? null,
+      stage: data.stage ?? null,
+      deadline: data.deadline ? new Date(data.deadline) : null,
+    };
+  });
+
+/** Consents and their receipts: the citizen channel's part. */
+@Resolver(() => Consent)
+export class ConsentResolver {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly mappers: GovernanceMappers,
+    @Inject(GOVERNANCE_CONFIG) private readonly config: GovernanceConfig,
+  ) {}
+
+  @Mutation(() => Consent, { description: 'CITIZEN_CHANNEL only; the receipt verifies offline with consentReceiptPublicKey.' })
+  async grantConsent(@Caller() caller: CallerContext, @Args('input') input: GrantConsentInput): Promise<Consent> {
+    const result = await this.commands.execute(new GrantConsent(originOf(caller), { ...input, expiresAt: input.expiresAt.toISOString() }));
+    const [consent] = await this.mappers.consents([{ ...result.state, version: result.version }]);
+    return consent;
+  }
+
+  @Mutation(() => Consent)
+  async withdrawConsent(@Caller() caller: CallerContext, @Args('id', { type: () => ID }) id: string): Promise<Consent> {
+    const result = await this.commands.execute(new WithdrawConsent(originOf(caller), id));
+    const [consent] = await this.mappers.consents([{ ...result.state, version: result.version }]);
+    return consent;
+  }
+
+  @Query(() => [Consent])
+  async consents(@Caller() caller: CallerContext, @Args('subjectId', { type: () => ID }) subjectId: string): Promise<Consent[]> {
+    if (!mayReadConsents(actorOf(caller))) throw new Forbidden('consents are read by a citizen channel, the data bureau or auditors');
+    const rows = await this.config.dataSource.manager.find(ConsentRow, { where: { subjectId }, order: { grantedAt: 'ASC' } });
+    return this.mappers.consents(
+      rows.map((row) => ({
+        terms: {
+          consentId: row.id,
+          subjectId: row.subjectId,
+          consumerDepartment: row.consumerDepartment,
+          providerDepartment: row.providerDepartment,
+          purpose: row.purpose,
+          datasetCode: row.datasetCode,
+          fields: row.fields,
+          expiresAt: row.expiresAt.toISOString(),
+        },
+        receipt: row.receipt,
+        status: row.status,
+        version: row.streamVersion,
+      })),
+    );
+  }
+
+  @Query(() => String, { description: 'PEM (Ed25519 SPKI): verifies consent receipts offline with node:crypto.' })
+  consentReceiptPublicKey(): string {
+    return this.config.receiptKeys.publicKeyPem;
+  }
+}
+

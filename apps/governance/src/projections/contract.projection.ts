@@ -1,0 +1,88 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { Projection } from '@shuzhi/event-store';
+import type { ContractEvent, ContractTerms } from '@shuzhi/governance-events';
+
+/** Sharing contracts for lists and queues: the steward's and the data bureau's work. */
+@Entity('sharing_contracts')
+export class ContractRow {
+  @PrimaryColumn({ type: 'text' }) id!: string;
+  @Column({ type: 'text' }) status!: string;
+  @Column({ type: 'integer' }) streamVersion!: number;
+  @Column({ type: 'text' }) datasetCode!: string;
+  @Column({ type: 'text' }) consumerDepartment!: string;
+  @Column({ type: 'text' }) providerDepartment!: string;
+  @Column({ type: 'jsonb' }) fields!: string[];
+  @Column({ type: 'text' }) purpose!: string;
+  @Column({ type: 'timestamptz' }) validFrom!: Date;
+  @Column({ type: 'timestamptz' }) validTo!: Date;
+  @Column({ type: 'text', nullable: true }) reviewStage!: string | null;
+  @Column({ type: 'timestamptz', nullable: true }) reviewDeadline!: Date | null;
+  @Column({ type: 'boolean' }) reviewOverdue!: boolean;
+  @Column({ type: 'jsonb' }) terms!: ContractTerms;
+  @Column({ type: 'timestamptz' }) submittedAt!: Date;
+  @Column({ type: 'timestamptz' }) updatedAt!: Date;
+}
+
+const STATUS_AFTER: Partial<Record<ContractEvent['type'], string>> = {
+  ContractActivated: 'ACTIVE',
+  ContractResumed: 'ACTIVE',
+  ContractRejected: 'REJECTED',
+  ContractSuspended: 'SUSPENDED',
+  ContractRevoked: 'REVOKED',
+  ContractExpired: 'EXPIRED',
+};
+
+export const contractsProjection: Projection<ContractRow> = {
+  name: 'governance.sharing-contracts',
+  version: 1,
+  entity: ContractRow,
+  streamPrefix: 'contract-',
+  keysOf: (event) => [event.streamId.slice('contract-'.length)],
+  evolve: (row, recorded) => {
+    const event = recorded as unknown as ContractEvent;
+    const at = new Date(recorded.recordedAt);
+    if (event.type === 'ContractSubmitted') {
+      const { terms } = event.data;
+      return {
+        id: terms.contractId,
+        status: 'SUBMITTED',
+        streamVersion: recorded.streamVersion,
+        datasetCode: terms.datasetCode,
+        consumerDepartment: terms.consumerDepartment,
+        providerDepartment: terms.providerDepartment,
+        fields: terms.fields,
+        purpose: terms.purpose,
+        validFrom: new Date(terms.validFrom),
+        validTo: new Date(terms.validTo),
+        reviewStage: null,
+        reviewDeadline: null,
+        reviewOverdue: false,
+        terms,
+        submittedAt: new Date(event.data.at),
+        updatedAt: at,
+      };
+    }
+    if (!row) return null;
+    const next = { ...row, streamVersion: recorded.streamVersion, updatedAt: at };
+    switch (event.type) {
+      case 'ReviewOpened':
+        return {
+          ...next,
+          status: event.data.stage === 'COMPLIANCE' ? 'COMPLIANCE_REVIEW' : 'PROVIDER_REVIEW',
+          reviewStage: event.data.stage,
+          reviewDeadline: new Date(event.data.deadline),
+          reviewOverdue: false,
+        };
+      case 'ReviewOverdue':
+        return { ...next, reviewOverdue: true };
+      case 'ComplianceReviewPassed':
+      case 'ContractApproved':
+        return { ...next, reviewStage: null, reviewDeadline: null, reviewOverdue: false };
+      default: {
+        const status = STATUS_AFTER[event.type]!;
+        const closesReview = status !== 'SUSPENDED';
+        return closesReview ? { ...next, status, reviewStage: null, reviewDeadline: null, reviewOverdue: false } : { ...next, status };
+      }
+    }
+  },
+};

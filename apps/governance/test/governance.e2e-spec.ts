@@ -1,0 +1,364 @@
+import { createPublicKey, verify } from 'node:crypto';
+import { GovernanceHarness, type Actor } from './governance-harness.js';
+
+const bureau: Actor = { clientId: 'bureau-admin', department: 'data-bureau', roles: ['PLATFORM'] };
+const psSteward: Actor = { clientId: 'ps-steward', department: 'public-security', roles: ['STEWARD'] };
+const mrSteward: Actor = { clientId: 'mr-steward', department: 'market-regulation', roles: ['STEWARD'] };
+const hrSystem: Actor = { clientId: 'hr-subsidy', department: 'human-resources', roles: ['CONSUMER'] };
+const citizenApp: Actor = { clientId: 'zlb-app', department: 'citizen-app', roles: ['CITIZEN_CHANNEL'] };
+
+const residentSchema = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  type: 'object',
+  properties: {
+    idNumber: { type: 'string', pattern: '^[0-9]{17}[0-9X]$' },
+    name: { type: 'string', maxLength: 50 },
+    gender: { type: 'string', enum: ['MALE', 'FEMALE'] },
+    birthDate: { type: 'string', format: 'date' },
+  },
+  required: ['idNumber', 'name'],
+  // A closed record: a new optional field is then a backward-compatible change.
+  additionalProperties: false,
+};
+const residentFields = [
+  { name: 'idNumber', classification: 'SENSITIVE_PERSONAL' },
+  { name: 'name', classification: 'PERSONAL' },
+  { name: 'gender', classification: 'PERSONAL' },
+  { name: 'birthDate', classification: 'PERSONAL' },
+];
+
+const CONTRACT_FIELDS = `id status version streamId datasetCode fields purpose legalBasis validFrom validTo dailyQuota consentRequired
+  reviewStage reviewDeadline reviewOverdue consumer { code name } provider { code name } masking { field rule }`;
+const SUBMIT = `mutation ($input: SubmitSharingContractInput!) { submitSharingContract(input: $input) { ${CONTRACT_FIELDS} } }`;
+const REVIEW = `mutation ($id: ID!, $approved: Boolean!, $reason: String) { completeComplianceReview(id: $id, approved: $approved, reason: $reason) { id status reviewStage reviewDeadline } }`;
+const APPROVE = `mutation ($id: ID!, $reason: String) { approveSharingContract(id: $id, reason: $reason) { id status version } }`;
+const REJECT = `mutation ($id: ID!, $reason: String!) { rejectSharingContract(id: $id, reason: $reason) { id status } }`;
+const CONTRACT = `query ($id: ID!) { sharingContract(id: $id) { ${CONTRACT_FIELDS} history { version type at reason stage deadline by { clientId department role } } } }`;
+
+const request = (overrides: Record<string, unknown> = {}) => ({
+  input: {
+    datasetCode: 'population.resident',
+    fields: ['name', 'birthDate'],
+    purpose: 'SUBSIDY_ELIGIBILITY',
+    legalBasis: '《就业促进法》第十八条',
+    scenario: '创业补贴资格核验',
+    validFrom: '2026-12-01T00:00:00+08:00',
+    validTo: '2027-12-01T00:00:00+08:00',
+    dailyQuota: 500,
+    masking: [{ field: 'name', rule: 'MASK' }],
+    ...overrides,
+  },
+});
+
+describe('governance subgraph (GraphQL over HTTP, real PostgreSQL)', () => {
+  let gov: GovernanceHarness;
+
+  beforeAll(async () => {
+    gov = await GovernanceHarness.start('governance_e2e');
+    for (const [code, name] of [
+      ['public-security', '公安局'],
+      ['human-resources', '人力资源和社会保障局'],
+      ['market-regulation', '市场监督管理局'],
+      ['citizen-app', '浙里办'],
+    ]) {
+      await gov.ok(bureau, `mutation ($input: RegisterDepartmentInput!) { registerDepartment(input: $input) { code } }`, { input: { code, name } });
+    }
+    await gov.ok(bureau, `mutation { registerPurpose(input: { code: "SUBSIDY_ELIGIBILITY", name: "补贴资格核验" }) { code } }`);
+    await gov.ok(bureau, `mutation { registerPurpose(input: { code: "ENTERPRISE_SUPERVISION", name: "企业监管" }) { code } }`);
+    await gov.ok(
+      psSteward,
+      `mutation ($input: PublishDatasetInput!) { publishDataset(input: $input) { code version } }`,
+      {
+        input: {
+          code: 'population.resident',
+          name: '人口基础信息',
+          sharingType: 'CONDITIONAL',
+          updateCycle: 'DAILY',
+          graphqlType: 'Resident',
+          fields: residentFields,
+          schema: residentSchema,
+        },
+      },
+    );
+  });
+  afterAll(() => gov?.stop());
+  beforeEach(() => gov.clock.set('2026-11-27T02:00:00.000Z'));
+
+  describe('the sharing contract lifecycle', () => {
+    it('submit → compliance review → provider approval → active, with every transition in the history', async () => {
+      const submitted = await gov.ok(hrSystem, SUBMIT, request());
+      const contract = submitted.submitSharingContract;
+      expect(contract).toMatchObject({
+        status: 'COMPLIANCE_REVIEW',
+        reviewStage: 'COMPLIANCE',
+        reviewDeadline: '2026-12-01T02:00:00.000Z',
+        consumer: { code: 'human-resources', name: '人力资源和社会保障局' },
+        provider: { code: 'public-security', name: '公安局' },
+        fields: ['name', 'birthDate'],
+        masking: [{ field: 'name', rule: 'MASK' }],
+        streamId: `contract-${contract.id}`,
+      });
+
+      const reviewed = await gov.ok(bureau, REVIEW, { id: contract.id, approved: true, reason: '法律依据充分' });
+      expect(reviewed.completeComplianceReview).toMatchObject({ status: 'PROVIDER_REVIEW', reviewStage: 'PROVIDER' });
+      const approved = await gov.ok(psSteward, APPROVE, { id: contract.id, reason: '同意共享' });
+      expect(approved.approveSharingContract).toMatchObject({ status: 'ACTIVE' });
+
+      const { sharingContract } = await gov.ok(hrSystem, CONTRACT, { id: contract.id });
+      expect(sharingContract.status).toBe('ACTIVE');
+      expect(sharingContract.history.map((h: { type: string }) => h.type)).toEqual([
+        'ContractSubmitted',
+        'ReviewOpened',
+        'ComplianceReviewPassed',
+        'ReviewOpened',
+        'ContractApproved',
+        'ContractActivated',
+      ]);
+      expect(sharingContract.history[2]).toMatchObject({
+        reason: '法律依据充分',
+        at: '2026-11-27T02:00:00.000Z',
+        by: { clientId: 'bureau-admin', department: 'data-bureau', role: 'PLATFORM' },
+      });
+      expect(sharingContract.history[4]).toMatchObject({ reason: '同意共享', by: { clientId: 'ps-steward', role: 'STEWARD' } });
+
+      // suspend, resume, revoke, each recorded with its reason
+      const transition = (name: string, actor: Actor, reason: string) =>
+        gov.ok(actor, `mutation ($id: ID!, $reason: String!) { ${name}(id: $id, reason: $reason) { status } }`, { id: contract.id, reason });
+      expect((await transition('suspendSharingContract', psSteward, '数据核查中')).suspendSharingContract.status).toBe('SUSPENDED');
+      expect((await transition('resumeSharingContract', bureau, '核查完毕')).resumeSharingContract.status).toBe('ACTIVE');
+      expect((await transition('revokeSharingContract', hrSystem, '项目结束')).revokeSharingContract.status).toBe('REVOKED');
+      const after = await gov.ok(bureau, CONTRACT, { id: contract.id });
+      expect(after.sharingContract.history.slice(-3).map((h: { type: string; reason: string }) => [h.type, h.reason])).toEqual([
+        ['ContractSuspended', '数据核查中'],
+        ['ContractResumed', '核查完毕'],
+        ['ContractRevoked', '项目结束'],
+      ]);
+    });
+
+    it('lists contracts by filter, each department seeing only its own', async () => {
+      const { submitSharingContract: mine } = await gov.ok(hrSystem, SUBMIT, request());
+      await gov.settled();
+      const list = `query ($filter: SharingContractFilter) { sharingContracts(filter: $filter) { id status consumer { code } } }`;
+      const forHr = await gov.ok(hrSystem, list, { filter: { status: 'COMPLIANCE_REVIEW' } });
+      expect(forHr.sharingContracts.map((c: { id: string }) => c.id)).toContain(mine.id);
+      const forMr = await gov.ok(mrSteward, list, {});
+      expect(forMr.sharingContracts).toEqual([]);
+      const forBureau = await gov.ok(bureau, list, { filter: { consumer: 'human-resources' } });
+      expect(forBureau.sharingContracts.length).toBeGreaterThanOrEqual(2);
+      const asProvider = await gov.ok(psSteward, list, { filter: { status: 'COMPLIANCE_REVIEW' } });
+      expect(asProvider.sharingContracts.map((c: { id: string }) => c.id)).toContain(mine.id);
+    });
+
+    it('activates an UNCONDITIONAL dataset right after compliance review', async () => {
+      await gov.ok(mrSteward, `mutation ($input: PublishDatasetInput!) { publishDataset(input: $input) { code } }`, {
+        input: {
+          code: 'enterprise.registration',
+          name: '企业登记信息',
+          sharingType: 'UNCONDITIONAL',
+          graphqlType: 'Enterprise',
+          fields: [
+            { name: 'creditCode', classification: 'PUBLIC' },
+            { name: 'name', classification: 'PUBLIC' },
+          ],
+          schema: { type: 'object', properties: { creditCode: { type: 'string' }, name: { type: 'string' } } },
+        },
+      });
+      const { submitSharingContract: c } = await gov.ok(hrSystem, SUBMIT, request({ datasetCode: 'enterprise.registration', fields: ['name'], masking: [] }));
+      const reviewed = await gov.ok(bureau, REVIEW, { id: c.id, approved: true });
+      expect(reviewed.completeComplianceReview.status).toBe('ACTIVE');
+    });
+  });
+
+  describe('refusals', () => {
+    const codeOf = (answer: { errors?: Array<{ extensions: { code: string } }> }) => answer.errors?.[0]?.extensions.code;
+
+    it('who may do what: own approval, another department, the wrong role', async () => {
+      const { submitSharingContract: c } = await gov.ok(hrSystem, SUBMIT, request());
+      await gov.ok(bureau, REVIEW, { id: c.id, approved: true });
+
+      const own = await gov.call({ ...hrSystem, roles: ['CONSUMER', 'STEWARD'] }, APPROVE, { id: c.id });
+      expect(own.errors?.[0].extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'a consumer cannot approve its own request' });
+      expect(codeOf(await gov.call(mrSteward, APPROVE, { id: c.id }))).toBe('FORBIDDEN');
+      expect(codeOf(await gov.call(psSteward, REVIEW, { id: c.id, approved: true }))).toBe('FORBIDDEN');
+      expect(codeOf(await gov.call(citizenApp, SUBMIT, request()))).toBe('FORBIDDEN');
+      expect(codeOf(await gov.call(hrSystem, `mutation { registerDepartment(input: { code: "x-dept", name: "X" }) { code } }`))).toBe('FORBIDDEN');
+      expect(codeOf(await gov.call(hrSystem, `query { overdueReviews { id } }`))).toBe('FORBIDDEN');
+      const grant = `mutation { grantConsent(input: { subjectId: "s", consumerDepartmentCode: "human-resources", purpose: "SUBSIDY_ELIGIBILITY", datasetCode: "population.resident", expiresAt: "2027-01-01T00:00:00Z" }) { id } }`;
+      expect(codeOf(await gov.call(hrSystem, grant))).toBe('FORBIDDEN');
+      // nothing of the refused attempts was written
+      const { sharingContract } = await gov.ok(bureau, CONTRACT, { id: c.id });
+      expect(sharingContract.history.map((h: { type: string }) => h.type)).not.toContain('ContractApproved');
+      expect(await gov.store.readStream('department-x-dept')).toEqual([]);
+    });
+
+    it('bad requests say what is wrong, with the API.md code', async () => {
+      const unknownField = await gov.call(hrSystem, SUBMIT, request({ fields: ['name', 'income'] }));
+      expect(unknownField.errors?.[0].extensions).toMatchObject({
+        code: 'VALIDATION_FAILED',
+        fields: ['population.resident.income'],
+      });
+      expect(codeOf(await gov.call(hrSystem, SUBMIT, request({ purpose: 'CURIOSITY' })))).toBe('VALIDATION_FAILED');
+      expect(codeOf(await gov.call(hrSystem, SUBMIT, request({ datasetCode: 'no.such' })))).toBe('NOT_FOUND');
+      expect(codeOf(await gov.call(hrSystem, SUBMIT, request({ validTo: '2026-12-01T00:00:00+08:00' })))).toBe('VALIDATION_FAILED');
+      expect(codeOf(await gov.call(hrSystem, SUBMIT, { input: { datasetCode: 'population.resident' } }))).toBe('VALIDATION_FAILED');
+      expect(codeOf(await gov.call(hrSystem, `query { nonsense }`))).toBe('VALIDATION_FAILED');
+      expect(codeOf(await gov.call(bureau, APPROVE, { id: 'missing' }))).toBe('NOT_FOUND');
+      expect(codeOf(await gov.call(bureau, REJECT, { id: 'missing', reason: '' }))).toBe('NOT_FOUND');
+
+      await gov.ok(psSteward, `mutation ($input: PublishDatasetInput!) { publishDataset(input: $input) { code } }`, {
+        input: {
+          code: 'population.criminal-record',
+          name: '违法犯罪记录',
+          sharingType: 'NOT_SHARED',
+          graphqlType: 'CriminalRecord',
+          fields: [{ name: 'summary', classification: 'SENSITIVE_PERSONAL' }],
+          schema: { type: 'object', properties: { summary: { type: 'string' } } },
+        },
+      });
+      const notShared = await gov.call(hrSystem, SUBMIT, request({ datasetCode: 'population.criminal-record', fields: ['summary'], masking: [] }));
+      expect(notShared.errors?.[0].extensions).toMatchObject({ code: 'FORBIDDEN', reason: expect.stringContaining('NOT_SHARED') });
+    });
+
+    it('refuses a request without the gateway\'s signed context, or with a forged one', async () => {
+      const unsigned = await gov.call(null, `query { purposes { code } }`);
+      expect(unsigned.status).toBe(401);
+      expect(unsigned.errors?.[0].extensions.code).toBe('UNAUTHENTICATED');
+
+      const forged = await fetch(gov.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-shuzhi-context': 'v1.e30.AAAA' },
+        body: JSON.stringify({ query: '{ purposes { code } }' }),
+      });
+      expect(forged.status).toBe(401);
+    });
+  });
+
+  describe('the schema registry', () => {
+    const REGISTER = `mutation ($input: RegisterSchemaVersionInput!) { registerSchemaVersion(input: $input) { version schemaVersions { version } fields { name classification } } }`;
+
+    it('registers a compatible version, classifying its new field', async () => {
+      const schema = { ...residentSchema, properties: { ...residentSchema.properties, nationality: { type: 'string' } } };
+      const answer = await gov.ok(psSteward, REGISTER, {
+        input: { datasetCode: 'population.resident', schema, fields: [{ name: 'nationality', classification: 'PERSONAL' }] },
+      });
+      expect(answer.registerSchemaVersion.schemaVersions.map((v: { version: number }) => v.version)).toEqual([1, 2]);
+      expect(answer.registerSchemaVersion.fields).toContainEqual({ name: 'nationality', classification: 'PERSONAL' });
+    });
+
+    it('refuses a version that breaks BACKWARD compatibility, and an invalid schema', async () => {
+      const schema = { ...residentSchema, properties: { ...residentSchema.properties, income: { type: 'number' } }, required: ['idNumber', 'name', 'income'] };
+      const incompatible = await gov.call(psSteward, REGISTER, {
+        input: { datasetCode: 'population.resident', schema, fields: [{ name: 'income', classification: 'SENSITIVE' }] },
+      });
+      expect(incompatible.errors?.[0].extensions.code).toBe('INCOMPATIBLE_SCHEMA');
+      const invalid = await gov.call(psSteward, REGISTER, { input: { datasetCode: 'population.resident', schema: { type: 'objekt' } } });
+      expect(invalid.errors?.[0].extensions.code).toBe('VALIDATION_FAILED');
+      const unclassified = await gov.call(psSteward, REGISTER, {
+        input: { datasetCode: 'population.resident', schema: { ...residentSchema, properties: { ...residentSchema.properties, nationality: { type: 'string' }, religion: { type: 'string' } } } },
+      });
+      expect(unclassified.errors?.[0].extensions).toMatchObject({ code: 'VALIDATION_FAILED', fields: ['religion'] });
+    });
+
+    it('refuses a version that removes a field an active contract grants, naming the contract', async () => {
+      const { submitSharingContract: c } = await gov.ok(hrSystem, SUBMIT, request({ fields: ['birthDate'], masking: [] }));
+      await gov.ok(bureau, REVIEW, { id: c.id, approved: true });
+      await gov.ok(psSteward, APPROVE, { id: c.id });
+      await gov.settled();
+      const { dataset } = await gov.ok(psSteward, `query { dataset(code: "population.resident") { schema } }`);
+      const current = dataset.schema as typeof residentSchema & { properties: Record<string, unknown> };
+      const { birthDate: _gone, ...kept } = current.properties;
+      const answer = await gov.call(psSteward, REGISTER, {
+        input: { datasetCode: 'population.resident', schema: { ...current, properties: kept } },
+      });
+      expect(answer.errors?.[0].extensions).toMatchObject({ code: 'INCOMPATIBLE_SCHEMA', fields: ['Resident.birthDate'] });
+      expect(answer.errors?.[0].extensions.contractIds).toContain(c.id);
+      expect(answer.errors?.[0].extensions.reason).toContain(`contract ${c.id}`);
+    });
+  });
+
+  describe('time acting alone', () => {
+    it('expires a contract at validTo and marks a review overdue after 2 working days', async () => {
+      const { submitSharingContract: pending } = await gov.ok(hrSystem, SUBMIT, request());
+      const { submitSharingContract: active } = await gov.ok(hrSystem, SUBMIT, request({ validTo: '2027-01-01T00:00:00Z' }));
+      await gov.ok(bureau, REVIEW, { id: active.id, approved: true });
+      await gov.ok(psSteward, APPROVE, { id: active.id });
+      await gov.settled();
+
+      gov.clock.set('2026-12-01T01:59:00.000Z'); // Tuesday, a minute before the deadline
+      expect((await gov.tick()).overdueReviews).not.toContain(pending.id);
+      gov.clock.set('2026-12-01T02:01:00.000Z');
+      expect((await gov.tick()).overdueReviews).toContain(pending.id);
+      await gov.settled();
+      const { overdueReviews } = await gov.ok(bureau, `query { overdueReviews { id reviewOverdue } }`);
+      expect(overdueReviews).toContainEqual({ id: pending.id, reviewOverdue: true });
+      expect((await gov.tick()).overdueReviews).not.toContain(pending.id);
+
+      gov.clock.set('2027-01-01T00:00:00.000Z');
+      expect((await gov.tick()).expiredContracts).toContain(active.id);
+      const { sharingContract } = await gov.ok(bureau, CONTRACT, { id: active.id });
+      expect(sharingContract.status).toBe('EXPIRED');
+    });
+  });
+
+  describe('consent', () => {
+    const GRANT = `mutation ($input: GrantConsentInput!) { grantConsent(input: $input) { id status subjectId fields expiresAt consumer { code } receipt { payload signature } } }`;
+
+    it('grants with a receipt that verifies offline with node:crypto alone, lists, withdraws and expires', async () => {
+      const { grantConsent: consent } = await gov.ok(citizenApp, GRANT, {
+        input: {
+          subjectId: '330106199003071234',
+          consumerDepartmentCode: 'human-resources',
+          purpose: 'SUBSIDY_ELIGIBILITY',
+          datasetCode: 'population.resident',
+          fields: ['birthDate'],
+          expiresAt: '2027-06-01T00:00:00+08:00',
+        },
+      });
+      expect(consent).toMatchObject({ status: 'ACTIVE', fields: ['birthDate'], consumer: { code: 'human-resources' } });
+
+      // What a citizen's app does with the receipt and the published key, and nothing else.
+      const { consentReceiptPublicKey } = await gov.ok(citizenApp, `query { consentReceiptPublicKey }`);
+      const key = createPublicKey(consentReceiptPublicKey);
+      const { payload, signature } = consent.receipt;
+      expect(verify(null, Buffer.from(payload, 'utf8'), key, Buffer.from(signature, 'base64'))).toBe(true);
+      expect(verify(null, Buffer.from(payload.replace('birthDate', 'idNumber'), 'utf8'), key, Buffer.from(signature, 'base64'))).toBe(false);
+      expect(JSON.parse(payload)).toMatchObject({ consentId: consent.id, subjectId: '330106199003071234', fields: ['birthDate'] });
+
+      await gov.settled();
+      const listed = await gov.ok(bureau, `query { consents(subjectId: "330106199003071234") { id status } }`);
+      expect(listed.consents).toEqual([{ id: consent.id, status: 'ACTIVE' }]);
+      expect((await gov.call(hrSystem, `query { consents(subjectId: "330106199003071234") { id } }`)).errors?.[0].extensions.code).toBe('FORBIDDEN');
+
+      const withdrawn = await gov.ok(citizenApp, `mutation ($id: ID!) { withdrawConsent(id: $id) { status } }`, { id: consent.id });
+      expect(withdrawn.withdrawConsent.status).toBe('WITHDRAWN');
+      const again = await gov.call(citizenApp, `mutation ($id: ID!) { withdrawConsent(id: $id) { status } }`, { id: consent.id });
+      expect(again.errors?.[0].extensions.code).toBe('INVALID_TRANSITION');
+
+      const { grantConsent: lapsing } = await gov.ok(citizenApp, GRANT, {
+        input: { subjectId: '330106199003071234', consumerDepartmentCode: 'human-resources', purpose: 'SUBSIDY_ELIGIBILITY', datasetCode: 'population.resident', expiresAt: '2026-12-01T00:00:00Z' },
+      });
+      expect(lapsing.fields).toEqual(['idNumber', 'name', 'gender', 'birthDate', 'nationality']);
+      await gov.settled();
+      gov.clock.set('2026-12-01T00:00:00.000Z');
+      expect((await gov.tick()).expiredConsents).toEqual([lapsing.id]);
+    });
+  });
+
+  it('two stewards deciding the same contract at once: exactly one decision lands', async () => {
+    const otherPsSteward: Actor = { clientId: 'ps-steward-2', department: 'public-security', roles: ['STEWARD'] };
+    for (let round = 0; round < 5; round++) {
+      const { submitSharingContract: c } = await gov.ok(hrSystem, SUBMIT, request());
+      await gov.ok(bureau, REVIEW, { id: c.id, approved: true });
+      const [approve, reject] = await Promise.all([
+        gov.call(psSteward, APPROVE, { id: c.id }),
+        gov.call(otherPsSteward, REJECT, { id: c.id, reason: '不同意' }),
+      ]);
+      const outcomes = [approve, reject].map((a) => a.errors?.[0]?.extensions.code ?? 'OK');
+      expect(outcomes.filter((o) => o === 'OK')).toHaveLength(1);
+      for (const o of outcomes.filter((o) => o !== 'OK')) expect(['CONCURRENCY_CONFLICT', 'INVALID_TRANSITION']).toContain(o);
+      const { sharingContract } = await gov.ok(bureau, CONTRACT, { id: c.id });
+      const decisions = sharingContract.history.filter((h: { type: string }) => ['ContractApproved', 'ContractRejected'].includes(h.type));
+      expect(decisions).toHaveLength(1);
+    }
+  });
+});
