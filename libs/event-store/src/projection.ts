@@ -71,6 +71,11 @@ const chunks = <T>(items: readonly T[], size: number): T[][] => {
 };
 
 export interface ProjectionRunnerOptions {
+  /**
+   * NOTIFY this channel in each batch's transaction (and a rebuild's swap), with the new
+   * checkpoint as payload: readers that cache the table learn of a change as it commits.
+   */
+  notifyChannel?: string;
   batchSize?: number;
   pollIntervalMs?: number;
   lockRetryMs?: number;
@@ -96,7 +101,10 @@ export class ProjectionRunner<Row extends ObjectLiteral> {
       name: projection.name,
       types: projection.types,
       streamPrefix: projection.streamPrefix,
-      handler: (events, tx) => applyProjection(projection, events, tx),
+      handler: async (events, tx) => {
+        await applyProjection(projection, events, tx);
+        await this.notify(tx, events[events.length - 1].checkpoint);
+      },
       // Checked on taking the lead, so that a new version is rebuilt by exactly one replica.
       onLeadership: () => this.rebuildIfOutdated(),
     });
@@ -118,6 +126,10 @@ export class ProjectionRunner<Row extends ObjectLiteral> {
   /** Rebuilds from position 0 and swaps the result in; runs as the leader, between batches. */
   rebuild(): Promise<void> {
     return this.subscription.runAsLeader(() => this.rebuildNow());
+  }
+
+  private async notify(tx: EntityManager, checkpoint: Checkpoint | undefined): Promise<void> {
+    if (this.options.notifyChannel) await tx.query('select pg_notify($1, $2)', [this.options.notifyChannel, checkpoint ?? '']);
   }
 
   private async rebuildIfOutdated(): Promise<void> {
@@ -154,6 +166,7 @@ export class ProjectionRunner<Row extends ObjectLiteral> {
            on conflict (name) do update set checkpoint = excluded.checkpoint, version = excluded.version, updated_at = now()`,
           [this.projection.name, shadow.checkpoint ?? null, this.projection.version],
         );
+        await this.notify(tx, shadow.checkpoint);
       });
     } finally {
       await shadow.drop();

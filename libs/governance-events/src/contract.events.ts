@@ -79,3 +79,42 @@ export const CONTRACT_EVENT_TYPES: ReadonlyArray<ContractEvent['type']> = [
   'ContractExpired',
   'ReviewOverdue',
 ];
+
+export type ContractStatus =
+  | 'SUBMITTED'
+  | 'COMPLIANCE_REVIEW'
+  | 'PROVIDER_REVIEW'
+  | 'ACTIVE'
+  | 'REJECTED'
+  | 'SUSPENDED'
+  | 'REVOKED'
+  | 'EXPIRED';
+
+/** A contract's status after `event`: the one rule the decider and every projection share. */
+export const contractStatusAfter = (event: ContractEvent, current: ContractStatus): ContractStatus => {
+  switch (event.type) {
+    case 'ContractSubmitted':
+      return 'SUBMITTED';
+    case 'ReviewOpened':
+      return event.data.stage === 'COMPLIANCE' ? 'COMPLIANCE_REVIEW' : 'PROVIDER_REVIEW';
+    case 'ContractActivated':
+    case 'ContractResumed':
+      return 'ACTIVE';
+    case 'ContractRejected':
+      return 'REJECTED';
+    case 'ContractSuspended':
+      return 'SUSPENDED';
+    case 'ContractRevoked':
+      return 'REVOKED';
+    case 'ContractExpired':
+      return 'EXPIRED';
+    case 'ComplianceReviewPassed':
+    case 'ContractApproved':
+    case 'ReviewOverdue':
+      return current;
+    default: {
+      const exhaustive: never = event;
+      return exhaustive;
+    }
+  }
+};

@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { Projection } from '@shuzhi/event-store';
-import type { ContractEvent, ContractTerms } from '@shuzhi/governance-events';
+import { contractStatusAfter, type ContractEvent, type ContractStatus, type ContractTerms } from '@shuzhi/governance-events';
 
 /** Sharing contracts for lists and queues: the steward's and the data bureau's work. */
 @Entity('sharing_contracts')
@@ -22,15 +22,6 @@ export class ContractRow {
   @Column({ type: 'timestamptz' }) submittedAt!: Date;
   @Column({ type: 'timestamptz' }) updatedAt!: Date;
 }
-
-const STATUS_AFTER: Partial<Record<ContractEvent['type'], string>> = {
-  ContractActivated: 'ACTIVE',
-  ContractResumed: 'ACTIVE',
-  ContractRejected: 'REJECTED',
-  ContractSuspended: 'SUSPENDED',
-  ContractRevoked: 'REVOKED',
-  ContractExpired: 'EXPIRED',
-};
 
 export const contractsProjection: Projection<ContractRow> = {
   name: 'governance.sharing-contracts',
@@ -63,26 +54,18 @@ export const contractsProjection: Projection<ContractRow> = {
       };
     }
     if (!row) return null;
-    const next = { ...row, streamVersion: recorded.streamVersion, updatedAt: at };
+    const status = contractStatusAfter(event, row.status as ContractStatus);
+    const next = { ...row, status, streamVersion: recorded.streamVersion, updatedAt: at };
     switch (event.type) {
       case 'ReviewOpened':
-        return {
-          ...next,
-          status: event.data.stage === 'COMPLIANCE' ? 'COMPLIANCE_REVIEW' : 'PROVIDER_REVIEW',
-          reviewStage: event.data.stage,
-          reviewDeadline: new Date(event.data.deadline),
-          reviewOverdue: false,
-        };
+        return { ...next, reviewStage: event.data.stage, reviewDeadline: new Date(event.data.deadline), reviewOverdue: false };
       case 'ReviewOverdue':
         return { ...next, reviewOverdue: true };
-      case 'ComplianceReviewPassed':
-      case 'ContractApproved':
+      case 'ContractSuspended':
+      case 'ContractRevoked':
+        return next;
+      default:
         return { ...next, reviewStage: null, reviewDeadline: null, reviewOverdue: false };
-      default: {
-        const status = STATUS_AFTER[event.type]!;
-        const closesReview = status !== 'SUSPENDED';
-        return closesReview ? { ...next, status, reviewStage: null, reviewDeadline: null, reviewOverdue: false } : { ...next, status };
-      }
     }
   },
 };

@@ -1,4 +1,4 @@
-import { Client, Pool, type PoolConfig } from 'pg';
+import { Pool, type PoolConfig } from 'pg';
 import type {
   AppendOptions,
   AppendResult,
@@ -15,9 +15,9 @@ import { ConcurrencyConflict, InvalidEventInput } from '../errors.js';
 import { prepareAppend } from '../prepare-events.js';
 import { EVENT_LOG_MIGRATIONS, SUBSCRIPTION_MIGRATIONS } from './event-log.migrations.js';
 import { migrate } from './migrations.js';
+import { PgListener } from './pg-listener.js';
 
 const NOTIFY_CHANNEL = 'event_store_appended';
-const LISTEN_RETRY_MS = 1_000;
 
 interface EventRow {
   global_position: string;
@@ -71,18 +71,18 @@ export interface PostgresEventStoreOptions {
 
 export class PostgresEventStore implements EventStore {
   private readonly listeners = new Set<() => void>();
-  private listenClient: Client | undefined;
-  private listenRetry: NodeJS.Timeout | undefined;
+  private readonly listener: PgListener;
   private closed = false;
   private notifying: Promise<void> | undefined;
   private notifyAgain = false;
-  private listenFailures = 0;
 
+  /** `connection`: the pool's settings, so the LISTEN connection is made the same way (TLS and all). */
   private constructor(
     readonly pool: Pool,
-    /** The pool's settings, so the LISTEN connection is made the same way (TLS and all). */
-    private readonly connection: PoolConfig,
-  ) {}
+    connection: PoolConfig,
+  ) {
+    this.listener = new PgListener(connection, NOTIFY_CHANNEL, () => this.wake());
+  }
 
   static async connect(options: PostgresEventStoreOptions): Promise<PostgresEventStore> {
     const connection: PoolConfig = { max: 10, ...options.pool, connectionString: options.connectionString };
@@ -209,7 +209,7 @@ export class PostgresEventStore implements EventStore {
 
   onAppended(listener: () => void): () => void {
     this.listeners.add(listener);
-    if (!this.listenClient && !this.listenRetry) void this.listen();
+    this.listener.start();
     return () => {
       this.listeners.delete(listener);
     };
@@ -226,42 +226,9 @@ export class PostgresEventStore implements EventStore {
   async close(): Promise<void> {
     this.closed = true;
     await this.notifying;
-    clearTimeout(this.listenRetry);
     this.listeners.clear();
-    await this.listenClient?.end().catch(() => {});
+    await this.listener.close();
     await this.pool.end();
-  }
-
-  /**
-   * One LISTEN connection for all listeners. When it drops, listeners are woken (they may have
-   * missed a notification, so they should look) and it reconnects; subscribers also poll, so a
-   * lost notification delays them by one poll interval at most, never loses an event.
-   */
-  private async listen(): Promise<void> {
-    this.listenRetry = undefined;
-    if (this.closed) return;
-    const client = new Client(this.connection);
-    const reconnect = () => {
-      if (this.listenClient !== client) return;
-      this.listenClient = undefined;
-      client.end().catch(() => {});
-      this.wake();
-      if (!this.closed) this.listenRetry = setTimeout(() => void this.listen(), LISTEN_RETRY_MS);
-    };
-    client.on('notification', () => this.wake());
-    client.on('error', reconnect);
-    client.on('end', reconnect);
-    this.listenClient = client;
-    try {
-      await client.connect();
-      await client.query(`listen ${NOTIFY_CHANNEL}`);
-      this.listenFailures = 0;
-      this.wake();
-    } catch (error) {
-      // Said once, not every second: subscribers still poll, so this slows them, never loses.
-      if (this.listenFailures++ === 0) console.warn(`event store: LISTEN failed, subscribers fall back to polling: ${(error as Error).message}`);
-      reconnect();
-    }
   }
 
   /**

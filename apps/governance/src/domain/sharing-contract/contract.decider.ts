@@ -11,22 +11,16 @@ import {
 import { COMPLIANCE_REVIEW_WORKING_DAYS, PROVIDER_REVIEW_WORKING_DAYS, addWorkingDays } from '../working-days.js';
 import {
   MASK_RULES,
+  contractStatusAfter,
   type ContractEvent,
+  type ContractStatus,
   type ContractTerms,
   type DatasetView,
   type MaskRule,
   type ReviewStage,
 } from '@shuzhi/governance-events';
 
-export type ContractStatus =
-  | 'SUBMITTED'
-  | 'COMPLIANCE_REVIEW'
-  | 'PROVIDER_REVIEW'
-  | 'ACTIVE'
-  | 'REJECTED'
-  | 'SUSPENDED'
-  | 'REVOKED'
-  | 'EXPIRED';
+export type { ContractStatus };
 
 export type ContractState =
   | { status: 'NONE' }
@@ -262,33 +256,18 @@ const submit = (command: Extract<ContractCommand, { type: 'SubmitContract' }>): 
 export const evolve = (state: ContractState, event: ContractEvent): ContractState => {
   if (event.type === 'ContractSubmitted') return { status: 'SUBMITTED', terms: event.data.terms, review: null };
   if (state.status === 'NONE') return state;
+  const status = contractStatusAfter(event, state.status);
   switch (event.type) {
     case 'ReviewOpened':
-      return {
-        ...state,
-        status: event.data.stage === 'COMPLIANCE' ? 'COMPLIANCE_REVIEW' : 'PROVIDER_REVIEW',
-        review: { stage: event.data.stage, deadline: event.data.deadline, overdue: false },
-      };
+      return { ...state, status, review: { stage: event.data.stage, deadline: event.data.deadline, overdue: false } };
     case 'ReviewOverdue':
       return state.review ? { ...state, review: { ...state.review, overdue: true } } : state;
-    case 'ComplianceReviewPassed':
-    case 'ContractApproved':
-      return { ...state, review: null };
-    case 'ContractActivated':
-    case 'ContractResumed':
-      return { ...state, status: 'ACTIVE', review: null };
-    case 'ContractRejected':
-      return { ...state, status: 'REJECTED', review: null };
     case 'ContractSuspended':
-      return { ...state, status: 'SUSPENDED' };
     case 'ContractRevoked':
-      return { ...state, status: 'REVOKED' };
-    case 'ContractExpired':
-      return { ...state, status: 'EXPIRED', review: null };
-    default: {
-      const exhaustive: never = event;
-      return exhaustive;
-    }
+      return { ...state, status };
+    default:
+      // Every other transition ends the review in progress, if any.
+      return { ...state, status, review: null };
   }
 };
 

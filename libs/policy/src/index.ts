@@ -1,0 +1,2 @@
+export * from './policy-snapshot.projection.js';
+export * from './policy-snapshot-cache.js';

@@ -1,0 +1,167 @@
+import { Column, Entity, PrimaryColumn, type EntityManager } from 'typeorm';
+import type { Projection, RecordedEvent } from '@shuzhi/event-store';
+import {
+  contractStatusAfter,
+  type Classification,
+  type ConsentEvent,
+  type ContractEvent,
+  type ContractStatus,
+  type DatasetEvent,
+  type MaskRule,
+  type SharingType,
+} from '@shuzhi/governance-events';
+
+/** A sharing contract as the policy decision needs it, with the version a decision cites. */
+export interface ContractGrant {
+  id: string;
+  version: number;
+  status: string;
+  datasetCode: string;
+  consumerDepartment: string;
+  providerDepartment: string;
+  fields: string[];
+  purpose: string;
+  validFrom: string;
+  validTo: string;
+  dailyQuota: number | null;
+  masking: Array<{ field: string; rule: MaskRule }>;
+  consentRequired: boolean;
+}
+
+export interface ConsentGrant {
+  id: string;
+  version: number;
+  status: string;
+  subjectId: string;
+  consumerDepartment: string;
+  purpose: string;
+  datasetCode: string;
+  fields: string[];
+  expiresAt: string;
+}
+
+/** Which GraphQL type a dataset governs, and its fields' classification. */
+export interface DatasetBinding {
+  code: string;
+  graphqlType: string;
+  sharingType: SharingType;
+  providerDepartment: string;
+  fields: Array<{ name: string; classification: Classification }>;
+}
+
+export type PolicyEntryBody =
+  | { kind: 'contract'; grant: ContractGrant }
+  | { kind: 'consent'; grant: ConsentGrant }
+  | { kind: 'dataset'; binding: DatasetBinding };
+
+/** One row per contract, consent and dataset: everything a decision reads, as of a checkpoint. */
+@Entity('policy_entries')
+export class PolicyEntry {
+  @PrimaryColumn({ type: 'text' }) key!: string;
+  @Column({ type: 'text' }) kind!: PolicyEntryBody['kind'];
+  @Column({ type: 'jsonb' }) body!: PolicyEntryBody;
+}
+
+const keyOf = (event: RecordedEvent): string | undefined => {
+  for (const kind of ['contract', 'consent', 'dataset'] as const) {
+    if (event.streamId.startsWith(`${kind}-`)) return `${kind}:${event.streamId.slice(kind.length + 1)}`;
+  }
+  return undefined;
+};
+
+const evolveContract = (row: PolicyEntry | null, recorded: RecordedEvent, key: string): PolicyEntry | null => {
+  const event = recorded as unknown as ContractEvent;
+  if (event.type === 'ContractSubmitted') {
+    const { terms } = event.data;
+    const grant: ContractGrant = {
+      id: terms.contractId,
+      version: recorded.streamVersion,
+      status: 'SUBMITTED',
+      datasetCode: terms.datasetCode,
+      consumerDepartment: terms.consumerDepartment,
+      providerDepartment: terms.providerDepartment,
+      fields: terms.fields,
+      purpose: terms.purpose,
+      validFrom: terms.validFrom,
+      validTo: terms.validTo,
+      dailyQuota: terms.dailyQuota,
+      masking: terms.masking,
+      consentRequired: terms.consentRequired,
+    };
+    return { key, kind: 'contract', body: { kind: 'contract', grant } };
+  }
+  if (!row || row.body.kind !== 'contract') return row;
+  const status = contractStatusAfter(event, row.body.grant.status as ContractStatus);
+  return { ...row, body: { kind: 'contract', grant: { ...row.body.grant, status, version: recorded.streamVersion } } };
+};
+
+const evolveConsent = (row: PolicyEntry | null, recorded: RecordedEvent, key: string): PolicyEntry | null => {
+  const event = recorded as unknown as ConsentEvent;
+  if (event.type === 'ConsentGranted') {
+    const { terms } = event.data;
+    const grant: ConsentGrant = {
+      id: terms.consentId,
+      version: recorded.streamVersion,
+      status: 'ACTIVE',
+      subjectId: terms.subjectId,
+      consumerDepartment: terms.consumerDepartment,
+      purpose: terms.purpose,
+      datasetCode: terms.datasetCode,
+      fields: terms.fields,
+      expiresAt: terms.expiresAt,
+    };
+    return { key, kind: 'consent', body: { kind: 'consent', grant } };
+  }
+  if (!row || row.body.kind !== 'consent') return row;
+  const status = event.type === 'ConsentWithdrawn' ? 'WITHDRAWN' : 'EXPIRED';
+  return { ...row, body: { kind: 'consent', grant: { ...row.body.grant, status, version: recorded.streamVersion } } };
+};
+
+const evolveDataset = (row: PolicyEntry | null, recorded: RecordedEvent, key: string): PolicyEntry | null => {
+  const event = recorded as unknown as DatasetEvent;
+  if (event.type === 'DatasetPublished') {
+    const { code, graphqlType, sharingType, providerDepartment } = event.data;
+    return { key, kind: 'dataset', body: { kind: 'dataset', binding: { code, graphqlType, sharingType, providerDepartment, fields: [] } } };
+  }
+  if (!row || row.body.kind !== 'dataset') return row;
+  return { ...row, body: { kind: 'dataset', binding: { ...row.body.binding, fields: event.data.fields } } };
+};
+
+/**
+ * The policy snapshot: contracts, consents and catalog bindings, projected from governance's
+ * published events by whoever enforces or replays policy (the gateway, the audit service),
+ * each in its own schema. `PolicyRuntime` tells its readers when it changed.
+ */
+export const policySnapshotProjection: Projection<PolicyEntry> = {
+  name: 'policy-snapshot',
+  version: 1,
+  entity: PolicyEntry,
+  keysOf: (event) => {
+    const key = keyOf(event);
+    return key ? [key] : [];
+  },
+  evolve: (row, event) => {
+    const key = keyOf(event)!;
+    if (key.startsWith('contract:')) return evolveContract(row, event, key);
+    if (key.startsWith('consent:')) return evolveConsent(row, event, key);
+    return evolveDataset(row, event, key);
+  },
+};
+
+export interface PolicySnapshot {
+  contracts: ContractGrant[];
+  consents: ConsentGrant[];
+  datasets: DatasetBinding[];
+}
+
+/** The whole snapshot as the table holds it now. */
+export const loadPolicySnapshot = async (manager: EntityManager): Promise<PolicySnapshot> => {
+  const rows = await manager.find(PolicyEntry, { order: { key: 'ASC' } });
+  const snapshot: PolicySnapshot = { contracts: [], consents: [], datasets: [] };
+  for (const { body } of rows) {
+    if (body.kind === 'contract') snapshot.contracts.push(body.grant);
+    else if (body.kind === 'consent') snapshot.consents.push(body.grant);
+    else snapshot.datasets.push(body.binding);
+  }
+  return snapshot;
+};
