@@ -23,9 +23,11 @@ module.exports = {
     },
     {
       name: 'no-service-to-service',
-      comment: 'A service never imports another service: it projects its events or queries the gateway.',
+      comment:
+        'A service never imports another service: it projects its events or queries the gateway. ' +
+        'apps/platform is the one-machine composition root that starts them all.',
       severity: 'error',
-      from: { path: '(^|/)apps/([^/]+)/' },
+      from: { path: '(^|/)apps/([^/]+)/', pathNot: '(^|/)apps/platform/' },
       to: { path: '(^|/)apps/', pathNot: ['(^|/)apps/$2/'] },
     },
     {

@@ -223,6 +223,7 @@ describe('governance subgraph (GraphQL over HTTP, real PostgreSQL)', () => {
       const unsigned = await gov.call(null, `query { purposes { code } }`);
       expect(unsigned.status).toBe(401);
       expect(unsigned.errors?.[0].extensions.code).toBe('UNAUTHENTICATED');
+      expect(unsigned.errors?.[0].extensions.stacktrace).toBeUndefined();
 
       const forged = await fetch(gov.url, {
         method: 'POST',

@@ -1,18 +1,26 @@
 import { Controller, Get, HttpException, HttpStatus, Inject } from '@nestjs/common';
-import { PostgresEventStore } from '@shuzhi/event-store';
 
-/** 200 when the platform can reach its event log, 503 otherwise (API.md, "Transport"). */
+export const SUBGRAPHS = Symbol('SUBGRAPHS');
+
+/** 200 when every subgraph answers its own health check, 503 naming those that do not (API.md). */
 @Controller('health')
 export class HealthController {
-  constructor(@Inject(PostgresEventStore) private readonly store: PostgresEventStore) {}
+  constructor(@Inject(SUBGRAPHS) private readonly subgraphs: Record<string, string>) {}
 
   @Get()
-  async health(): Promise<{ status: 'ok' }> {
-    try {
-      await this.store.pool.query('select 1');
-      return { status: 'ok' };
-    } catch {
-      throw new HttpException({ status: 'unavailable', reason: 'the event log does not answer' }, HttpStatus.SERVICE_UNAVAILABLE);
+  async health(): Promise<{ status: 'ok'; subgraphs: Record<string, 'up'> }> {
+    const checks = await Promise.all(
+      Object.entries(this.subgraphs).map(async ([name, url]) => {
+        const up = await fetch(`${url}/health`, { signal: AbortSignal.timeout(2_000) })
+          .then((response) => response.ok)
+          .catch(() => false);
+        return [name, up ? 'up' : 'down'] as const;
+      }),
+    );
+    const down = checks.filter(([, state]) => state === 'down').map(([name]) => name);
+    if (down.length > 0) {
+      throw new HttpException({ status: 'unavailable', down }, HttpStatus.SERVICE_UNAVAILABLE);
     }
+    return { status: 'ok', subgraphs: Object.fromEntries(checks) as Record<string, 'up'> };
   }
 }

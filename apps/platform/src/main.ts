@@ -1,21 +1,49 @@
 import 'reflect-metadata';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import { openDatabase } from '@shuzhi/database';
 import { PostgresEventStore } from '@shuzhi/event-store';
+import { loadOrCreateKeyPair } from '@shuzhi/signing';
+import { DATA_BUREAU, PLATFORM_ADMIN_CLIENT_ID, ensurePlatformAdmin } from '../../governance/src/bootstrap/platform-admin.js';
+import { createGovernanceApp } from '../../governance/src/governance.app.js';
 import { PlatformModule } from './platform.module.js';
 
 /**
- * `npm start`: the embedded PostgreSQL in .data/ (or DATABASE_URL), the event log's
- * migrations, then the platform's HTTP server. Ctrl-C stops all of it.
+ * `npm start`: the whole platform on one machine. The embedded PostgreSQL in .data/ (or
+ * DATABASE_URL), the event log, each subgraph on its own port, and the platform's front door
+ * on PORT. Ctrl-C stops all of it.
  */
 const main = async () => {
+  const dataDir = process.env.SHUZHI_DATA_DIR ?? '.data';
   const database = await openDatabase();
-  console.log(database.embedded ? 'PostgreSQL: embedded, data in .data/postgres' : 'PostgreSQL: DATABASE_URL');
+  console.log(database.embedded ? `PostgreSQL: embedded, data in ${dataDir}/postgres` : 'PostgreSQL: DATABASE_URL');
+  const keysDir = join(dataDir, 'keys');
+  const gatewayKeys = await loadOrCreateKeyPair(keysDir, 'gateway-context');
+  const receiptKeys = await loadOrCreateKeyPair(keysDir, 'consent-receipts');
   const store = await PostgresEventStore.connect({ connectionString: database.url });
-  const app = await NestFactory.create(PlatformModule.forStore(store), { logger: ['error', 'warn', 'log'] });
+
+  const governance = await createGovernanceApp({
+    databaseUrl: database.url,
+    store,
+    gatewayPublicKey: gatewayKeys.publicKey,
+    receiptKeys,
+  });
+  const governancePort = Number(process.env.GOVERNANCE_PORT ?? 4001);
+  await governance.listen(governancePort, '127.0.0.1');
+  const admin = await ensurePlatformAdmin(governance, process.env.SHUZHI_ADMIN_KEY);
+  if (admin.created) {
+    const credentials = [{ department: DATA_BUREAU.code, roles: ['PLATFORM'], clientId: PLATFORM_ADMIN_CLIENT_ID, apiKey: admin.apiKey }];
+    await writeFile(join(dataDir, 'demo-credentials.json'), `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
+    if (!process.env.SHUZHI_ADMIN_KEY) console.log(`Platform admin key (shown once, also in ${dataDir}/demo-credentials.json): ${admin.apiKey}`);
+  }
+
+  const subgraphs = { governance: `http://127.0.0.1:${governancePort}` };
+  const app = await NestFactory.create(PlatformModule.forSubgraphs(subgraphs), { logger: ['error', 'warn'] });
   const port = Number(process.env.PORT ?? 4000);
   await app.listen(port, '0.0.0.0');
   console.log(`Shuzhi is up: http://localhost:${port}/health`);
+  console.log(`  governance subgraph: ${subgraphs.governance}/graphql (answers only requests signed by the gateway)`);
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -23,6 +51,7 @@ const main = async () => {
     stopping = true;
     console.log(`${signal}: stopping`);
     await app.close();
+    await governance.close();
     await store.close();
     await database.stop();
     process.exit(0);

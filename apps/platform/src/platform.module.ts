@@ -1,15 +1,14 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { PostgresEventStore } from '@shuzhi/event-store';
-import { HealthController } from './health.controller.js';
+import { HealthController, SUBGRAPHS } from './health.controller.js';
 
-/** The one-machine platform: later issues add the subgraphs and the gateway here. */
+/** The platform's front door; the gateway joins it as it is built. */
 @Module({})
 export class PlatformModule {
-  static forStore(store: PostgresEventStore): DynamicModule {
+  static forSubgraphs(subgraphs: Record<string, string>): DynamicModule {
     return {
       module: PlatformModule,
       controllers: [HealthController],
-      providers: [{ provide: PostgresEventStore, useValue: store }],
+      providers: [{ provide: SUBGRAPHS, useValue: subgraphs }],
     };
   }
 }

@@ -47,9 +47,9 @@ export const formatError = (formatted: GraphQLFormattedError, error: unknown): G
   if (original instanceof InvalidEventInput) {
     return { ...base, message: original.message, extensions: { code: 'VALIDATION_FAILED', reason: original.message } };
   }
-  const code = formatted.extensions?.code;
+  const { code, stacktrace: _internals, ...details } = formatted.extensions ?? {};
   if (typeof code === 'string' && API_CODES.has(code)) {
-    return { ...base, extensions: { reason: formatted.message, ...formatted.extensions } };
+    return { ...base, extensions: { code, reason: formatted.message, ...details } };
   }
   if (typeof code === 'string' && REQUEST_CODES.has(code)) {
     return { ...base, extensions: { code: 'VALIDATION_FAILED', reason: formatted.message } };

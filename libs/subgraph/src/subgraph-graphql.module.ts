@@ -33,6 +33,7 @@ export const subgraphGraphQLModule = (options: SubgraphGraphQLOptions) =>
       caller: callerFrom(req, options.gatewayPublicKey, new Date()),
     }),
     formatError,
+    includeStacktraceInErrorResponses: false,
     // Federated tracing is Apollo Studio's; our gateway records access itself.
     plugins: [ApolloServerPluginInlineTraceDisabled()],
     // Clients reach subgraphs only through the gateway, which decides about introspection.

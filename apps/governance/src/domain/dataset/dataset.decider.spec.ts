@@ -1,0 +1,111 @@
+import { Forbidden, IncompatibleSchema, InvalidTransition, NotFound, ValidationFailed, type CommandActor } from '@shuzhi/shared-kernel';
+import { datasetDecider, decide, evolve, type DatasetCommand, type DatasetState, type FieldGrant } from './dataset.decider.js';
+
+const now = '2026-11-27T02:00:00.000Z';
+const steward: CommandActor = { clientId: 'ps', department: 'public-security', roles: ['STEWARD'] };
+const otherSteward: CommandActor = { clientId: 'mr', department: 'market-regulation', roles: ['STEWARD'] };
+const platform: CommandActor = { clientId: 'bureau', department: 'data-bureau', roles: ['PLATFORM'] };
+
+const v1 = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { idNumber: { type: 'string' }, name: { type: 'string' }, birthDate: { type: 'string', format: 'date' } },
+  required: ['idNumber'],
+};
+type Publish = Extract<DatasetCommand, { type: 'PublishDataset' }>;
+const publish = (overrides: Partial<Publish> = {}, input: Partial<Publish['input']> = {}): Publish => ({
+  type: 'PublishDataset',
+  actor: steward,
+  now,
+  providerRegistered: true,
+  input: {
+    code: 'population.resident',
+    name: '人口基础信息',
+    summary: null,
+    sharingType: 'CONDITIONAL',
+    updateCycle: 'DAILY',
+    graphqlType: 'Resident',
+    fields: [
+      { name: 'idNumber', classification: 'SENSITIVE_PERSONAL' },
+      { name: 'name', classification: 'PERSONAL' },
+      { name: 'birthDate', classification: 'PERSONAL' },
+    ],
+    schema: v1,
+    ...input,
+  },
+  ...overrides,
+});
+const register = (schema: unknown, grants: FieldGrant[] = [], fields: Extract<DatasetCommand, { type: 'RegisterSchemaVersion' }>['fields'] = []): DatasetCommand => ({
+  type: 'RegisterSchemaVersion',
+  actor: steward,
+  now,
+  schema,
+  fields,
+  grants,
+});
+const given = (...commands: DatasetCommand[]) => {
+  let state: DatasetState = datasetDecider.initialState;
+  for (const command of commands) state = decide(command, state).reduce(evolve, state);
+  return { state, when: (command: DatasetCommand) => decide(command, state) };
+};
+
+describe('dataset decider', () => {
+  it('publishes the catalog entry with its first schema version, BACKWARD by default', () => {
+    const events = given().when(publish());
+    expect(events.map((e) => e.type)).toEqual(['DatasetPublished', 'SchemaVersionRegistered']);
+    expect(events[0].data).toMatchObject({ code: 'population.resident', providerDepartment: 'public-security', compatibility: 'BACKWARD' });
+    expect(events[1].data).toMatchObject({ version: 1, fields: expect.arrayContaining([{ name: 'idNumber', classification: 'SENSITIVE_PERSONAL' }]) });
+  });
+
+  it.each([
+    ['a steward of another department', publish({ actor: otherSteward }, { providerDepartment: 'public-security' }), Forbidden],
+    ['an unknown provider', publish({ providerRegistered: false }), NotFound],
+    ['a malformed code', publish({}, { code: 'Population' }), ValidationFailed],
+    ['an invalid JSON Schema', publish({}, { schema: { type: 'objekt' } }), ValidationFailed],
+    ['a field without classification', publish({}, { fields: [{ name: 'idNumber', classification: 'PUBLIC' }] }), ValidationFailed],
+    ['a classified field not in the schema', publish({}, { fields: [...publish().input.fields, { name: 'income', classification: 'SENSITIVE' }] }), ValidationFailed],
+    ['a bad GraphQL type name', publish({}, { graphqlType: 'resident-type' }), ValidationFailed],
+  ])('refuses publishing by or with %s', (_, command, error) => {
+    expect(() => given().when(command)).toThrow(error);
+  });
+
+  it('the platform may publish for a department; a published code is taken', () => {
+    expect(given().when(publish({ actor: platform }, { providerDepartment: 'public-security' }))).toHaveLength(2);
+    expect(() => given(publish()).when(publish())).toThrow(InvalidTransition);
+  });
+
+  it('registers a compatible version: a new optional, classified field on a closed record', () => {
+    const v2 = { ...v1, properties: { ...v1.properties, nationality: { type: 'string' } } };
+    const [event] = given(publish()).when(register(v2, [], [{ name: 'nationality', classification: 'PERSONAL' }]));
+    expect(event).toMatchObject({ type: 'SchemaVersionRegistered', data: { version: 2 } });
+    expect(() => given(publish()).when(register(v2))).toThrow(/missing for nationality/);
+  });
+
+  it('refuses an incompatible version, naming the violation', () => {
+    const v2 = { ...v1, required: ['idNumber', 'name'] };
+    expect(() => given(publish()).when(register(v2))).toThrow(IncompatibleSchema);
+  });
+
+  it('refuses removing or retyping a granted field even under NONE, naming the grants', () => {
+    const open = publish({}, { compatibility: 'NONE' });
+    const v2 = { ...v1, properties: { idNumber: { type: 'string' }, name: { type: 'string' }, birthDate: { type: 'integer' } } };
+    const grants: FieldGrant[] = [
+      { kind: 'contract', id: 'c-1', fields: ['birthDate'] },
+      { kind: 'consent', id: 'k-1', fields: ['birthDate', 'name'] },
+      { kind: 'contract', id: 'c-2', fields: ['name'] },
+    ];
+    try {
+      given(open).when(register(v2, grants));
+      throw new Error('not refused');
+    } catch (error) {
+      expect(error).toBeInstanceOf(IncompatibleSchema);
+      expect((error as IncompatibleSchema).details).toMatchObject({ contractIds: ['c-1'], consentIds: ['k-1'], fields: ['Resident.birthDate'] });
+    }
+    expect(given(open).when(register(v2, [{ kind: 'contract', id: 'c-2', fields: ['name'] }]))).toHaveLength(1);
+  });
+
+  it('only the provider\'s steward or the platform registers versions; unknown datasets are NOT_FOUND', () => {
+    expect(() => given(publish()).when({ ...register(v1), actor: otherSteward } as DatasetCommand)).toThrow(Forbidden);
+    expect(() => given().when(register(v1))).toThrow(NotFound);
+  });
+});
