@@ -1,13 +1,18 @@
 import 'reflect-metadata';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { NestFactory } from '@nestjs/core';
 import { openDatabase } from '@shuzhi/database';
 import { PostgresEventStore } from '@shuzhi/event-store';
 import { loadOrCreateKeyPair } from '@shuzhi/signing';
+import { publishBuiltInDatasets, readBuiltInDatasets } from '../../governance/src/bootstrap/built-in-datasets.js';
 import { DATA_BUREAU, PLATFORM_ADMIN_CLIENT_ID, ensurePlatformAdmin } from '../../governance/src/bootstrap/platform-admin.js';
 import { createGovernanceApp } from '../../governance/src/governance.app.js';
 import { PlatformModule } from './platform.module.js';
+
+/** The repository's schemas/, seen from dist/apps/platform/src/. */
+const SCHEMAS_DIR = fileURLToPath(new URL('../../../../schemas', import.meta.url));
 
 /**
  * `npm start`: the whole platform on one machine. The embedded PostgreSQL in .data/ (or
@@ -37,6 +42,9 @@ const main = async () => {
     await writeFile(join(dataDir, 'demo-credentials.json'), `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
     if (!process.env.SHUZHI_ADMIN_KEY) console.log(`Platform admin key (shown once, also in ${dataDir}/demo-credentials.json): ${admin.apiKey}`);
   }
+
+  const published = await publishBuiltInDatasets(governance, await readBuiltInDatasets(SCHEMAS_DIR));
+  if (published.length > 0) console.log(`Catalog: published the built-in datasets ${published.join(', ')}`);
 
   const subgraphs = { governance: `http://127.0.0.1:${governancePort}` };
   const app = await NestFactory.create(PlatformModule.forSubgraphs(subgraphs), { logger: ['error', 'warn'] });
