@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { subgraphGraphQLModule } from '@shuzhi/subgraph';
-import { GrantConsentHandler, ExpireConsentHandler, WithdrawConsentHandler } from './commands/consent.commands.js';
+import { DecideConsentHandler, GrantConsentHandler } from './commands/consent.commands.js';
 import { PublishDatasetHandler, RegisterSchemaVersionHandler } from './commands/dataset.commands.js';
 import { GovernanceFacts } from './commands/governance-facts.js';
 import {
@@ -41,8 +41,7 @@ export class GovernanceModule {
         SubmitSharingContractHandler,
         DecideSharingContractHandler,
         GrantConsentHandler,
-        WithdrawConsentHandler,
-        ExpireConsentHandler,
+        DecideConsentHandler,
         RegistryResolver,
         DatasetResolver,
         SharingContractResolver,

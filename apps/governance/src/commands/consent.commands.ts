@@ -38,35 +38,28 @@ export class GrantConsentHandler implements ICommandHandler<GrantConsent> {
   }
 }
 
-export class WithdrawConsent {
-  constructor(readonly origin: CommandOrigin, readonly consentId: string) {}
+/** A withdrawal by the citizen channel, or expiry by the timer. */
+export type ConsentTransition = Exclude<ConsentCommand, { type: 'GrantConsent' }>;
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+export class DecideConsent {
+  constructor(
+    readonly origin: CommandOrigin,
+    readonly consentId: string,
+    readonly transition: DistributiveOmit<ConsentTransition, 'now'>,
+  ) {}
 }
 
-@CommandHandler(WithdrawConsent)
-export class WithdrawConsentHandler implements ICommandHandler<WithdrawConsent> {
+@CommandHandler(DecideConsent)
+export class DecideConsentHandler implements ICommandHandler<DecideConsent> {
   constructor(@Inject(GOVERNANCE_CONFIG) private readonly config: GovernanceConfig) {}
 
-  execute({ origin, consentId }: WithdrawConsent) {
-    const command: ConsentCommand = { type: 'WithdrawConsent', actor: origin.actor, now: this.config.clock.now().toISOString() };
+  execute({ origin, consentId, transition }: DecideConsent) {
+    const command = { ...transition, now: this.config.clock.now().toISOString() } as ConsentTransition;
     return handleCommand(this.config.store, consentStreamId(consentId), consentDecider, command, {
       metadata: metadataOf(origin, primaryRole(origin.actor)),
-    });
-  }
-}
-
-export class ExpireConsent {
-  constructor(readonly origin: CommandOrigin, readonly consentId: string) {}
-}
-
-@CommandHandler(ExpireConsent)
-export class ExpireConsentHandler implements ICommandHandler<ExpireConsent> {
-  constructor(@Inject(GOVERNANCE_CONFIG) private readonly config: GovernanceConfig) {}
-
-  execute({ origin, consentId }: ExpireConsent) {
-    const command: ConsentCommand = { type: 'ExpireConsent', now: this.config.clock.now().toISOString() };
-    return handleCommand(this.config.store, consentStreamId(consentId), consentDecider, command, {
-      metadata: metadataOf(origin, 'SYSTEM'),
-      retries: 3,
+      // Expiry decides the same on newer state, so a race with a withdrawal is safe to retry.
+      retries: transition.type === 'ExpireConsent' ? 3 : 0,
     });
   }
 }

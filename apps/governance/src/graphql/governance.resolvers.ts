@@ -8,7 +8,7 @@ import { Forbidden, hasRole } from '@shuzhi/shared-kernel';
 import type { CallerContext } from '@shuzhi/signing';
 import { Caller, actorOf } from '@shuzhi/subgraph';
 import type { CommandOrigin } from '../commands/command-metadata.js';
-import { GrantConsent, WithdrawConsent } from '../commands/consent.commands.js';
+import { DecideConsent, GrantConsent } from '../commands/consent.commands.js';
 import { PublishDataset, RegisterSchemaVersion } from '../commands/dataset.commands.js';
 import { IssueClientKey, RegisterDepartment, RegisterPurpose, RevokeClientKey } from '../commands/registry.commands.js';
 import { DecideSharingContract, SubmitSharingContract } from '../commands/sharing-contract.commands.js';
@@ -316,7 +316,7 @@ export class ConsentResolver {
 
   @Mutation(() => Consent)
   async withdrawConsent(@Caller() caller: CallerContext, @Args('id', { type: () => ID }) id: string): Promise<Consent> {
-    const result = await this.commands.execute(new WithdrawConsent(originOf(caller), id));
+    const result = await this.commands.execute(new DecideConsent(originOf(caller), id, { type: 'WithdrawConsent', actor: actorOf(caller) }));
     const [consent] = await this.mappers.consents([{ ...result.state, version: result.version }]);
     return consent;
   }

@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import { CommandBus } from '@nestjs/cqrs';
 import { In, LessThan, LessThanOrEqual } from 'typeorm';
 import { SYSTEM } from '@shuzhi/shared-kernel';
-import { ExpireConsent } from '../commands/consent.commands.js';
+import { DecideConsent } from '../commands/consent.commands.js';
 import type { CommandOrigin } from '../commands/command-metadata.js';
 import { DecideSharingContract } from '../commands/sharing-contract.commands.js';
 import { GOVERNANCE_CONFIG, type GovernanceConfig } from '../governance.config.js';
@@ -67,7 +67,7 @@ export class DeadlineScheduler implements OnApplicationBootstrap, OnApplicationS
     }
     const lapsed = await manager.findBy(ConsentRow, { status: 'ACTIVE', expiresAt: LessThanOrEqual(now) });
     for (const { id } of lapsed) {
-      const done = await this.commands.execute(new ExpireConsent(origin, id));
+      const done = await this.commands.execute(new DecideConsent(origin, id, { type: 'ExpireConsent' }));
       if (done.events.length > 0) result.expiredConsents.push(id);
     }
     return result;
