@@ -14,3 +14,6 @@ export const metadataOf = (origin: CommandOrigin, role: string): Partial<EventMe
 
 /** The role the actor acted in, for metadata: its most specific one. */
 export const primaryRole = (actor: CommandActor): string => actor.roles[0] ?? 'SYSTEM';
+
+/** Omit over each member of a union (plain Omit flattens the union first). */
+export type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

@@ -5,7 +5,7 @@ import { handleCommand } from '@shuzhi/event-store';
 import { signReceipt } from '@shuzhi/signing';
 import { consentDecider, consentStreamId, type ConsentCommand } from '../domain/consent/consent.decider.js';
 import { GOVERNANCE_CONFIG, type GovernanceConfig } from '../governance.config.js';
-import { metadataOf, primaryRole, type CommandOrigin } from './command-metadata.js';
+import { metadataOf, primaryRole, type CommandOrigin, type DistributiveOmit } from './command-metadata.js';
 import { GovernanceFacts } from './governance-facts.js';
 
 export class GrantConsent {
@@ -40,8 +40,6 @@ export class GrantConsentHandler implements ICommandHandler<GrantConsent> {
 
 /** A withdrawal by the citizen channel, or expiry by the timer. */
 export type ConsentTransition = Exclude<ConsentCommand, { type: 'GrantConsent' }>;
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
-
 export class DecideConsent {
   constructor(
     readonly origin: CommandOrigin,

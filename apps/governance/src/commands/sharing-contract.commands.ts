@@ -9,7 +9,7 @@ import {
   type SubmitContractInput,
 } from '../domain/sharing-contract/contract.decider.js';
 import { GOVERNANCE_CONFIG, type GovernanceConfig } from '../governance.config.js';
-import { metadataOf, primaryRole, type CommandOrigin } from './command-metadata.js';
+import { metadataOf, primaryRole, type CommandOrigin, type DistributiveOmit } from './command-metadata.js';
 import { GovernanceFacts } from './governance-facts.js';
 
 export class SubmitSharingContract {
@@ -50,8 +50,6 @@ export class DecideSharingContract {
     readonly transition: DistributiveOmit<ContractTransition, 'now'>,
   ) {}
 }
-
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 @CommandHandler(DecideSharingContract)
 export class DecideSharingContractHandler implements ICommandHandler<DecideSharingContract> {
