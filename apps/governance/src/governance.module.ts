@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { subgraphGraphQLModule } from '@shuzhi/subgraph';
+import { refusalFilterProvider, subgraphGraphQLModule } from '@shuzhi/subgraph';
 import { DecideConsentHandler, GrantConsentHandler } from './commands/consent.commands.js';
 import { PublishDatasetHandler, RegisterSchemaVersionHandler } from './commands/dataset.commands.js';
 import { GovernanceFacts } from './commands/governance-facts.js';
@@ -28,6 +28,7 @@ export class GovernanceModule {
       controllers: [HealthController],
       providers: [
         { provide: GOVERNANCE_CONFIG, useValue: config },
+        refusalFilterProvider,
         GovernanceFacts,
         GovernanceMappers,
         GovernanceProjections,

@@ -1,0 +1,48 @@
+import type { RecordedEvent } from '@shuzhi/event-store';
+import { enterpriseDecider, enterpriseStreamId, type EnterpriseState } from '../domain/enterprise.decider.js';
+import type { EnterpriseEvent } from '../domain/enterprise.events.js';
+import { stateOfRow, type EnterpriseRow } from '../projections/enterprises.projection.js';
+import type { Enterprise, EnterpriseHistoryEntry } from './enterprise.models.js';
+
+type Registered = Exclude<EnterpriseState, { status: 'NONE' }>;
+
+/** The API's shape of an enterprise from its decider state (a stream or a read-model row). */
+export const toEnterprise = ({ status, profile }: Registered, version: number): Enterprise => ({
+  creditCode: profile.creditCode,
+  name: profile.name,
+  legalRepresentative: profile.legalRepresentativeId === null ? null : { __typename: 'Resident', id: profile.legalRepresentativeId },
+  industryCode: profile.industryCode,
+  registeredCapital: profile.registeredCapital,
+  employees: profile.employees,
+  status,
+  registeredAt: new Date(profile.registeredAt),
+  streamId: enterpriseStreamId(profile.creditCode),
+  version,
+});
+
+export const rowToEnterprise = (row: EnterpriseRow): Enterprise => toEnterprise(stateOfRow(row), row.streamVersion);
+
+/** An enterprise from its whole stream, with its history; null when it was never registered. */
+export const enterpriseOfStream = (events: readonly RecordedEvent[]): Enterprise | null => {
+  const state = events.reduce((s, e) => enterpriseDecider.evolve(s, e as unknown as EnterpriseEvent), enterpriseDecider.initialState);
+  if (state.status === 'NONE') return null;
+  return { ...toEnterprise(state, events[events.length - 1].streamVersion), history: historyOf(events) };
+};
+
+/** Each change with the status it left, who made it, why and when. */
+export const historyOf = (events: readonly RecordedEvent[]): EnterpriseHistoryEntry[] => {
+  let state = enterpriseDecider.initialState;
+  return events.map((recorded) => {
+    const event = recorded as unknown as EnterpriseEvent;
+    state = enterpriseDecider.evolve(state, event);
+    if (state.status === 'NONE') throw new Error(`stream ${recorded.streamId} does not begin with EnterpriseRegistered`);
+    return {
+      version: recorded.streamVersion,
+      type: event.type,
+      status: state.status,
+      at: new Date(event.data.at),
+      by: event.data.by,
+      reason: 'reason' in event.data ? event.data.reason : null,
+    };
+  });
+};
