@@ -1,2 +1,3 @@
 export * from './policy-snapshot.projection.js';
 export * from './policy-snapshot-cache.js';
+export * from './decision/index.js';

@@ -1,0 +1,21 @@
+/**
+ * The policy decision: pure functions of a request and an indexed snapshot, run by the gateway
+ * on every request and by the audit service over history.
+ */
+export {
+  decide,
+  type AllowedField,
+  type ContractCitation,
+  type DeniedField,
+  type DenialCode,
+  type FieldSelection,
+  type GrantedField,
+  type PolicyCaller,
+  type PolicyDecision,
+  type PolicyRequest,
+  type SubjectRow,
+  type UngovernedField,
+} from './access.decision.js';
+export { decideSubjects, type SubjectVerdict } from './consent.decision.js';
+export { applyMask, type HashKey } from './field.masking.js';
+export { indexSnapshot, type PolicyIndex } from './policy-snapshot.index.js';
