@@ -1,0 +1,67 @@
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { DataSource } from 'typeorm';
+import type { EventStore } from '@shuzhi/event-store';
+import type { SigningKeyPair } from '@shuzhi/signing';
+import { gatewayClientsProjection } from './authentication/gateway-clients.projection.js';
+import { composeSupergraph } from './composition/compose-supergraph.js';
+import type { SubgraphEndpoints } from './composition/subgraph-endpoints.js';
+import { fetchSubgraphSdls } from './composition/subgraph-sdl.js';
+import { GatewayModule } from './gateway.module.js';
+import type { OperationPolicy } from './runtime/operation-policy.js';
+import { DEFAULT_QUERY_LIMITS, type QueryLimits } from './runtime/query-limits.plugin.js';
+
+export interface GatewayAppOptions {
+  databaseUrl: string;
+  store: EventStore;
+  gatewayKeys: SigningKeyPair;
+  /** Base URLs of the subgraph services by name. */
+  subgraphs: SubgraphEndpoints;
+  /** A supergraph composed beforehand (schemas/supergraph.graphql); composed from `subgraphs` when absent. */
+  supergraphSdl?: string;
+  /** The enforcement plugs, in order; none means authentication and limits only. */
+  policies?: readonly OperationPolicy[];
+  limits?: Partial<QueryLimits>;
+  maxBodyBytes?: number;
+  upstreamTimeoutMs?: number;
+}
+
+/** The gateway as a Nest application (not yet listening), its supergraph composed at start. */
+export const createGatewayApp = async (options: GatewayAppOptions): Promise<INestApplication> => {
+  const supergraphSdl =
+    options.supergraphSdl ?? composeSupergraph(await fetchSubgraphSdls(options.subgraphs, options.gatewayKeys.privateKey));
+  const dataSource = await new DataSource({
+    type: 'postgres',
+    url: options.databaseUrl,
+    schema: 'gateway',
+    entities: [gatewayClientsProjection.entity as never],
+  }).initialize();
+  try {
+    const app = await NestFactory.create(
+      GatewayModule.forRoot({
+        store: options.store,
+        dataSource,
+        connection: { connectionString: options.databaseUrl },
+        gatewayKeys: options.gatewayKeys,
+        subgraphs: options.subgraphs,
+        supergraphSdl,
+        policies: options.policies ?? [],
+        limits: { ...DEFAULT_QUERY_LIMITS, ...options.limits },
+        maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
+        upstreamTimeoutMs: options.upstreamTimeoutMs ?? 10_000,
+      }),
+      // The GraphQL controller reads the body itself: its limit and its errors are the gateway's.
+      { bodyParser: false, logger: ['error', 'warn'] },
+    );
+    app.enableShutdownHooks();
+    const close = app.close.bind(app);
+    app.close = async () => {
+      await close();
+      await dataSource.destroy();
+    };
+    return app;
+  } catch (error) {
+    await dataSource.destroy();
+    throw error;
+  }
+};

@@ -1,0 +1,30 @@
+import type { ClientConfig } from 'pg';
+import type { DataSource } from 'typeorm';
+import type { EventStore } from '@shuzhi/event-store';
+import type { SigningKeyPair } from '@shuzhi/signing';
+import type { SubgraphEndpoints } from './composition/subgraph-endpoints.js';
+import type { OperationPolicy } from './runtime/operation-policy.js';
+import type { QueryLimits } from './runtime/query-limits.plugin.js';
+
+/** Everything the gateway is given from outside; tests build their own. */
+export interface GatewayConfig {
+  store: EventStore;
+  /** The gateway's read model (its clients), in the `gateway` schema. */
+  dataSource: DataSource;
+  /** How to open the LISTEN connection for the clients projection's notifications. */
+  connection: ClientConfig;
+  /** Signs the caller context of every subgraph request. */
+  gatewayKeys: SigningKeyPair;
+  subgraphs: SubgraphEndpoints;
+  supergraphSdl: string;
+  policies: readonly OperationPolicy[];
+  limits: QueryLimits;
+  /** The largest request body accepted, in bytes. */
+  maxBodyBytes: number;
+  upstreamTimeoutMs: number;
+}
+
+export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');
+
+/** NOTIFY channel of the clients projection: each committed batch wakes the key cache. */
+export const CLIENTS_CHANNEL = 'gateway_clients';

@@ -1,0 +1,124 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Controller, Get, Inject, Post, Req, Res } from '@nestjs/common';
+import type { GraphQLFormattedError } from 'graphql';
+import { GatewayClients } from '../authentication/gateway-clients.js';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../gateway.config.js';
+import { toApiError, type ApiErrorCode } from '../runtime/api-errors.js';
+import type { AuthenticatedCaller, GatewayContextAdditions, GatewayRequest } from '../runtime/gateway-request.js';
+import { GatewayRuntimeHost } from '../runtime/gateway-runtime.host.js';
+import { checkRequestBody, readBody } from './graphql-request-body.js';
+
+// Request headers the runtime and the policies may read; the API key stays here.
+const FORWARDED_HEADERS = /^(accept|content-type|x-.*)$/;
+const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * The one door: `/graphql`. Authentication, the body limit and the body's shape are checked
+ * here, before anything is parsed as GraphQL; the rest is the runtime's.
+ */
+@Controller('graphql')
+export class GraphqlController {
+  constructor(
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    private readonly clients: GatewayClients,
+    private readonly host: GatewayRuntimeHost,
+  ) {}
+
+  @Post()
+  async post(@Req() request: IncomingMessage, @Res() response: ServerResponse): Promise<void> {
+    await this.serve(request, response, async () => {
+      const read = await readBody(request, this.config.maxBodyBytes);
+      if (!read.ok) {
+        return refusal(413, 'VALIDATION_FAILED', `the request body is larger than ${this.config.maxBodyBytes} bytes`);
+      }
+      const verdict = checkRequestBody(read.body);
+      return verdict.ok ? read.body : refusal(400, 'VALIDATION_FAILED', verdict.reason);
+    });
+  }
+
+  @Get()
+  async get(@Req() request: IncomingMessage, @Res() response: ServerResponse): Promise<void> {
+    await this.serve(request, response, async () => undefined);
+  }
+
+  private async serve(
+    request: IncomingMessage,
+    response: ServerResponse,
+    readRequestBody: () => Promise<string | undefined | Refusal>,
+  ): Promise<void> {
+    try {
+      const caller = await this.authenticate(request);
+      if (!caller) {
+        request.resume();
+        return send(response, refusal(401, 'UNAUTHENTICATED', 'a valid API key is required: Authorization: Bearer <apiKey>'), {
+          'www-authenticate': 'Bearer',
+        });
+      }
+      const body = await readRequestBody();
+      if (typeof body === 'object') return send(response, body);
+      const context: GatewayContextAdditions = { shuzhi: admit(request, caller) };
+      const answer = await this.host.runtime.fetch(
+        new URL(request.url ?? '/graphql', 'http://gateway'),
+        { method: request.method, headers: forwardedHeaders(request, body !== undefined), body },
+        context,
+      );
+      response.statusCode = answer.status;
+      answer.headers.forEach((value, name) => response.setHeader(name, value));
+      response.end(Buffer.from(await answer.arrayBuffer()));
+    } catch (error) {
+      console.error('gateway: request failed:', error);
+      if (!response.headersSent) send(response, refusal(500, 'INTERNAL', 'internal error'));
+      else response.destroy();
+    }
+  }
+
+  private async authenticate(request: IncomingMessage): Promise<AuthenticatedCaller | undefined> {
+    const match = /^Bearer +(\S+) *$/i.exec(request.headers.authorization ?? '');
+    return match ? this.clients.authenticator.authenticate(match[1]) : undefined;
+  }
+}
+
+interface Refusal {
+  status: number;
+  error: GraphQLFormattedError;
+}
+
+const refusal = (status: number, code: ApiErrorCode, reason: string): Refusal => ({
+  status,
+  error: toApiError({ message: reason, extensions: { code } }),
+});
+
+const send = (response: ServerResponse, { status, error }: Refusal, headers: Record<string, string> = {}): void => {
+  response.statusCode = status;
+  response.setHeader('content-type', 'application/json; charset=utf-8');
+  for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
+  response.end(JSON.stringify({ errors: [error] }));
+};
+
+const header = (request: IncomingMessage, name: string): string | undefined => {
+  const value = request.headers[name];
+  return (Array.isArray(value) ? value[0] : value)?.trim() || undefined;
+};
+
+const admit = (request: IncomingMessage, caller: AuthenticatedCaller): GatewayRequest => {
+  const correlationId = header(request, 'x-correlation-id');
+  return {
+    caller,
+    purpose: header(request, 'x-purpose') ?? null,
+    decisionId: randomUUID(),
+    // A client's own correlation id is kept when it is a plain token; anything else could
+    // smuggle text into logs and events, so it is replaced.
+    correlationId: correlationId && CORRELATION_ID.test(correlationId) ? correlationId : randomUUID(),
+  };
+};
+
+const forwardedHeaders = (request: IncomingMessage, jsonBody: boolean): Headers => {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value !== undefined && FORWARDED_HEADERS.test(name)) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+  }
+  // The body was read as JSON above, whatever the client called it.
+  if (jsonBody) headers.set('content-type', 'application/json');
+  return headers;
+};

@@ -1,0 +1,29 @@
+import 'reflect-metadata';
+import { readFile } from 'node:fs/promises';
+import { openDatabase } from '@shuzhi/database';
+import { PostgresEventStore } from '@shuzhi/event-store';
+import { parseSubgraphEndpoints } from './composition/subgraph-endpoints.js';
+import { createGatewayApp } from './gateway.app.js';
+import { loadGatewayKeys } from './gateway-keys.js';
+
+/**
+ * The gateway alone, as deployed: DATABASE_URL, SUBGRAPHS (`governance=http://...,population=...`),
+ * the signing key (SHUZHI_GATEWAY_PRIVATE_KEY, or .data/keys in development), and optionally
+ * SHUZHI_SUPERGRAPH_FILE, a supergraph composed at build time; without it the gateway composes
+ * from the subgraphs at start.
+ */
+const main = async () => {
+  if (!process.env.SUBGRAPHS) throw new Error('SUBGRAPHS is not set: expected governance=http://127.0.0.1:4001,...');
+  const subgraphs = parseSubgraphEndpoints([process.env.SUBGRAPHS]);
+  const database = await openDatabase();
+  const store = await PostgresEventStore.connect({ connectionString: database.url });
+  const supergraphSdl = process.env.SHUZHI_SUPERGRAPH_FILE ? await readFile(process.env.SHUZHI_SUPERGRAPH_FILE, 'utf8') : undefined;
+  const app = await createGatewayApp({ databaseUrl: database.url, store, gatewayKeys: await loadGatewayKeys(), subgraphs, supergraphSdl });
+  await app.listen(Number(process.env.PORT ?? 4000), '0.0.0.0');
+  console.log(`gateway: ${await app.getUrl()}/graphql over ${Object.keys(subgraphs).join(', ')}`);
+};
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

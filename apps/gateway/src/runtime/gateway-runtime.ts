@@ -1,0 +1,39 @@
+import type { KeyObject } from 'node:crypto';
+import { createGatewayRuntime, type GatewayRuntime } from '@graphql-hive/gateway-runtime';
+import httpTransport from '@graphql-mesh/transport-http';
+import { useApiErrors } from './api-errors.plugin.js';
+import { useCallerContextSigning } from './caller-context.plugin.js';
+import type { GatewayContextAdditions } from './gateway-request.js';
+import { useOperationPolicies, type OperationPolicy } from './operation-policy.js';
+import { useQueryLimits, type QueryLimits } from './query-limits.plugin.js';
+
+export interface ShuzhiRuntimeOptions {
+  supergraphSdl: string;
+  signingKey: KeyObject;
+  policies: readonly OperationPolicy[];
+  limits: QueryLimits;
+  upstreamTimeoutMs: number;
+}
+
+export type ShuzhiGatewayRuntime = GatewayRuntime<GatewayContextAdditions>;
+
+/** The Hive Gateway runtime over the composed supergraph, with Shuzhi's plugins. */
+export const createShuzhiRuntime = (options: ShuzhiRuntimeOptions): ShuzhiGatewayRuntime =>
+  createGatewayRuntime<GatewayContextAdditions>({
+    supergraph: options.supergraphSdl,
+    // Given here rather than resolved by name at the first call, which fails inside bundles
+    // and jest's module system alike.
+    transports: { http: httpTransport },
+    upstreamTimeout: options.upstreamTimeoutMs,
+    // The subgraph's name is topology, not something a department system needs.
+    subgraphErrors: { subgraphNameProp: false },
+    landingPage: false,
+    graphiql: false,
+    logging: 'error',
+    plugins: () => [
+      useQueryLimits(options.limits),
+      useCallerContextSigning(options.signingKey),
+      useOperationPolicies(options.policies),
+      useApiErrors(),
+    ],
+  });

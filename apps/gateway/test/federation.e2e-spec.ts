@@ -1,0 +1,144 @@
+import { Kind, type OperationDefinitionNode } from 'graphql';
+import { composeSupergraph, CompositionFailed } from '../src/composition/compose-supergraph.js';
+import { fetchSubgraphSdls } from '../src/composition/subgraph-sdl.js';
+import { gatewayError } from '../src/runtime/api-errors.js';
+import type { OperationPolicy, OperationUnderDecision, PolicyVerdict } from '../src/runtime/operation-policy.js';
+import { GatewayHarness } from './gateway-harness.js';
+import { ProbeSubgraph } from './probe-subgraph.js';
+
+const FEDERATION_LINK = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key", "@shareable"])';
+const PROBE_SDL = `${FEDERATION_LINK}\ntype Query { probe: String, slowProbe: String }`;
+// Governance resolves Department.code as a String, not shareable.
+const RIVAL_SDL = `${FEDERATION_LINK}\ntype Query { rivalDepartments: [Department!]! }\ntype Department { code: Int! }`;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** A policy for the test: refuses operations that read `departments`, remembers what it saw. */
+class RecordingPolicy implements OperationPolicy {
+  readonly name = 'recording';
+  readonly seen: OperationUnderDecision[] = [];
+
+  decide(operation: OperationUnderDecision): PolicyVerdict {
+    this.seen.push(operation);
+    const root = operation.document.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+    const fields = root?.selectionSet.selections.flatMap((s) => (s.kind === Kind.FIELD ? [s.name.value] : [])) ?? [];
+    if (fields.includes('departments')) {
+      return { allowed: false, error: gatewayError('FORBIDDEN', 'departments are not for you', { fields: ['Query.departments'] }) };
+    }
+    return {
+      allowed: true,
+      finish: (result) => ({
+        ...result,
+        extensions: { ...result.extensions, decisionId: operation.request.decisionId },
+      }),
+    };
+  }
+}
+
+describe('gateway federation (composition, signed subgraph calls, policy plug, upstream timeout)', () => {
+  let harness: GatewayHarness;
+  let probe: ProbeSubgraph;
+  let rival: ProbeSubgraph;
+  let gatewayUrl: string;
+  const policy = new RecordingPolicy();
+
+  beforeAll(async () => {
+    harness = await GatewayHarness.start('gateway_federation');
+    probe = await ProbeSubgraph.start(PROBE_SDL, harness.gatewayKeys, (query) => (query.includes('slowProbe') ? 'hang' : { probe: 'ok' }));
+    rival = await ProbeSubgraph.start(RIVAL_SDL, harness.gatewayKeys);
+    gatewayUrl = await harness.startGateway({
+      subgraphs: { governance: harness.governanceUrl, probe: probe.url },
+      policies: [policy],
+      upstreamTimeoutMs: 500,
+    });
+  });
+
+  afterAll(async () => {
+    await harness?.stop();
+    await probe?.stop();
+    await rival?.stop();
+  });
+
+  it('asks each subgraph for its SDL as the gateway client, signed and bound to the body', () => {
+    const sdlRequest = probe.received.find((r) => r.query.includes('_service'));
+    expect(sdlRequest?.context).toMatchObject({ clientId: 'gateway', roles: [], purpose: null });
+  });
+
+  it('names the subgraph and the conflict when the subgraphs do not compose', async () => {
+    const subgraphs = { governance: harness.governanceUrl, rival: rival.url };
+    const sdls = await fetchSubgraphSdls(subgraphs, harness.gatewayKeys.privateKey);
+    let failure: unknown;
+    try {
+      composeSupergraph(sdls);
+    } catch (error) {
+      failure = error;
+    }
+    expect(failure).toBeInstanceOf(CompositionFailed);
+    const { subgraphs: named, conflicts, message } = failure as CompositionFailed;
+    expect(named).toContain('rival');
+    expect(conflicts.length).toBeGreaterThan(0);
+    expect(message).toMatch(/Department\.code/);
+    expect(message).toMatch(/"rival"/);
+    await expect(harness.startGateway({ subgraphs })).rejects.toThrow(/rival[\s\S]*Department\.code/);
+  });
+
+  it('signs every subgraph request with the caller, the purpose, the correlation id and the decision', async () => {
+    const answer = await harness.call(harness.adminKey, '{ probe }', {}, { 'x-purpose': 'AUDIT', 'x-correlation-id': 'case-17' }, gatewayUrl);
+    expect(answer).toMatchObject({ status: 200, data: { probe: 'ok' } });
+    const decided = policy.seen.at(-1)!;
+    expect(decided.request).toEqual({
+      caller: { clientId: 'platform-admin', department: 'data-bureau', roles: ['PLATFORM'] },
+      purpose: 'AUDIT',
+      decisionId: expect.stringMatching(UUID),
+      correlationId: 'case-17',
+    });
+    expect(decided.headers['x-purpose']).toBe('AUDIT');
+    const sent = probe.received.at(-1)!;
+    expect(sent.query).toMatch(/probe/);
+    expect(sent.context).toMatchObject({
+      clientId: 'platform-admin',
+      department: 'data-bureau',
+      roles: ['PLATFORM'],
+      purpose: 'AUDIT',
+      correlationId: 'case-17',
+      decisionId: decided.request.decisionId,
+    });
+    // The finisher saw the result before it left.
+    expect((answer as { extensions?: Record<string, unknown> }).extensions).toEqual({ decisionId: decided.request.decisionId });
+  });
+
+  it('gives each operation its own decision and correlation ids when the client sends none', async () => {
+    await harness.call(harness.adminKey, '{ probe }', {}, {}, gatewayUrl);
+    await harness.call(harness.adminKey, '{ probe }', {}, {}, gatewayUrl);
+    const [first, second] = probe.received.slice(-2).map((r) => r.context);
+    expect(first.purpose).toBeNull();
+    expect(first.correlationId).toMatch(UUID);
+    expect(first.decisionId).not.toBe(second.decisionId);
+    expect(first.correlationId).not.toBe(second.correlationId);
+  });
+
+  it('lets a policy refuse an operation before any subgraph is asked', async () => {
+    const before = policy.seen.length;
+    const answer = await harness.call(harness.adminKey, '{ departments { code } }', {}, {}, gatewayUrl);
+    expect(policy.seen.length).toBe(before + 1);
+    expect(answer.data ?? null).toBeNull();
+    expect(answer.errors).toEqual([
+      expect.objectContaining({
+        message: 'departments are not for you',
+        extensions: { code: 'FORBIDDEN', reason: 'departments are not for you', fields: ['Query.departments'] },
+      }),
+    ]);
+    expect(policy.seen.at(-1)!.document.kind).toBe(Kind.DOCUMENT);
+  });
+
+  it('ends a subgraph call that takes too long with an INTERNAL error, and keeps serving', async () => {
+    const started = Date.now();
+    const answer = await harness.call(harness.adminKey, '{ slowProbe }', {}, {}, gatewayUrl);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    // Only the code and the reason: the runtime's record of the subgraph request stays inside.
+    expect(answer.errors?.[0].extensions).toEqual({ code: 'INTERNAL', reason: 'a service behind the gateway did not answer in time' });
+    expect(await harness.call(harness.adminKey, '{ probe purposes { code } }', {}, {}, gatewayUrl)).toMatchObject({
+      status: 200,
+      data: { probe: 'ok', purposes: expect.any(Array) },
+    });
+  });
+});

@@ -1,0 +1,108 @@
+import { generateKeyPairSync } from 'node:crypto';
+import type { INestApplication } from '@nestjs/common';
+import { PostgresEventStore } from '@shuzhi/event-store';
+import { keyPairFromPem, type SigningKeyPair } from '@shuzhi/signing';
+import { createTestDatabase, type TestDatabase } from '@shuzhi/testing';
+import { ensurePlatformAdmin } from '../../governance/src/bootstrap/platform-admin.js';
+import { createGovernanceApp } from '../../governance/src/governance.app.js';
+import { createGatewayApp, type GatewayAppOptions } from '../src/gateway.app.js';
+
+export interface Answer<T = Record<string, any>> {
+  status: number;
+  data?: T | null;
+  errors?: Array<{ message: string; path?: string[]; extensions: Record<string, unknown> & { code: string } }>;
+}
+
+export const newKeyPair = (): SigningKeyPair =>
+  keyPairFromPem(generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
+
+/** Base URL of a listening Nest application, on the IPv4 loopback. */
+export const baseUrlOf = async (app: INestApplication): Promise<string> => (await app.getUrl()).replace('[::1]', '127.0.0.1');
+
+/**
+ * The real governance subgraph and the real gateway in front of it, over HTTP, on one
+ * PostgreSQL database: governance trusts this gateway's key, and only it.
+ */
+export class GatewayHarness {
+  private readonly extraGateways: INestApplication[] = [];
+
+  private constructor(
+    readonly database: TestDatabase,
+    readonly store: PostgresEventStore,
+    readonly gatewayKeys: SigningKeyPair,
+    readonly governance: INestApplication,
+    readonly governanceUrl: string,
+    readonly gateway: INestApplication,
+    readonly gatewayUrl: string,
+    readonly adminKey: string,
+  ) {}
+
+  static async start(label: string): Promise<GatewayHarness> {
+    const database = await createTestDatabase(label);
+    const store = await PostgresEventStore.connect({ connectionString: database.url });
+    const gatewayKeys = newKeyPair();
+    const governance = await createGovernanceApp({
+      databaseUrl: database.url,
+      store,
+      gatewayPublicKey: gatewayKeys.publicKey,
+      receiptKeys: newKeyPair(),
+      schedulerIntervalMs: 0,
+    });
+    await governance.listen(0, '127.0.0.1');
+    const { apiKey } = await ensurePlatformAdmin(governance, undefined);
+    const governanceUrl = await baseUrlOf(governance);
+    const gateway = await createGatewayApp({ databaseUrl: database.url, store, gatewayKeys, subgraphs: { governance: governanceUrl } });
+    await gateway.listen(0, '127.0.0.1');
+    return new GatewayHarness(database, store, gatewayKeys, governance, governanceUrl, gateway, await baseUrlOf(gateway), apiKey!);
+  }
+
+  /** Another gateway on the same database and subgraphs (a second replica, or other options). */
+  async startGateway(options: Partial<GatewayAppOptions>): Promise<string> {
+    const app = await createGatewayApp({
+      databaseUrl: this.database.url,
+      store: this.store,
+      gatewayKeys: this.gatewayKeys,
+      subgraphs: { governance: this.governanceUrl },
+      ...options,
+    });
+    this.extraGateways.push(app);
+    await app.listen(0, '127.0.0.1');
+    return baseUrlOf(app);
+  }
+
+  async stop(): Promise<void> {
+    for (const app of [...this.extraGateways, this.gateway]) await app.close();
+    await this.governance.close();
+    await this.store.close();
+    await this.database.drop();
+  }
+
+  /** POST /graphql with a raw body, as any HTTP client could send it. */
+  async post<T = Record<string, any>>(body: string, headers: Record<string, string> = {}, url = this.gatewayUrl): Promise<Answer<T>> {
+    const response = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body,
+    });
+    const text = await response.text();
+    return { status: response.status, ...(JSON.parse(text) as Omit<Answer<T>, 'status'>) };
+  }
+
+  /** A GraphQL operation through the gateway with `apiKey` (none when null). */
+  call<T = Record<string, any>>(
+    apiKey: string | null,
+    query: string,
+    variables: object = {},
+    headers: Record<string, string> = {},
+    url = this.gatewayUrl,
+  ): Promise<Answer<T>> {
+    return this.post<T>(JSON.stringify({ query, variables }), { ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}), ...headers }, url);
+  }
+
+  /** As `call`, but the answer must carry no errors. */
+  async ok<T = Record<string, any>>(apiKey: string, query: string, variables: object = {}, headers: Record<string, string> = {}): Promise<T> {
+    const answer = await this.call<T>(apiKey, query, variables, headers);
+    if (answer.errors?.length) throw new Error(`unexpected errors: ${JSON.stringify(answer.errors)}`);
+    return answer.data!;
+  }
+}
