@@ -1,33 +1,37 @@
 import 'reflect-metadata';
-import { openDatabase } from '@shuzhi/database';
-import { PostgresEventStore } from '@shuzhi/event-store';
-import { keyPairFromPem, loadOrCreateKeyPair, publicKeyFromPem } from '@shuzhi/signing';
-import { ensurePlatformAdmin } from './bootstrap/platform-admin.js';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { keyPairFromPem, loadOrCreateKeyPair } from '@shuzhi/signing';
+import { exitOnFailure, runSubgraph } from '@shuzhi/subgraph';
+import { publishBuiltInDatasets, readBuiltInDatasets } from './bootstrap/built-in-datasets.js';
+import { DATA_BUREAU, PLATFORM_ADMIN_CLIENT_ID, ensurePlatformAdmin } from './bootstrap/platform-admin.js';
 import { createGovernanceApp } from './governance.app.js';
 
 /**
- * The governance subgraph alone, as deployed: DATABASE_URL, the gateway's public key
- * (SHUZHI_GATEWAY_PUBLIC_KEY, PEM) and the receipt signing key (SHUZHI_RECEIPT_PRIVATE_KEY,
- * PEM); without them (development) keys are made in .data/keys.
+ * The governance subgraph. Besides runSubgraph's settings: the consent-receipt key
+ * (SHUZHI_RECEIPT_PRIVATE_KEY, PEM; else .data/keys), SHUZHI_ADMIN_KEY for the first start,
+ * and SHUZHI_SCHEMAS_DIR, the built-in datasets to publish (default schemas/).
  */
-const main = async () => {
-  const database = await openDatabase();
-  const keysDir = `${process.env.SHUZHI_DATA_DIR ?? '.data'}/keys`;
-  const gatewayPublicKey = process.env.SHUZHI_GATEWAY_PUBLIC_KEY
-    ? publicKeyFromPem(process.env.SHUZHI_GATEWAY_PUBLIC_KEY)
-    : (await loadOrCreateKeyPair(keysDir, 'gateway-context')).publicKey;
-  const receiptKeys = process.env.SHUZHI_RECEIPT_PRIVATE_KEY
-    ? keyPairFromPem(process.env.SHUZHI_RECEIPT_PRIVATE_KEY)
-    : await loadOrCreateKeyPair(keysDir, 'consent-receipts');
-  const store = await PostgresEventStore.connect({ connectionString: database.url });
-  const app = await createGovernanceApp({ databaseUrl: database.url, store, gatewayPublicKey, receiptKeys });
-  await app.listen(Number(process.env.PORT ?? 4001), '0.0.0.0');
-  const admin = await ensurePlatformAdmin(app, process.env.SHUZHI_ADMIN_KEY);
-  if (admin.created && !process.env.SHUZHI_ADMIN_KEY) console.log(`platform admin key (shown once): ${admin.apiKey}`);
-  console.log(`governance subgraph: ${await app.getUrl()}/graphql`);
-};
-
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+runSubgraph(
+  'governance',
+  4001,
+  async (dependencies) =>
+    createGovernanceApp({
+      ...dependencies,
+      receiptKeys: process.env.SHUZHI_RECEIPT_PRIVATE_KEY
+        ? keyPairFromPem(process.env.SHUZHI_RECEIPT_PRIVATE_KEY)
+        : await loadOrCreateKeyPair(join(dependencies.dataDir, 'keys'), 'consent-receipts'),
+    }),
+  async (app, { dataDir }) => {
+    const admin = await ensurePlatformAdmin(app, process.env.SHUZHI_ADMIN_KEY);
+    if (admin.created) {
+      const credentials = [{ department: DATA_BUREAU.code, roles: ['PLATFORM'], clientId: PLATFORM_ADMIN_CLIENT_ID, apiKey: admin.apiKey }];
+      await writeFile(join(dataDir, 'demo-credentials.json'), `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
+      if (!process.env.SHUZHI_ADMIN_KEY) {
+        console.log(`Platform admin key (shown once, also in ${dataDir}/demo-credentials.json): ${admin.apiKey}`);
+      }
+    }
+    const published = await publishBuiltInDatasets(app, await readBuiltInDatasets(process.env.SHUZHI_SCHEMAS_DIR ?? 'schemas'));
+    if (published.length > 0) console.log(`Catalog: published the built-in datasets ${published.join(', ')}`);
+  },
+).catch(exitOnFailure);
