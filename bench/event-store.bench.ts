@@ -57,10 +57,18 @@ const main = async () => {
     global_position bigserial, stream_id text, stream_version bigint, event_id uuid, type text,
     data jsonb, metadata jsonb, recorded_at timestamptz default now())`);
 
+  // A second reference, not the baseline: the same rows into a table with the event log's keys
+  // (global order, unique event id, unique stream version), to tell what the keys cost from what
+  // the append path adds on top of them.
+  await raw.query(`create table raw_keyed_events (
+    global_position bigserial, transaction_id xid8 not null default pg_current_xact_id(), stream_id text not null,
+    stream_version bigint not null, event_id uuid not null unique, type text, data jsonb, metadata jsonb,
+    recorded_at timestamptz default now(), unique (stream_id, stream_version), primary key (transaction_id, global_position))`);
+
   const figures: Figure[] = [];
   let latencies: number[] = [];
 
-  const rawInsert = async (stream: string, from: number, count: number) => {
+  const rawInsertInto = (table: string) => async (stream: string, from: number, count: number) => {
     const values: string[] = [];
     const params: unknown[] = [];
     for (let i = 0; i < count; i++) {
@@ -69,10 +77,12 @@ const main = async () => {
       params.push(stream, from + i, randomUUID(), 'ContractSubmitted', JSON.stringify(payload(from + i)), JSON.stringify(metadata));
     }
     await raw.query(
-      `insert into raw_events (stream_id, stream_version, event_id, type, data, metadata) values ${values.join(', ')}`,
+      `insert into ${table} (stream_id, stream_version, event_id, type, data, metadata) values ${values.join(', ')}`,
       params,
     );
   };
+  const rawInsert = rawInsertInto('raw_events');
+  const rawKeyedInsert = rawInsertInto('raw_keyed_events');
 
   const storeAppend = async (stream: string, from: number, count: number) => {
     const events: NewEvent[] = Array.from({ length: count }, (_, i) => ({ type: 'ContractSubmitted', data: payload(from + i) }));
@@ -133,6 +143,10 @@ const main = async () => {
       const ratio = median(rounds.map((r) => r.measured / r.baseline));
       const baseline = median(rounds.map((r) => r.baseline));
       figures.push({ name: `append batch ${batch}, ${writers} writer(s)`, value: baseline * ratio, unit: 'events/s', baseline });
+      if (batch === 100) {
+        const keyed = await run(rawKeyedInsert, writers, batch, total);
+        figures.push({ name: `  reference: keyed INSERT, ${writers} writer(s)`, value: keyed, unit: 'events/s', baseline });
+      }
       if (batch === 1 && writers === 1) {
         const sorted = [...latencies].sort((a, b) => a - b);
         figures.push({ name: 'single-event append p50', value: percentile(sorted, 50), unit: 'ms' });
