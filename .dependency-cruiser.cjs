@@ -10,7 +10,7 @@ module.exports = {
       severity: 'error',
       from: { path: '(^|/)domain/' },
       to: {
-        pathNot: ['(^|/)domain/', '(^|/)libs/(shared-kernel|schema-registry|signing|governance-events)/src/'],
+        pathNot: ['(^|/)domain/', '(^|/)libs/(shared-kernel|schema-registry|signing|governance-events|population-events)/src/'],
         dependencyTypesNot: ['type-only', 'core'],
       },
     },

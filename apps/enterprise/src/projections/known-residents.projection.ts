@@ -1,5 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { Projection, RecordedEvent } from '@shuzhi/event-store';
+import type { ResidentDied, ResidentRegistered } from '@shuzhi/population-events';
 
 /**
  * What the register knows of residents, from the population service's published integration
@@ -9,19 +10,8 @@ import type { Projection, RecordedEvent } from '@shuzhi/event-store';
  * copied here.
  */
 
-/** Population's `ResidentRegistered`, as far as this service reads it. */
-export interface ResidentRegisteredIntegrationEvent {
-  type: 'ResidentRegistered';
-  data: { residentId: string };
-}
-
-/** Population's `ResidentDied`, as far as this service reads it. */
-export interface ResidentDiedIntegrationEvent {
-  type: 'ResidentDied';
-  data: { residentId: string };
-}
-
-type PopulationIntegrationEvent = ResidentRegisteredIntegrationEvent | ResidentDiedIntegrationEvent;
+/** The two of population's published events this service reads, and of each only `residentId`. */
+type PopulationIntegrationEvent = ResidentRegistered | ResidentDied;
 
 export const RESIDENT_STREAM_PREFIX = 'resident-';
 export const RESIDENT_EVENT_TYPES: ReadonlyArray<PopulationIntegrationEvent['type']> = ['ResidentRegistered', 'ResidentDied'];

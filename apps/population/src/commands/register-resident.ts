@@ -8,7 +8,7 @@ import {
   reservedResidentId,
 } from '../domain/id-number/id-number-reservation.decider.js';
 import { normalizeIdNumber } from '../domain/id-number/id-number.js';
-import type { ResidentEvent } from '../domain/population.events.js';
+import type { ResidentEvent } from '@shuzhi/population-events';
 import {
   residentDecider,
   residentStreamId,

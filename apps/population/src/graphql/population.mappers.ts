@@ -1,6 +1,6 @@
 import type { CommandResult } from '@shuzhi/event-store';
 import { householdStreamId, type HouseholdState } from '../domain/household/household.decider.js';
-import type { HouseholdEvent, ResidentEvent } from '../domain/population.events.js';
+import type { HouseholdEvent, ResidentEvent } from '@shuzhi/population-events';
 import { residentStreamId, type ResidentState } from '../domain/resident/resident.decider.js';
 import type { ResidentRow } from '../projections/resident.projection.js';
 import type { RegisteredHousehold, RegisteredResident, Versioned } from '../queries/population-reads.js';

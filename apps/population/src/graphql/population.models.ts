@@ -1,5 +1,5 @@
 import { Directive, Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { GENDERS } from '../domain/population.events.js';
+import { GENDERS } from '@shuzhi/population-events';
 import { DateScalar } from './date.scalar.js';
 
 /** GraphQL enums from the domain's lists, so the two never drift apart. */

@@ -10,7 +10,7 @@ import { RecordDeath } from '../commands/record-death.js';
 import { RegisterHousehold } from '../commands/register-household.js';
 import { RegisterResident } from '../commands/register-resident.js';
 import type { HouseholdState } from '../domain/household/household.decider.js';
-import type { HouseholdEvent, ResidentEvent } from '../domain/population.events.js';
+import type { HouseholdEvent, ResidentEvent } from '@shuzhi/population-events';
 import type { ResidentState } from '../domain/resident/resident.decider.js';
 import { POPULATION_CONFIG, type PopulationConfig } from '../population.config.js';
 import { ResidentRow } from '../projections/resident.projection.js';

@@ -1,6 +1,6 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import type { Projection } from '@shuzhi/event-store';
-import { RESIDENT_EVENT_TYPES, type ResidentEvent } from '../domain/population.events.js';
+import { RESIDENT_EVENT_TYPES, type ResidentEvent } from '@shuzhi/population-events';
 
 /**
  * Residents by household: the members of a household follow from the residents' own events

@@ -1,4 +1,4 @@
-import type { GridPlace, GridUnit } from '../domain/population.events.js';
+import type { GridPlace, GridUnit } from '@shuzhi/population-events';
 import { Random } from './random.js';
 
 /**

@@ -2,7 +2,7 @@ import type { CommandActor } from '@shuzhi/shared-kernel';
 import { chinaDateOf } from '../domain/calendar.js';
 import type { HouseholdCommand } from '../domain/household/household.decider.js';
 import { checkCharacter } from '../domain/id-number/id-number.js';
-import type { Gender } from '../domain/population.events.js';
+import type { Gender } from '@shuzhi/population-events';
 import type { ResidentCommand } from '../domain/resident/resident.decider.js';
 import { givenNameFor, SURNAMES } from './chinese-names.js';
 import { addressIn, CITY_GRID, type GridCommunity } from './city-grid.js';

@@ -1,5 +1,5 @@
 import { Forbidden, InvalidTransition, ValidationFailed, type CommandActor } from '@shuzhi/shared-kernel';
-import type { GridPlace } from '../population.events.js';
+import type { GridPlace } from '@shuzhi/population-events';
 import { decide, evolve, householdDecider, type HouseholdCommand } from './household.decider.js';
 
 const now = '2026-11-27T02:00:00.000Z';

@@ -1,7 +1,7 @@
 import type { Decider } from '@shuzhi/event-store';
 import { InvalidTransition, ValidationFailed, type CommandActor } from '@shuzhi/shared-kernel';
 import { isCountyCode } from '../division-codes.js';
-import type { GridPlace, GridUnit, HouseholdEvent } from '../population.events.js';
+import type { GridPlace, GridUnit, HouseholdEvent } from '@shuzhi/population-events';
 import { populationStewardOf } from '../stewardship.js';
 
 /**

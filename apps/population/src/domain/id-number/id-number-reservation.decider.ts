@@ -1,5 +1,5 @@
 import type { Decider } from '@shuzhi/event-store';
-import type { IdNumberEvent } from '../population.events.js';
+import type { IdNumberEvent } from '@shuzhi/population-events';
 
 /**
  * The one resident id an ID number may ever be registered under. Reserving never refuses: the

@@ -1,7 +1,7 @@
 import { ValidationFailed } from '@shuzhi/shared-kernel';
 import { isCalendarDate } from '../calendar.js';
 import { isProvincePrefix } from '../division-codes.js';
-import type { Gender } from '../population.events.js';
+import type { Gender } from '@shuzhi/population-events';
 
 /**
  * The citizen identity number of GB 11643-1999: a 6-digit administrative division code (where

@@ -1,6 +1,6 @@
 import { Forbidden, InvalidTransition, NotFound, ValidationFailed, type CommandActor } from '@shuzhi/shared-kernel';
 import { checkCharacter } from '../id-number/id-number.js';
-import type { ResidentEvent } from '../population.events.js';
+import type { ResidentEvent } from '@shuzhi/population-events';
 import { decide, evolve, residentDecider, type ResidentCommand, type ResidentInput, type ResidentState } from './resident.decider.js';
 
 const now = '2026-11-27T02:00:00.000Z';

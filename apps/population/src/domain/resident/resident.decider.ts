@@ -2,7 +2,7 @@ import type { Decider } from '@shuzhi/event-store';
 import { InvalidTransition, NotFound, ValidationFailed, type CommandActor } from '@shuzhi/shared-kernel';
 import { chinaDateOf, isCalendarDate } from '../calendar.js';
 import { parseIdNumber } from '../id-number/id-number.js';
-import { GENDERS, type Gender, type ResidentEvent } from '../population.events.js';
+import { GENDERS, type Gender, type ResidentEvent } from '@shuzhi/population-events';
 import { populationStewardOf } from '../stewardship.js';
 
 /** A resident of the register, `resident-<id>`: registered, moving between households, deceased. */
