@@ -1,34 +1,20 @@
-import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { generateKeyPairSync } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { PostgresEventStore, type Checkpoint } from '@shuzhi/event-store';
-import type { Role } from '@shuzhi/shared-kernel';
-import { CALLER_CONTEXT_HEADER, signCallerContext } from '@shuzhi/signing';
-import { createTestDatabase, type TestDatabase } from '@shuzhi/testing';
+import {
+  SignedGraphQLClient,
+  TestClock,
+  createTestDatabase,
+  type Actor,
+  type GraphQLAnswer,
+  type TestDatabase,
+} from '@shuzhi/testing';
+
+export { TestClock, type Actor, type GraphQLAnswer };
 import { createEnterpriseApp } from '../src/enterprise.app.js';
 import { ENTERPRISE_CONFIG, type EnterpriseConfig } from '../src/enterprise.config.js';
 import { EnterpriseProjections } from '../src/projections/enterprise-projections.js';
-
-export interface Actor {
-  clientId: string;
-  department: string;
-  roles: Role[];
-}
-
-export interface GraphQLAnswer<T = Record<string, unknown>> {
-  status: number;
-  data: T | null;
-  errors?: Array<{ message: string; path?: string[]; extensions: Record<string, unknown> & { code: string } }>;
-}
-
-/** A clock the test moves: each transition's time is then known exactly. */
-export class TestClock {
-  constructor(private current = new Date('2026-11-27T02:00:00.000Z')) {}
-  now = () => new Date(this.current);
-  set(at: string) {
-    this.current = new Date(at);
-  }
-}
 
 /** The population service's side of the log, as this service reads it (its integration events). */
 const populationActor = { department: 'public-security', client: 'ps-steward', role: 'STEWARD' };
@@ -74,34 +60,13 @@ export class EnterpriseHarness {
   }
 
   /** A GraphQL request as the gateway would send it for `actor`. */
-  async call<T = Record<string, unknown>>(actor: Actor | null, query: string, variables: object = {}): Promise<GraphQLAnswer<T>> {
-    const body = JSON.stringify({ query, variables });
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (actor) {
-      headers[CALLER_CONTEXT_HEADER] = signCallerContext(
-        {
-          clientId: actor.clientId,
-          department: actor.department,
-          roles: actor.roles,
-          purpose: null,
-          decisionId: randomUUID(),
-          correlationId: randomUUID(),
-          // Signed at real time: freshness is the transport's, not the domain clock's.
-          issuedAt: new Date().toISOString(),
-        },
-        this.gatewayKey,
-        { body },
-      );
-    }
-    const response = await fetch(this.url, { method: 'POST', headers, body });
-    return { status: response.status, ...((await response.json()) as Omit<GraphQLAnswer<T>, 'status'>) };
+  call<T = Record<string, unknown>>(actor: Actor | null, query: string, variables: object = {}): Promise<GraphQLAnswer<T>> {
+    return new SignedGraphQLClient(this.url, this.gatewayKey).call<T>(actor, query, variables);
   }
 
   /** As `call`, but the answer must carry no errors. */
-  async ok<T = Record<string, any>>(actor: Actor, query: string, variables: object = {}): Promise<T> {
-    const answer = await this.call<T>(actor, query, variables);
-    if (answer.errors?.length) throw new Error(`unexpected errors: ${JSON.stringify(answer.errors)}`);
-    return answer.data!;
+  ok<T = Record<string, any>>(actor: Actor, query: string, variables: object = {}): Promise<T> {
+    return new SignedGraphQLClient(this.url, this.gatewayKey).ok<T>(actor, query, variables);
   }
 
   /** What the population service publishes when it registers a resident. */

@@ -1,2 +1,3 @@
 export * from './test-database.js';
 export { waitUntil } from '@shuzhi/shared-kernel';
+export * from './signed-graphql.js';
