@@ -1,13 +1,12 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { subgraphGraphQLModule, refusalFilterProvider } from '@shuzhi/subgraph';
+import { READ_MODELS, refusalFilterProvider, subgraphGraphQLModule, SubgraphHealthController } from '@shuzhi/subgraph';
 import { ChangeEnterpriseHandler } from './commands/change-enterprise.js';
 import { ChangeLegalRepresentativeHandler } from './commands/change-legal-representative.js';
 import { LegalRepresentatives } from './commands/legal-representatives.js';
 import { RegisterEnterpriseHandler } from './commands/register-enterprise.js';
 import { ENTERPRISE_CONFIG, type EnterpriseConfig } from './enterprise.config.js';
 import { EnterpriseResolver, ResidentResolver } from './graphql/enterprise.resolvers.js';
-import { HealthController } from './health.controller.js';
 import { EnterpriseProjections } from './projections/enterprise-projections.js';
 
 /** The enterprise subgraph: market regulation's register of market entities (市场主体登记). */
@@ -17,9 +16,10 @@ export class EnterpriseModule {
     return {
       module: EnterpriseModule,
       imports: [CqrsModule.forRoot(), subgraphGraphQLModule({ gatewayPublicKey: config.gatewayPublicKey })],
-      controllers: [HealthController],
+      controllers: [SubgraphHealthController],
       providers: [
         { provide: ENTERPRISE_CONFIG, useValue: config },
+        { provide: READ_MODELS, useValue: config.dataSource },
         refusalFilterProvider,
         EnterpriseProjections,
         LegalRepresentatives,

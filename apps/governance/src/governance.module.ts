@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { refusalFilterProvider, subgraphGraphQLModule } from '@shuzhi/subgraph';
+import { READ_MODELS, refusalFilterProvider, subgraphGraphQLModule, SubgraphHealthController } from '@shuzhi/subgraph';
 import { DecideConsentHandler, GrantConsentHandler } from './commands/consent.commands.js';
 import { PublishDatasetHandler, RegisterSchemaVersionHandler } from './commands/dataset.commands.js';
 import { GovernanceFacts } from './commands/governance-facts.js';
@@ -14,7 +14,6 @@ import { DecideSharingContractHandler, SubmitSharingContractHandler } from './co
 import { GOVERNANCE_CONFIG, type GovernanceConfig } from './governance.config.js';
 import { GovernanceMappers } from './graphql/governance.mappers.js';
 import { ConsentResolver, DatasetResolver, RegistryResolver, SharingContractResolver } from './graphql/governance.resolvers.js';
-import { HealthController } from './health.controller.js';
 import { GovernanceProjections } from './projections/governance-projections.js';
 import { DeadlineScheduler } from './scheduling/deadline-scheduler.js';
 
@@ -25,9 +24,10 @@ export class GovernanceModule {
     return {
       module: GovernanceModule,
       imports: [CqrsModule.forRoot(), subgraphGraphQLModule({ gatewayPublicKey: config.gatewayPublicKey })],
-      controllers: [HealthController],
+      controllers: [SubgraphHealthController],
       providers: [
         { provide: GOVERNANCE_CONFIG, useValue: config },
+        { provide: READ_MODELS, useValue: config.dataSource },
         refusalFilterProvider,
         GovernanceFacts,
         GovernanceMappers,

@@ -4,3 +4,4 @@ export * from './subgraph-graphql.module.js';
 export * from './refusal.filter.js';
 export * from './subgraph-app.js';
 export * from './run-subgraph.js';
+export * from './health.controller.js';
