@@ -10,7 +10,7 @@ import { LOCK_NAMESPACE, type Migration } from './migrations.js';
 export const EVENT_LOG_MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
-    name: 'events, streams and the append function',
+    name: 'events and the append function',
     sql: `
 create schema if not exists event_store;
 
@@ -31,11 +31,6 @@ create table event_store.events (
   constraint events_global_order primary key (transaction_id, global_position)
 );
 
-create table event_store.streams (
-  stream_id        text        primary key,
-  version          bigint      not null,
-  last_recorded_at timestamptz not null
-);
 
 -- One round trip per append. Returns the rows written or, when every event id was already
 -- written to this stream, the original rows (an idempotent re-send writes nothing).
@@ -54,7 +49,10 @@ declare
 begin
   -- Writers to one stream queue here instead of racing to the unique constraint.
   perform pg_advisory_xact_lock(${LOCK_NAMESPACE.stream}, hashtext(p_stream_id));
-  select s.version, s.last_recorded_at into v_current, v_last_at from event_store.streams s where s.stream_id = p_stream_id;
+  -- The stream's head is its last event: one step down the (stream_id, stream_version) key,
+  -- with no table of stream versions to update (and to bloat) on every append.
+  select e.stream_version, e.recorded_at into v_current, v_last_at
+  from event_store.events e where e.stream_id = p_stream_id order by e.stream_version desc limit 1;
   -- The clock now, not the transaction's start: a transaction that began earlier but took the
   -- stream's lock later must not record its events before the ones it follows.
   v_at := greatest(date_trunc('milliseconds', clock_timestamp()), v_last_at);
@@ -84,9 +82,6 @@ begin
   get diagnostics v_inserted = row_count;
 
   if v_inserted = cardinality(p_event_ids) then
-    insert into event_store.streams as s (stream_id, version, last_recorded_at)
-      values (p_stream_id, v_current + v_inserted, v_at)
-      on conflict (stream_id) do update set version = excluded.version, last_recorded_at = excluded.last_recorded_at;
     return;
   end if;
   if v_inserted = 0 and (select count(*) from event_store.events e

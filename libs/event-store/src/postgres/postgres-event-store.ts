@@ -135,7 +135,7 @@ export class PostgresEventStore implements EventStore {
       // serialization failure or as the (stream, version) key: a conflict all the same.
       if (pgError.code === '40001' || pgError.constraint === 'events_stream_id_stream_version_key') {
         const { rows } = await this.pool.query<{ version: string }>(
-          'select version from event_store.streams where stream_id = $1',
+          'select max(stream_version) as version from event_store.events where stream_id = $1 having count(*) > 0',
           [streamId],
         );
         throw new ConcurrencyConflict(streamId, options.expectedVersion, rows[0] ? Number(rows[0].version) : 'no-stream');
