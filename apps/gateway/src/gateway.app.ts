@@ -3,10 +3,12 @@ import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import type { EventStore } from '@shuzhi/event-store';
 import type { SigningKeyPair } from '@shuzhi/signing';
+import { PolicyEntry } from '@shuzhi/policy';
 import { gatewayClientsProjection } from './authentication/gateway-clients.projection.js';
 import { composeSupergraph } from './composition/compose-supergraph.js';
 import type { SubgraphEndpoints } from './composition/subgraph-endpoints.js';
 import { fetchSubgraphSdls } from './composition/subgraph-sdl.js';
+import { startEnforcement, type EnforcementOptions, type RunningEnforcement } from './enforcement/enforcement.js';
 import { GatewayModule } from './gateway.module.js';
 import type { OperationPolicy } from './runtime/operation-policy.js';
 import { DEFAULT_QUERY_LIMITS, type QueryLimits } from './runtime/query-limits.plugin.js';
@@ -19,7 +21,13 @@ export interface GatewayAppOptions {
   subgraphs: SubgraphEndpoints;
   /** A supergraph composed beforehand (schemas/supergraph.graphql); composed from `subgraphs` when absent. */
   supergraphSdl?: string;
-  /** The enforcement plugs, in order; none means authentication and limits only. */
+  /**
+   * Contract and consent enforcement with access records, run before `policies`. On unless
+   * told otherwise (fail closed); the HASH key then comes from SHUZHI_FIELD_HASH_KEY or
+   * .data/keys. `false` only for tests of the other plugs and the plugins-off benchmark.
+   */
+  enforcement?: EnforcementOptions | false;
+  /** Further enforcement plugs, run after contract enforcement, in order. */
   policies?: readonly OperationPolicy[];
   limits?: Partial<QueryLimits>;
   maxBodyBytes?: number;
@@ -34,33 +42,38 @@ export const createGatewayApp = async (options: GatewayAppOptions): Promise<INes
     type: 'postgres',
     url: options.databaseUrl,
     schema: 'gateway',
-    entities: [gatewayClientsProjection.entity as never],
+    entities: [gatewayClientsProjection.entity as never, PolicyEntry],
   }).initialize();
+  const connection = { connectionString: options.databaseUrl };
+  let enforcement: RunningEnforcement | undefined;
   try {
+    if (options.enforcement !== false) {
+      enforcement = await startEnforcement(options.enforcement ?? {}, { store: options.store, dataSource, connection, supergraphSdl });
+    }
     const app = await NestFactory.create(
       GatewayModule.forRoot({
         store: options.store,
         dataSource,
-        connection: { connectionString: options.databaseUrl },
+        connection,
         gatewayKeys: options.gatewayKeys,
         subgraphs: options.subgraphs,
         supergraphSdl,
-        policies: options.policies ?? [],
+        policies: [...(enforcement ? [enforcement.policy] : []), ...(options.policies ?? [])],
         limits: { ...DEFAULT_QUERY_LIMITS, ...options.limits },
         maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
         upstreamTimeoutMs: options.upstreamTimeoutMs ?? 10_000,
+        release: async () => {
+          await enforcement?.stop();
+          await dataSource.destroy();
+        },
       }),
       // The GraphQL controller reads the body itself: its limit and its errors are the gateway's.
       { bodyParser: false, logger: ['error', 'warn'] },
     );
     app.enableShutdownHooks();
-    const close = app.close.bind(app);
-    app.close = async () => {
-      await close();
-      await dataSource.destroy();
-    };
     return app;
   } catch (error) {
+    await enforcement?.stop();
     await dataSource.destroy();
     throw error;
   }

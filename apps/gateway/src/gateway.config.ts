@@ -22,6 +22,12 @@ export interface GatewayConfig {
   /** The largest request body accepted, in bytes. */
   maxBodyBytes: number;
   upstreamTimeoutMs: number;
+  /**
+   * Closes what was opened for the gateway outside Nest (contract enforcement, the DataSource),
+   * once the clients projection has stopped. Nest's application object is a proxy whose `close`
+   * cannot be wrapped, so this runs from a shutdown hook.
+   */
+  release: () => Promise<void>;
 }
 
 export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');

@@ -10,7 +10,8 @@ import { loadGatewayKeys } from './gateway-keys.js';
  * The gateway alone, as deployed: DATABASE_URL, SUBGRAPHS (`governance=http://...,population=...`),
  * the signing key (SHUZHI_GATEWAY_PRIVATE_KEY, or .data/keys in development), and optionally
  * SHUZHI_SUPERGRAPH_FILE, a supergraph composed at build time; without it the gateway composes
- * from the subgraphs at start.
+ * from the subgraphs at start. SHUZHI_FIELD_HASH_KEY is the HASH mask's key, the same on every
+ * replica (development: .data/keys/field-hash.key).
  */
 const main = async () => {
   if (!process.env.SUBGRAPHS) throw new Error('SUBGRAPHS is not set: expected governance=http://127.0.0.1:4001,...');
@@ -18,7 +19,14 @@ const main = async () => {
   const database = await openDatabase();
   const store = await PostgresEventStore.connect({ connectionString: database.url });
   const supergraphSdl = process.env.SHUZHI_SUPERGRAPH_FILE ? await readFile(process.env.SHUZHI_SUPERGRAPH_FILE, 'utf8') : undefined;
-  const app = await createGatewayApp({ databaseUrl: database.url, store, gatewayKeys: await loadGatewayKeys(), subgraphs, supergraphSdl });
+  const app = await createGatewayApp({
+    databaseUrl: database.url,
+    store,
+    gatewayKeys: await loadGatewayKeys(),
+    subgraphs,
+    supergraphSdl,
+    enforcement: {},
+  });
   await app.listen(Number(process.env.PORT ?? 4000), '0.0.0.0');
   console.log(`gateway: ${await app.getUrl()}/graphql over ${Object.keys(subgraphs).join(', ')}`);
 };

@@ -1,11 +1,19 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import type { INestApplication } from '@nestjs/common';
 import { PostgresEventStore } from '@shuzhi/event-store';
 import { keyPairFromPem, type SigningKeyPair } from '@shuzhi/signing';
 import { createTestDatabase, type TestDatabase } from '@shuzhi/testing';
 import { ensurePlatformAdmin } from '../../governance/src/bootstrap/platform-admin.js';
 import { createGovernanceApp } from '../../governance/src/governance.app.js';
+import { waitUntil } from '@shuzhi/testing';
+import type { SubgraphEndpoints } from '../src/composition/subgraph-endpoints.js';
 import { createGatewayApp, type GatewayAppOptions } from '../src/gateway.app.js';
+
+/** The HASH mask's key in tests, so that a test can compute the expected hash. */
+export const TEST_HASH_KEY = 'gateway-test-field-hash-key';
 
 export interface Answer<T = Record<string, any>> {
   status: number;
@@ -19,9 +27,40 @@ export const newKeyPair = (): SigningKeyPair =>
 /** Base URL of a listening Nest application, on the IPv4 loopback. */
 export const baseUrlOf = async (app: INestApplication): Promise<string> => (await app.getUrl()).replace('[::1]', '127.0.0.1');
 
+const freePort = (): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+
 /**
- * The real governance subgraph and the real gateway in front of it, over HTTP, on one
- * PostgreSQL database: governance trusts this gateway's key, and only it.
+ * A domain subgraph in a process of its own, as deployed: NestJS's code-first GraphQL keeps one
+ * type registry per process, so a second subgraph in the test's process would see governance's
+ * types as its own and the supergraph would not compose.
+ */
+const startSubgraphProcess = async (entry: string, databaseUrl: string, gatewayKeys: SigningKeyPair): Promise<{ child: ChildProcess; url: string }> => {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', fileURLToPath(new URL('./fixtures/ts-register.mjs', import.meta.url)), entry], {
+    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', SHUZHI_GATEWAY_PUBLIC_KEY: gatewayKeys.publicKeyPem },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await waitUntil(() => child.exitCode === null && fetch(`${url}/health`).then((r) => r.ok, () => false), {
+    timeoutMs: 60_000,
+    intervalMs: 200,
+    what: `the subgraph ${entry}`,
+  });
+  return { child, url };
+};
+
+/**
+ * The real governance subgraph (and, when asked, the real population subgraph) and the real
+ * gateway in front of them, with contract enforcement on, over HTTP, on one PostgreSQL database:
+ * the subgraphs trust this gateway's key, and only it.
  */
 export class GatewayHarness {
   private readonly extraGateways: INestApplication[] = [];
@@ -32,12 +71,14 @@ export class GatewayHarness {
     readonly gatewayKeys: SigningKeyPair,
     readonly governance: INestApplication,
     readonly governanceUrl: string,
+    readonly subgraphs: SubgraphEndpoints,
+    private readonly domainProcesses: ChildProcess[],
     readonly gateway: INestApplication,
     readonly gatewayUrl: string,
     readonly adminKey: string,
   ) {}
 
-  static async start(label: string): Promise<GatewayHarness> {
+  static async start(label: string, options: { population?: boolean } = {}): Promise<GatewayHarness> {
     const database = await createTestDatabase(label);
     const store = await PostgresEventStore.connect({ connectionString: database.url });
     const gatewayKeys = newKeyPair();
@@ -51,9 +92,17 @@ export class GatewayHarness {
     await governance.listen(0, '127.0.0.1');
     const { apiKey } = await ensurePlatformAdmin(governance, undefined);
     const governanceUrl = await baseUrlOf(governance);
-    const gateway = await createGatewayApp({ databaseUrl: database.url, store, gatewayKeys, subgraphs: { governance: governanceUrl } });
+    const endpoints: Record<string, string> = { governance: governanceUrl };
+    const domainProcesses: ChildProcess[] = [];
+    if (options.population) {
+      const { child, url } = await startSubgraphProcess('apps/population/src/main.ts', database.url, gatewayKeys);
+      domainProcesses.push(child);
+      endpoints.population = url;
+    }
+    const subgraphs: SubgraphEndpoints = endpoints;
+    const gateway = await createGatewayApp({ databaseUrl: database.url, store, gatewayKeys, subgraphs, enforcement: { hashKey: TEST_HASH_KEY } });
     await gateway.listen(0, '127.0.0.1');
-    return new GatewayHarness(database, store, gatewayKeys, governance, governanceUrl, gateway, await baseUrlOf(gateway), apiKey!);
+    return new GatewayHarness(database, store, gatewayKeys, governance, governanceUrl, subgraphs, domainProcesses, gateway, await baseUrlOf(gateway), apiKey!);
   }
 
   /** Another gateway on the same database and subgraphs (a second replica, or other options). */
@@ -62,7 +111,8 @@ export class GatewayHarness {
       databaseUrl: this.database.url,
       store: this.store,
       gatewayKeys: this.gatewayKeys,
-      subgraphs: { governance: this.governanceUrl },
+      subgraphs: this.subgraphs,
+      enforcement: { hashKey: TEST_HASH_KEY },
       ...options,
     });
     this.extraGateways.push(app);
@@ -72,6 +122,9 @@ export class GatewayHarness {
 
   async stop(): Promise<void> {
     for (const app of [...this.extraGateways, this.gateway]) await app.close();
+    for (const child of this.domainProcesses) {
+      await new Promise<void>((done) => (child.exitCode !== null ? done() : (child.once('exit', () => done()), child.kill('SIGTERM'))));
+    }
     await this.governance.close();
     await this.store.close();
     await this.database.drop();

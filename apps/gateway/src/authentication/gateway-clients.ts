@@ -37,5 +37,7 @@ export class GatewayClients implements OnModuleInit, OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     await this.runner.stop();
     await this.authenticator.close();
+    // Last: the projection above wrote through the DataSource that this closes.
+    await this.config.release();
   }
 }

@@ -24,8 +24,12 @@ export type ResultFinisher = (result: ExecutionResult) => Promise<ExecutionResul
 export type PolicyVerdict =
   /** The operation is not executed; the client gets `error` (an API.md error, see `gatewayError`). */
   | { allowed: false; error: GraphQLError }
-  /** The operation runs; `finish`, when given, sees and may replace its result, and is awaited. */
-  | { allowed: true; finish?: ResultFinisher };
+  /**
+   * The operation runs; `finish`, when given, sees and may replace its result, and is awaited.
+   * `document`, when given, is executed instead: the same operation with fields the gateway
+   * needs for itself (entity keys), which `finish` removes from the result again.
+   */
+  | { allowed: true; finish?: ResultFinisher; document?: DocumentNode };
 
 /**
  * The enforcement point's plug: contract and consent checks, quotas and access records
@@ -71,6 +75,10 @@ export const useOperationPolicies = (policies: readonly OperationPolicy[]): Gate
           return;
         }
         if (verdict.finish) accepted.push(verdict.finish);
+        // The arguments object is the one envelop executes with once every hook has run.
+        if (verdict.document) {
+          args.document = verdict.document;
+        }
       }
       if (accepted.length > 0) finishers.set(context.request, accepted);
     },

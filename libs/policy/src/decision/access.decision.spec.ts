@@ -1,5 +1,5 @@
 import type { ContractGrant } from '../policy-snapshot.projection.js';
-import { at, contract, coordinates, given, permits, purpose, request, residents, select } from './test/policy.fixtures.js';
+import { at, contract, coordinates, given, households, permits, purpose, request, residents, select } from './test/policy.fixtures.js';
 
 describe('policy decision: contracts', () => {
   it('without any contract denies every bound field with CONTRACT_REQUIRED, naming Type.field', () => {
@@ -345,5 +345,40 @@ describe('policy decision: several datasets on one type', () => {
     const decision = given({ datasets: [residents, basics] }).when(request({ selections: select('Resident.name') }));
 
     expect(decision.denied[0].reason).toContain('(dataset population.resident, population.resident-basic)');
+  });
+});
+
+describe('policy decision: a department reading its own data', () => {
+  const publicSecurity = { clientId: 'ps-registry', department: 'public-security', roles: ['STEWARD' as const] };
+
+  it('the provider reads its dataset\'s fields and keys without a contract or a purpose, unmasked', () => {
+    const decision = given().when(
+      request({ caller: publicSecurity, purpose: null, selections: select('Resident.id', 'Resident.idNumber', 'Resident.name', 'Household.address') }),
+    );
+    expect(decision.outcome).toBe('ALLOW');
+    expect(decision.allowed.map((a) => [`${a.type}.${a.field}`, a.reason, a.mask, a.contractId])).toEqual([
+      ['Resident.id', 'own data', 'NONE', null],
+      ['Resident.idNumber', 'own data', 'NONE', null],
+      ['Resident.name', 'own data', 'NONE', null],
+      ['Household.address', 'own data', 'NONE', null],
+    ]);
+    expect(decision.contracts).toEqual([]);
+  });
+
+  it('owning one dataset on a type does not open another department\'s fields of the same type', () => {
+    const representation = {
+      code: 'enterprise.legal-representation',
+      graphqlType: 'Resident',
+      sharingType: 'CONDITIONAL' as const,
+      providerDepartment: 'market-regulation',
+      fields: [{ name: 'enterprises', classification: 'PERSONAL' as const }],
+    };
+    const marketRegulation = { clientId: 'mr', department: 'market-regulation', roles: ['STEWARD' as const] };
+    const decision = given({ datasets: [residents, households, permits, representation] }).when(
+      request({ caller: marketRegulation, selections: select('Resident.enterprises', 'Resident.name') }),
+    );
+    expect(coordinates(decision.allowed)).toEqual(['Resident.enterprises']);
+    expect(decision.denied.map((d) => [`${d.type}.${d.field}`, d.code])).toEqual([['Resident.name', 'CONTRACT_REQUIRED']]);
+    expect(decision.outcome).toBe('PARTIAL');
   });
 });

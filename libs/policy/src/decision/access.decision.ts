@@ -69,9 +69,10 @@ export interface UngovernedField {
   /**
    * `platform type`: guarded by roles in the governance and audit subgraphs; `meta field`:
    * `__typename` of a root type; `entry point`: a root field whose data is decided field by
-   * field on the types beneath it.
+   * field on the types beneath it; `own data`: the caller's department provides the dataset,
+   * and sharing contracts govern other departments' reads, not the owner's.
    */
-  reason: 'platform type' | 'meta field' | 'entry point';
+  reason: 'platform type' | 'meta field' | 'entry point' | 'own data';
   mask: 'NONE';
   contractId: null;
   contractVersion: null;
@@ -229,6 +230,13 @@ export const decide = (request: PolicyRequest, index: PolicyIndex): PolicyDecisi
     }
     const binding = index.types.get(type);
     const datasetCodes = binding?.datasetsOfField.get(field);
+    // The provider reads its own dataset's fields (and the type's keys) as its own records.
+    const ownsField = datasetCodes?.some((code) => index.providers.get(code) === department);
+    const ownsType = binding?.datasetCodes.some((code) => index.providers.get(code) === department);
+    if (ownsField || (ownsType && KEY_FIELDS.has(field) && !datasetCodes)) {
+      verdicts.push({ allowed: ungoverned(type, field, 'own data') });
+      continue;
+    }
     if (datasetCodes) {
       if (!purpose) {
         verdicts.push(purposeRequired(type, field));
@@ -315,7 +323,7 @@ export const decide = (request: PolicyRequest, index: PolicyIndex): PolicyDecisi
   const contracts = [...cited.values()].sort(compareIds).map(({ id, version }) => ({ id, version }));
   if (denied.length === 0) return { allowed, denied, contracts, outcome: 'ALLOW' };
 
-  const servesData = allowed.some((a) => a.reason === 'contract' || a.reason === 'platform type');
+  const servesData = allowed.some((a) => a.reason === 'contract' || a.reason === 'platform type' || a.reason === 'own data');
   const withoutPurpose = denied.filter((d) => d.code === 'PURPOSE_REQUIRED');
   const coordinates = (fields: DeniedField[]) => fields.map((d) => `${d.type}.${d.field}`).join(', ');
   return {

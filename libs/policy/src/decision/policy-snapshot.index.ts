@@ -42,6 +42,8 @@ export interface TypeBinding {
 export interface PolicyIndex {
   /** GraphQL type → what the catalog binds on it. */
   readonly types: ReadonlyMap<string, TypeBinding>;
+  /** Dataset code → its provider department: a department reads its own data without a contract. */
+  readonly providers: ReadonlyMap<string, string>;
   /** `contractKey(department, datasetCode)` → that department's ACTIVE contracts for the dataset. */
   readonly contracts: ReadonlyMap<string, readonly IndexedContract[]>;
   /**
@@ -74,6 +76,7 @@ export const indexSnapshot = (snapshot: PolicySnapshot): PolicyIndex => {
     if (!fields) datasetsByType.set(binding.graphqlType, (fields = new Map()));
     for (const { name } of binding.fields) push(fields, name, binding.code);
   }
+  const providers = new Map(snapshot.datasets.map((binding) => [binding.code, binding.providerDepartment]));
   const types = new Map<string, TypeBinding>();
   for (const [type, datasetCodes] of codesByType) {
     types.set(type, { datasetCodes, datasetsOfField: datasetsByType.get(type)! });
@@ -110,5 +113,5 @@ export const indexSnapshot = (snapshot: PolicySnapshot): PolicyIndex => {
   }
   for (const list of consents.values()) list.sort(byId);
 
-  return { types, contracts, consents };
+  return { types, providers, contracts, consents };
 };

@@ -1,0 +1,32 @@
+import type { ClientConfig } from 'pg';
+import type { DataSource } from 'typeorm';
+import type { EventStore } from '@shuzhi/event-store';
+import type { HashKey } from '@shuzhi/policy';
+import { AccessRecorder } from './access-recorder.js';
+import { ContractEnforcement } from './contract-enforcement.policy.js';
+import { loadFieldHashKey } from './field-hash-key.js';
+import { GatewayPolicySnapshot } from './gateway-policy-snapshot.js';
+import { readSupergraphTopology } from './supergraph-topology.js';
+
+export interface EnforcementOptions {
+  /** The HASH mask's key; SHUZHI_FIELD_HASH_KEY or `.data/keys/field-hash.key` when absent. */
+  hashKey?: HashKey;
+}
+
+export interface RunningEnforcement {
+  policy: ContractEnforcement;
+  snapshot: GatewayPolicySnapshot;
+  stop(): Promise<void>;
+}
+
+/** Starts the policy snapshot (projection and cache) and answers the policy that reads it. */
+export const startEnforcement = async (
+  options: EnforcementOptions,
+  deps: { store: EventStore; dataSource: DataSource; connection: ClientConfig; supergraphSdl: string },
+): Promise<RunningEnforcement> => {
+  const hashKey = options.hashKey ?? (await loadFieldHashKey());
+  const snapshot = new GatewayPolicySnapshot(deps.store, deps.dataSource, deps.connection);
+  await snapshot.start();
+  const policy = new ContractEnforcement(snapshot, readSupergraphTopology(deps.supergraphSdl), new AccessRecorder(deps.store), hashKey);
+  return { policy, snapshot, stop: () => snapshot.stop() };
+};

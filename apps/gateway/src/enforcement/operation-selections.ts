@@ -1,0 +1,125 @@
+import {
+  getNamedType,
+  isCompositeType,
+  isObjectType,
+  Kind,
+  TypeInfo,
+  visit,
+  visitWithTypeInfo,
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLCompositeType,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
+import type { FieldSelection } from '@shuzhi/policy';
+
+/** One response key of a selection set: the field it selects and what is selected beneath it. */
+export interface SelectedField {
+  type: string;
+  field: string;
+  children?: SelectionTree;
+}
+
+/** A selection set as the result will have it: response keys merged across fragments. */
+export interface SelectionTree {
+  /** The type the selection set is on (the abstract type for an interface or union). */
+  type: string;
+  fields: Map<string, SelectedField>;
+}
+
+export interface OperationSelections {
+  /** Every selected field with its response path, for the policy decision. */
+  selections: FieldSelection[];
+  /** The same, shaped like the result, for masking and consent. */
+  tree: SelectionTree;
+}
+
+/** The operation that will run (by name, or the only one), as graphql-js picks it. */
+export const operationOf = (document: DocumentNode, operationName: string | undefined): OperationDefinitionNode | undefined => {
+  const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+  return operationName ? operations.find((o) => o.name?.value === operationName) : operations.length === 1 ? operations[0] : undefined;
+};
+
+/**
+ * Every field the operation selects, by the type it is selected on, fragments expanded. The
+ * document has passed validation, so every field exists on its parent type and fragments
+ * do not cycle.
+ */
+export const readSelections = (schema: GraphQLSchema, operation: OperationDefinitionNode, document: DocumentNode): OperationSelections => {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  }
+  const selections: FieldSelection[] = [];
+  const root = schema.getRootType(operation.operation);
+  if (!root) throw new Error(`the schema has no ${operation.operation} type`);
+  const tree: SelectionTree = { type: root.name, fields: new Map() };
+
+  const walk = (selectionSet: SelectionSetNode, parent: GraphQLCompositeType, node: SelectionTree, prefix: string) => {
+    for (const selection of selectionSet.selections) {
+      if (selection.kind === Kind.FIELD) {
+        const field = selection.name.value;
+        const key = selection.alias?.value ?? field;
+        const path = prefix ? `${prefix}.${key}` : key;
+        selections.push({ type: parent.name, field, path });
+        let selected = node.fields.get(key);
+        if (!selected) node.fields.set(key, (selected = { type: parent.name, field }));
+        if (!selection.selectionSet || field.startsWith('__')) continue;
+        const definition = 'getFields' in parent ? parent.getFields()[field] : undefined;
+        const child = definition ? getNamedType(definition.type) : undefined;
+        if (!child || !isCompositeType(child)) continue;
+        selected.children ??= { type: child.name, fields: new Map() };
+        walk(selection.selectionSet, child, selected.children, path);
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        const condition = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : parent;
+        walk(selection.selectionSet, condition && isCompositeType(condition) ? condition : parent, node, prefix);
+      } else {
+        const fragment = fragments.get(selection.name.value);
+        const condition = fragment && schema.getType(fragment.typeCondition.name.value);
+        if (fragment && condition && isCompositeType(condition)) walk(fragment.selectionSet, condition, node, prefix);
+      }
+    }
+  };
+  walk(operation.selectionSet, root, tree, '');
+  return { selections, tree };
+};
+
+/** A selection set already uses the key's response name for another field. */
+export class KeyFieldTaken extends Error {
+  constructor(
+    readonly type: string,
+    readonly key: string,
+  ) {
+    super(`the response name "${key}" of ${type} is reserved for its key ${type}.${key}; alias the other field differently`);
+  }
+}
+
+/**
+ * The document with the key field added to every selection set on an entity type in `keys`
+ * that does not select it itself, so that the gateway can tell whose row each object is (consent,
+ * access records) whatever the caller selected. The additions are removed from the result again.
+ */
+export const withKeyFields = (schema: GraphQLSchema, document: DocumentNode, keys: ReadonlyMap<string, string>): DocumentNode => {
+  const typeInfo = new TypeInfo(schema);
+  return visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      SelectionSet(node) {
+        const parent = typeInfo.getParentType();
+        if (!parent || !isObjectType(parent)) return undefined;
+        const key = keys.get(parent.name);
+        if (!key) return undefined;
+        const same = node.selections.find(
+          (s): s is FieldNode => s.kind === Kind.FIELD && (s.alias?.value ?? s.name.value) === key,
+        );
+        if (same && same.name.value !== key) throw new KeyFieldTaken(parent.name, key);
+        if (same) return undefined;
+        const added: FieldNode = { kind: Kind.FIELD, name: { kind: Kind.NAME, value: key } };
+        return { ...node, selections: [...node.selections, added] };
+      },
+    }),
+  );
+};

@@ -1,0 +1,144 @@
+import { GraphQLError } from 'graphql';
+import { applyMask, type HashKey, type PolicyDecision, type SubjectRow, type SubjectVerdict } from '@shuzhi/policy';
+import type { SelectionTree } from './operation-selections.js';
+
+type Path = Array<string | number>;
+type Json = Record<string, unknown>;
+
+/** What the shaping did, for the access record. */
+export interface ShapedResult {
+  data: Json | null | undefined;
+  errors: GraphQLError[];
+  masked: Map<string, string>;
+  subjects: Array<{ type: string; id: string }>;
+  withheld: Array<{ type: string; id: string; missingFields: string[] }>;
+}
+
+export interface ShapingRules {
+  decision: PolicyDecision;
+  /** `Type.field`s denied and left out of the result (`X-Partial: allow`). */
+  denied: ReadonlySet<string>;
+  /** Entity type → its key field, for the types the catalog binds. */
+  keys: ReadonlyMap<string, string>;
+  hashKey: HashKey;
+  /** The consent phase: a verdict per row that carries a consent-requiring field. */
+  decideRows: (rows: SubjectRow[]) => SubjectVerdict[];
+}
+
+const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Calls `visit` for every object of the result at a node of the tree, with its holder and slot. */
+const eachObject = (
+  value: unknown,
+  node: SelectionTree,
+  path: Path,
+  holder: Json | unknown[],
+  slot: string | number,
+  visit: (object: Json, node: SelectionTree, path: Path, holder: Json | unknown[], slot: string | number) => void,
+): void => {
+  if (Array.isArray(value)) {
+    value.forEach((item, index) => eachObject(item, node, [...path, index], value, index, visit));
+  } else if (isObject(value)) {
+    visit(value, node, path, holder, slot);
+  }
+};
+
+const descend = (
+  object: Json,
+  node: SelectionTree,
+  path: Path,
+  visit: (object: Json, node: SelectionTree, path: Path, holder: Json | unknown[], slot: string | number) => void,
+) => {
+  for (const [key, selected] of node.fields) {
+    if (selected.children && key in object) eachObject(object[key], selected.children, [...path, key], object, key, visit);
+  }
+};
+
+/**
+ * The result as the caller may see it, in three steps over the data:
+ * 1. consent: each subject's object whose fields rest on a consent-requiring contract is
+ *    served only when `decideRows` allows it; otherwise it becomes null with CONSENT_REQUIRED
+ *    on its path (an object without its key cannot be checked and is withheld too);
+ * 2. denied fields (partial answers) are removed, with one error per denied response path;
+ * 3. each served field gets its contract's mask, and the keys the gateway added are removed.
+ */
+export const shapeResult = (data: Json | null | undefined, tree: SelectionTree, rules: ShapingRules): ShapedResult => {
+  const shaped: ShapedResult = { data, errors: [], masked: new Map(), subjects: [], withheld: [] };
+  if (!isObject(data)) return shaped;
+  const allowed = new Map(rules.decision.allowed.map((a) => [`${a.type}.${a.field}`, a]));
+  const consentTypes = new Set(rules.decision.allowed.filter((a) => a.consentRequired).map((a) => a.type));
+
+  // 1. consent
+  const rows: Array<{ row: SubjectRow; holder: Json | unknown[]; slot: string | number; path: Path }> = [];
+  const unkeyed: Array<{ type: string; holder: Json | unknown[]; slot: string | number; path: Path }> = [];
+  const collect = (object: Json, node: SelectionTree, path: Path, holder: Json | unknown[], slot: string | number) => {
+    if (consentTypes.has(node.type)) {
+      const keyField = rules.keys.get(node.type);
+      const id = keyField === undefined ? undefined : object[keyField];
+      const fields = [...node.fields.values()].filter((s) => s.type === node.type && allowed.has(`${s.type}.${s.field}`)).map((s) => s.field);
+      if (typeof id === 'string' || typeof id === 'number') rows.push({ row: { type: node.type, subjectId: String(id), fields }, holder, slot, path });
+      else unkeyed.push({ type: node.type, holder, slot, path });
+    }
+    descend(object, node, path, collect);
+  };
+  descend(data, tree, [], collect);
+  const verdicts = rows.length > 0 ? rules.decideRows(rows.map((r) => r.row)) : [];
+  verdicts.forEach((verdict, i) => {
+    if (verdict.verdict === 'ALLOW') return;
+    const { holder, slot, path } = rows[i];
+    (holder as Json)[slot as string] = null;
+    shaped.withheld.push({ type: verdict.type, id: verdict.subjectId, missingFields: verdict.missingFields });
+    shaped.errors.push(
+      new GraphQLError(`${verdict.type} ${verdict.subjectId} has not consented to ${verdict.missingFields.join(', ')} for this purpose`, {
+        path,
+        extensions: { code: 'CONSENT_REQUIRED', reason: 'the data subject has not consented to this use', fields: verdict.missingFields.map((f) => `${verdict.type}.${f}`) },
+      }),
+    );
+  });
+  for (const { type, holder, slot, path } of unkeyed) {
+    (holder as Json)[slot as string] = null;
+    shaped.errors.push(
+      new GraphQLError(`a ${type} without its key cannot be checked for consent`, {
+        path,
+        extensions: { code: 'CONSENT_REQUIRED', reason: 'the row could not be tied to a data subject' },
+      }),
+    );
+  }
+
+  // 2 and 3. denied fields, masks, added keys
+  const deniedPaths = new Set<string>();
+  const finish = (object: Json, node: SelectionTree, path: Path) => {
+    const keyField = rules.keys.get(node.type);
+    const id = keyField === undefined ? undefined : object[keyField];
+    if (typeof id === 'string' || typeof id === 'number') shaped.subjects.push({ type: node.type, id: String(id) });
+    if (keyField !== undefined && !node.fields.has(keyField)) delete object[keyField];
+    for (const [key, selected] of node.fields) {
+      if (!(key in object)) continue;
+      const coordinate = `${selected.type}.${selected.field}`;
+      if (rules.denied.has(coordinate)) {
+        delete object[key];
+        const at = [...path, key];
+        const shape = at.filter((p) => typeof p === 'string').join('.');
+        if (!deniedPaths.has(shape)) {
+          deniedPaths.add(shape);
+          shaped.errors.push(
+            new GraphQLError(`no contract grants ${coordinate}`, {
+              path: at,
+              extensions: { code: 'CONTRACT_REQUIRED', reason: `no contract grants ${coordinate}`, fields: [coordinate] },
+            }),
+          );
+        }
+        continue;
+      }
+      const mask = allowed.get(coordinate)?.mask ?? 'NONE';
+      if (mask !== 'NONE') {
+        object[key] = applyMask(mask, object[key], rules.hashKey);
+        shaped.masked.set(coordinate, mask);
+        continue;
+      }
+      if (selected.children) eachObject(object[key], selected.children, [...path, key], object, key, (child, childNode, childPath) => finish(child, childNode, childPath));
+    }
+  };
+  finish(data, tree, []);
+  return shaped;
+};

@@ -1,0 +1,272 @@
+import { createHmac, randomUUID } from 'node:crypto';
+import { accessStreamId, type AccessEvent } from '@shuzhi/policy';
+import { waitUntil } from '@shuzhi/testing';
+import { publishBuiltInDatasets, readBuiltInDatasets } from '../../governance/src/bootstrap/built-in-datasets.js';
+import { GatewayHarness, TEST_HASH_KEY, type Answer } from './gateway-harness.js';
+
+const ISSUE_KEY = 'mutation ($input: IssueClientKeyInput!) { issueClientKey(input: $input) { clientId apiKey } }';
+const REGISTER_RESIDENT = 'mutation ($input: RegisterResidentInput!) { registerResident(input: $input) { id } }';
+const SUBMIT = 'mutation ($input: SubmitSharingContractInput!) { submitSharingContract(input: $input) { id } }';
+const REVIEW = 'mutation ($id: ID!) { completeComplianceReview(id: $id, approved: true) { id status } }';
+const APPROVE = 'mutation ($id: ID!) { approveSharingContract(id: $id) { id status version } }';
+const SUSPEND = 'mutation ($id: ID!) { suspendSharingContract(id: $id, reason: "数据核查") { status } }';
+const RESUME = 'mutation ($id: ID!) { resumeSharingContract(id: $id) { status } }';
+const GRANT = 'mutation ($input: GrantConsentInput!) { grantConsent(input: $input) { id } }';
+const WITHDRAW = 'mutation ($id: ID!) { withdrawConsent(id: $id) { status } }';
+const READ = 'query ($id: ID!) { resident(id: $id) { name birthDate idNumber } }';
+
+const SUBSIDY = 'SUBSIDY_ELIGIBILITY';
+const HOUSING = 'HOUSING_ALLOWANCE';
+
+// GB 11643: weights 2^(17-i) mod 11 of the first 17 digits, the sum mod 11 picks the check character.
+const withCheck = (first17: string) => {
+  const sum = [...first17].reduce((total, digit, i) => total + Number(digit) * (2 ** (17 - i) % 11), 0);
+  return first17 + '10X98765432'[sum % 11];
+};
+const hmac = (text: string) => `hmac-sha256:${createHmac('sha256', TEST_HASH_KEY).update(text, 'utf8').digest('hex')}`;
+const codeOf = (answer: Answer) => answer.errors?.[0]?.extensions.code;
+
+/**
+ * Contract and consent enforcement and access records, through the real gateway over the real
+ * governance and population subgraphs, on real PostgreSQL.
+ */
+describe('gateway enforcement (contracts, masking, consent, access records)', () => {
+  let harness: GatewayHarness;
+  let plainGateway: string;
+  let hr: string;
+  let hrClientId: string;
+  let steward: string;
+  let citizenApp: string;
+  const residents: Array<{ id: string; idNumber: string }> = [];
+  let contractId: string;
+
+  /** As HR's system, with a purpose and a fresh correlation id by which its record is found. */
+  const read = async (query: string, variables: object, headers: Record<string, string> = { 'x-purpose': SUBSIDY }) => {
+    const correlationId = `t-${randomUUID()}`;
+    const answer = await harness.call(hr, query, variables, { 'x-correlation-id': correlationId, ...headers });
+    return { answer, correlationId };
+  };
+  const recordsOf = async (correlationId: string): Promise<AccessEvent[]> =>
+    (await harness.store.readStream(accessStreamId(new Date())))
+      .filter((e) => e.metadata.correlationId === correlationId)
+      .map((e) => ({ type: e.type, data: e.data }) as AccessEvent);
+
+  const issue = async (departmentCode: string, roles: string[]) => {
+    const { issueClientKey } = await harness.ok(harness.adminKey, ISSUE_KEY, { input: { departmentCode, name: `${departmentCode} system`, roles } });
+    for (const url of [harness.gatewayUrl, plainGateway]) {
+      await waitUntil(async () => (await harness.call(issueClientKey.apiKey, '{ purposes { code } }', {}, {}, url)).status === 200, { what: 'the key to work' });
+    }
+    return issueClientKey as { clientId: string; apiKey: string };
+  };
+
+  beforeAll(async () => {
+    harness = await GatewayHarness.start('gateway_enforcement', { population: true });
+    // The provider registers its residents through a gateway without enforcement: whether a
+    // steward reads back its own department's rows without a contract is not settled here.
+    plainGateway = await harness.startGateway({ enforcement: false });
+    await publishBuiltInDatasets(harness.governance, await readBuiltInDatasets('schemas'));
+    for (const [code, name] of [['human-resources', '人社局'], ['citizen-app', '浙里办']]) {
+      await harness.ok(harness.adminKey, 'mutation ($code: String!, $name: String!) { registerDepartment(input: { code: $code, name: $name }) { code } }', { code, name });
+    }
+    for (const code of [SUBSIDY, HOUSING]) {
+      await harness.ok(harness.adminKey, 'mutation ($code: String!) { registerPurpose(input: { code: $code, name: $code }) { code } }', { code });
+    }
+    ({ apiKey: hr, clientId: hrClientId } = await issue('human-resources', ['CONSUMER']));
+    steward = (await issue('public-security', ['STEWARD'])).apiKey;
+    citizenApp = (await issue('citizen-app', ['CITIZEN_CHANNEL'])).apiKey;
+    for (const [name, sequence] of [['张三', '013'], ['欧阳娜娜', '024']]) {
+      const idNumber = withCheck(`33010619900307${sequence}`.slice(0, 17));
+      const gender = Number(idNumber[16]) % 2 === 1 ? 'MALE' : 'FEMALE';
+      const answer = await harness.call(steward, REGISTER_RESIDENT, { input: { idNumber, name, gender, birthDate: '1990-03-07' } }, {}, plainGateway);
+      if (answer.errors) throw new Error(JSON.stringify(answer.errors));
+      residents.push({ id: answer.data!.registerResident.id, idNumber });
+    }
+  });
+
+  afterAll(async () => {
+    await harness?.stop();
+  });
+
+  const contract = async (input: Record<string, unknown>) => {
+    const now = Date.now();
+    const { submitSharingContract } = await harness.ok(hr, SUBMIT, {
+      input: {
+        datasetCode: 'population.resident',
+        legalBasis: '《社会救助暂行办法》第十一条',
+        validFrom: new Date(now - 3_600_000).toISOString(),
+        validTo: new Date(now + 365 * 86_400_000).toISOString(),
+        ...input,
+      },
+    });
+    await harness.ok(harness.adminKey, REVIEW, { id: submitSharingContract.id });
+    await harness.ok(steward, APPROVE, { id: submitSharingContract.id });
+    return submitSharingContract.id as string;
+  };
+
+  it('refuses a consumer without a contract with CONTRACT_REQUIRED naming the fields, and records the refusal', async () => {
+    const { answer, correlationId } = await read(READ, { id: residents[0].id });
+
+    expect(answer.data ?? null).toBeNull();
+    expect(answer.errors).toHaveLength(1);
+    expect(answer.errors![0].extensions).toMatchObject({
+      code: 'CONTRACT_REQUIRED',
+      fields: ['Resident.name', 'Resident.birthDate', 'Resident.idNumber'],
+      reason: 'no contract grants Resident.name, Resident.birthDate, Resident.idNumber',
+    });
+    expect(await recordsOf(correlationId)).toEqual([
+      {
+        type: 'AccessRefused',
+        data: expect.objectContaining({
+          clientId: hrClientId,
+          department: 'human-resources',
+          purpose: SUBSIDY,
+          code: 'CONTRACT_REQUIRED',
+          deniedFields: ['Resident.name', 'Resident.birthDate', 'Resident.idNumber'],
+          operationHash: expect.stringMatching(/^[0-9a-f]{64}$/),
+        }),
+      },
+    ]);
+  });
+
+  it('after submission, compliance review and approval serves exactly the granted fields, masked, and records the read once', async () => {
+    contractId = await contract({
+      fields: ['name', 'birthDate', 'idNumber'],
+      purpose: SUBSIDY,
+      masking: [
+        { field: 'name', rule: 'MASK' },
+        { field: 'idNumber', rule: 'HASH' },
+      ],
+    });
+    await waitUntil(async () => !(await read(READ, { id: residents[0].id })).answer.errors, { what: 'the approved contract to apply' });
+
+    const { answer, correlationId } = await read(READ, { id: residents[0].id });
+
+    expect(answer.errors).toBeUndefined();
+    // The gateway asked for the id to know whose row this is, and did not pass it on.
+    expect(answer.data).toEqual({ resident: { name: '张*', birthDate: '1990-03-07', idNumber: hmac(residents[0].idNumber) } });
+    const records = await recordsOf(correlationId);
+    expect(records).toEqual([
+      {
+        type: 'AccessRecorded',
+        data: expect.objectContaining({
+          clientId: hrClientId,
+          department: 'human-resources',
+          purpose: SUBSIDY,
+          outcome: 'ALLOW',
+          contracts: [{ id: contractId, version: expect.any(Number) }],
+          fields: ['Query.resident', 'Resident.name', 'Resident.birthDate', 'Resident.idNumber'],
+          maskedFields: [
+            { field: 'Resident.name', rule: 'MASK' },
+            { field: 'Resident.idNumber', rule: 'HASH' },
+          ],
+          deniedFields: [],
+          subjects: [{ type: 'Resident', id: residents[0].id }],
+          withheldSubjects: [],
+          snapshotCheckpoint: expect.any(String),
+          operationHash: expect.stringMatching(/^[0-9a-f]{64}$/),
+        }),
+      },
+    ]);
+  });
+
+  it('refuses a field outside the contract, naming it and the contract in force', async () => {
+    const { answer, correlationId } = await read('query ($id: ID!) { resident(id: $id) { name gender } }', { id: residents[0].id });
+
+    expect(answer.data ?? null).toBeNull();
+    expect(answer.errors![0].extensions).toMatchObject({ code: 'CONTRACT_REQUIRED', fields: ['Resident.gender'], contractIds: [contractId] });
+    expect((await recordsOf(correlationId)).map((r) => r.type)).toEqual(['AccessRefused']);
+  });
+
+  it('refuses another purpose, and asks for a purpose when none is declared', async () => {
+    const other = await read(READ, { id: residents[0].id }, { 'x-purpose': HOUSING });
+    expect(codeOf(other.answer)).toBe('CONTRACT_REQUIRED');
+
+    const none = await read(READ, { id: residents[0].id }, {});
+    expect(none.answer.errors![0].extensions).toMatchObject({
+      code: 'PURPOSE_REQUIRED',
+      fields: ['Resident.name', 'Resident.birthDate', 'Resident.idNumber'],
+    });
+    expect((await recordsOf(none.correlationId)).map((r) => r.type)).toEqual(['AccessRefused']);
+  });
+
+  it('with X-Partial: allow serves the granted part and puts an error on each denied path', async () => {
+    const { answer, correlationId } = await read(
+      'query ($a: ID!, $b: ID!) { first: resident(id: $a) { name gender } second: resident(id: $b) { birthDate } }',
+      { a: residents[0].id, b: residents[1].id },
+      { 'x-purpose': SUBSIDY, 'x-partial': 'allow' },
+    );
+
+    expect(answer.data).toEqual({ first: { name: '张*' }, second: { birthDate: '1990-03-07' } });
+    expect(answer.errors).toEqual([expect.objectContaining({ path: ['first', 'gender'], extensions: expect.objectContaining({ code: 'CONTRACT_REQUIRED', fields: ['Resident.gender'] }) })]);
+    const [record] = await recordsOf(correlationId);
+    expect(record).toMatchObject({
+      type: 'AccessRecorded',
+      data: {
+        outcome: 'PARTIAL',
+        deniedFields: ['Resident.gender'],
+        subjects: [
+          { type: 'Resident', id: residents[0].id },
+          { type: 'Resident', id: residents[1].id },
+        ],
+      },
+    });
+  });
+
+  it('refuses within a second of a suspension, and serves again after the resumption', async () => {
+    await harness.ok(steward, SUSPEND, { id: contractId });
+    const suspendedAt = Date.now();
+    await waitUntil(async () => codeOf((await read(READ, { id: residents[0].id })).answer) === 'CONTRACT_REQUIRED', {
+      timeoutMs: 1_000,
+      what: 'the suspension to apply',
+    });
+    expect(Date.now() - suspendedAt).toBeLessThan(1_000);
+
+    await harness.ok(steward, RESUME, { id: contractId });
+    await waitUntil(async () => (await read(READ, { id: residents[0].id })).answer.errors === undefined, {
+      timeoutMs: 1_000,
+      what: 'the resumption to apply',
+    });
+  });
+
+  it('under a consent-required contract serves only consenting subjects, and stops a row within a second of withdrawal', async () => {
+    await contract({ fields: ['name'], purpose: HOUSING, consentRequired: true, masking: [] });
+    const { grantConsent } = await harness.ok(citizenApp, GRANT, {
+      input: {
+        subjectId: residents[0].id,
+        consumerDepartmentCode: 'human-resources',
+        purpose: HOUSING,
+        datasetCode: 'population.resident',
+        fields: ['name'],
+        expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+      },
+    });
+    const both = 'query ($a: ID!, $b: ID!) { first: resident(id: $a) { name } second: resident(id: $b) { name } }';
+    const ids = { a: residents[0].id, b: residents[1].id };
+    await waitUntil(async () => (await read(both, ids, { 'x-purpose': HOUSING })).answer.data?.first !== null, { what: 'the contract and consent to apply' });
+
+    const { answer, correlationId } = await read(both, ids, { 'x-purpose': HOUSING });
+    expect(answer.data).toEqual({ first: { name: '张三' }, second: null });
+    expect(answer.errors).toEqual([expect.objectContaining({ path: ['second'], extensions: expect.objectContaining({ code: 'CONSENT_REQUIRED' }) })]);
+    const [record] = await recordsOf(correlationId);
+    expect(record).toMatchObject({
+      type: 'AccessRecorded',
+      data: {
+        outcome: 'PARTIAL',
+        subjects: [{ type: 'Resident', id: residents[0].id }],
+        withheldSubjects: [{ type: 'Resident', id: residents[1].id, missingFields: ['name'] }],
+      },
+    });
+
+    await harness.ok(citizenApp, WITHDRAW, { id: grantConsent.id });
+    await waitUntil(async () => (await read(both, ids, { 'x-purpose': HOUSING })).answer.data?.first === null, {
+      timeoutMs: 1_000,
+      what: 'the withdrawal to apply',
+    });
+  });
+
+  it('leaves platform operations unrecorded: they read no dataset', async () => {
+    const correlationId = `t-${randomUUID()}`;
+    await harness.ok(hr, '{ purposes { code } }', {}, { 'x-correlation-id': correlationId });
+    expect(await recordsOf(correlationId)).toEqual([]);
+  });
+});
