@@ -1,4 +1,4 @@
-import type { DynamicModule, INestApplication } from '@nestjs/common';
+import { Inject, Module, type DynamicModule, type INestApplication, type OnApplicationShutdown } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 
@@ -14,10 +14,25 @@ export interface SubgraphAppOptions {
   logger?: Array<'error' | 'warn' | 'log'>;
 }
 
+const OWNED_DATA_SOURCE = Symbol('OWNED_DATA_SOURCE');
+
+/** Closes the read-model DataSource after the subgraph's own shutdown hooks have run. */
+class ReadModelsCloser implements OnApplicationShutdown {
+  constructor(@Inject(OWNED_DATA_SOURCE) private readonly dataSource: DataSource) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+  }
+}
+
+@Module({})
+class SubgraphRoot {}
+
 /**
  * A subgraph as a Nest application, not yet listening: its read-model DataSource opened first
- * and closed with it, and the raw request body kept, since that is what the gateway's
- * signature covers.
+ * and closed with the application (a hook in a root module around the subgraph's: Nest's
+ * application object is a proxy, so overriding its `close` would not take), and the raw request
+ * body kept, since that is what the gateway's signature covers.
  */
 export const createSubgraphApp = async (options: SubgraphAppOptions): Promise<INestApplication> => {
   const dataSource = await new DataSource({
@@ -27,13 +42,13 @@ export const createSubgraphApp = async (options: SubgraphAppOptions): Promise<IN
     entities: options.entities as never[],
   }).initialize();
   try {
-    const app = await NestFactory.create(options.module(dataSource), { rawBody: true, logger: options.logger ?? ['error', 'warn'] });
-    app.enableShutdownHooks();
-    const close = app.close.bind(app);
-    app.close = async () => {
-      await close();
-      await dataSource.destroy();
+    const root: DynamicModule = {
+      module: SubgraphRoot,
+      imports: [options.module(dataSource)],
+      providers: [{ provide: OWNED_DATA_SOURCE, useValue: dataSource }, ReadModelsCloser],
     };
+    const app = await NestFactory.create(root, { rawBody: true, logger: options.logger ?? ['error', 'warn'] });
+    app.enableShutdownHooks();
     return app;
   } catch (error) {
     await dataSource.destroy();
