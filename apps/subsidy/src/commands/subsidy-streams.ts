@@ -1,0 +1,67 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { handleCommand, type CommandResult, type Decider } from '@shuzhi/event-store';
+import { applicationDecider, type ApplicationCommand, type ApplicationState } from '../domain/subsidy-application.decider.js';
+import type { SubsidyApplicationEvent } from '../domain/subsidy-application.events.js';
+import { applicationStreamId, programStreamId, stepEventId } from '../domain/subsidy-ids.js';
+import { programDecider, type ProgramCommand, type ProgramState } from '../domain/subsidy-program.decider.js';
+import type { SubsidyProgramEvent } from '../domain/subsidy-program.events.js';
+import { SUBSIDY_CONFIG, type SubsidyConfig } from '../subsidy.config.js';
+import { metadataOf, type CommandOrigin } from './command-origin.js';
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+export type ProgramChange = DistributiveOmit<ProgramCommand, 'actor' | 'now'>;
+export type ApplicationChange = DistributiveOmit<ApplicationCommand, 'actor' | 'now'>;
+
+const fold = <C, E extends { type: string; data: unknown }, S>(decider: Decider<C, E, S>, events: readonly { type: string; data: unknown }[]): S =>
+  events.reduce((state, event) => decider.evolve(state, event as E), decider.initialState);
+
+/**
+ * The write path of both aggregates: load, decide, append. Event ids are derived from the
+ * stream, the version decided on and the step, so two runs deciding the same step on the same
+ * state write it once (the store takes a re-sent event id as a no-op), and a rerun after a
+ * crash picks up where the first stopped.
+ */
+@Injectable()
+export class SubsidyStreams {
+  constructor(@Inject(SUBSIDY_CONFIG) private readonly config: SubsidyConfig) {}
+
+  private now(): string {
+    return this.config.clock.now().toISOString();
+  }
+
+  async program(programId: string): Promise<{ state: ProgramState; version: number }> {
+    const events = await this.config.store.readStream(programStreamId(programId));
+    return { state: fold(programDecider, events), version: events.length - 1 };
+  }
+
+  async application(applicationId: string): Promise<{ state: ApplicationState; version: number }> {
+    const events = await this.config.store.readStream(applicationStreamId(applicationId));
+    return { state: fold(applicationDecider, events), version: events.length - 1 };
+  }
+
+  async changeProgram(origin: CommandOrigin, programId: string, change: ProgramChange, step?: string): Promise<CommandResult<SubsidyProgramEvent, ProgramState>> {
+    const streamId = programStreamId(programId);
+    const command = { ...change, actor: origin.actor, now: this.now() } as ProgramCommand;
+    return handleCommand(this.config.store, streamId, programDecider, command, {
+      metadata: metadataOf(origin),
+      // A reservation decided again on a newer stream is still right (the budget is re-checked).
+      retries: change.type === 'ReserveSubsidyGrant' ? 5 : 0,
+      ...(step ? { eventIds: (index: number) => stepEventId(streamId, step, index) } : {}),
+    });
+  }
+
+  /** `step`, when given, names the step so that its event ids are derived rather than random. */
+  async changeApplication(
+    origin: CommandOrigin,
+    applicationId: string,
+    change: ApplicationChange,
+    step?: string,
+  ): Promise<CommandResult<SubsidyApplicationEvent, ApplicationState>> {
+    const streamId = applicationStreamId(applicationId);
+    const command = { ...change, actor: origin.actor, now: this.now() } as ApplicationCommand;
+    return handleCommand(this.config.store, streamId, applicationDecider, command, {
+      metadata: metadataOf(origin),
+      ...(step ? { eventIds: (index: number) => stepEventId(streamId, step, index) } : {}),
+    });
+  }
+}
