@@ -1,12 +1,15 @@
 import 'reflect-metadata';
 import { fork, type ChildProcess } from 'node:child_process';
+import { randomUUID, type KeyObject } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
 import type { INestApplication } from '@nestjs/common';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openDatabase } from '@shuzhi/database';
 import { PostgresEventStore } from '@shuzhi/event-store';
 import { waitUntil } from '@shuzhi/shared-kernel';
-import { loadOrCreateKeyPair } from '@shuzhi/signing';
+import { CALLER_CONTEXT_HEADER, loadOrCreateKeyPair, signCallerContext } from '@shuzhi/signing';
+import { DATA_BUREAU, PLATFORM_ADMIN_CLIENT_ID } from '../../governance/src/bootstrap/platform-admin.js';
 import { createGatewayApp } from '../../gateway/src/gateway.app.js';
 
 /** dist/apps/, seen from dist/apps/platform/src/. */
@@ -18,11 +21,14 @@ const SCHEMAS_DIR = fileURLToPath(new URL('../../../../schemas', import.meta.url
  * keeps one type registry per process, so two subgraphs declaring the same entity (`Resident`
  * in population and, as a stub, in enterprise) cannot share one.
  */
+const GOVERNANCE = { name: 'governance', port: Number(process.env.GOVERNANCE_PORT ?? 4001) };
 const SUBGRAPHS = [
-  { name: 'governance', port: Number(process.env.GOVERNANCE_PORT ?? 4001) },
+  GOVERNANCE,
   { name: 'population', port: Number(process.env.POPULATION_PORT ?? 4002) },
   { name: 'enterprise', port: Number(process.env.ENTERPRISE_PORT ?? 4003) },
+  { name: 'subsidy', port: Number(process.env.SUBSIDY_PORT ?? 4004) },
 ];
+const GATEWAY_PORT = Number(process.env.PORT ?? 4000);
 
 /**
  * `npm start`: the whole platform on one machine. The embedded PostgreSQL in .data/ (or
@@ -56,7 +62,7 @@ const main = async () => {
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
 
-  for (const { name, port } of SUBGRAPHS) {
+  const start = (name: string, port: number, env: Record<string, string> = {}) => {
     const child = fork(join(APPS_DIR, name, 'src', 'main.js'), [], {
       env: {
         ...process.env,
@@ -65,6 +71,7 @@ const main = async () => {
         SHUZHI_SCHEMAS_DIR: SCHEMAS_DIR,
         PORT: String(port),
         HOST: '127.0.0.1',
+        ...env,
       },
     });
     child.once('exit', (code) => {
@@ -74,17 +81,73 @@ const main = async () => {
       }
     });
     children.set(name, child);
-  }
+  };
   const subgraphs = Object.fromEntries(SUBGRAPHS.map(({ name, port }) => [name, `http://127.0.0.1:${port}`]));
-  for (const [name, url] of Object.entries(subgraphs)) {
-    await waitUntil(() => fetch(`${url}/health`).then((r) => r.ok, () => false), { timeoutMs: 120_000, intervalMs: 200, what: `the ${name} subgraph` });
+  const healthy = (name: string) =>
+    waitUntil(() => fetch(`${subgraphs[name]}/health`).then((r) => r.ok, () => false), {
+      timeoutMs: 120_000,
+      intervalMs: 200,
+      what: `the ${name} subgraph`,
+    });
+
+  // Governance first: it registers the departments and publishes the catalog the others use,
+  // and issues the subsidy service its key as a department system.
+  start(GOVERNANCE.name, GOVERNANCE.port);
+  await healthy(GOVERNANCE.name);
+  const subsidyApiKey = await subsidyServiceKey(dataDir, subgraphs.governance, gatewayKeys.privateKey);
+  for (const { name, port } of SUBGRAPHS.filter((s) => s !== GOVERNANCE)) {
+    start(name, port, name === 'subsidy' ? { SUBSIDY_GATEWAY_URL: `http://127.0.0.1:${GATEWAY_PORT}`, SUBSIDY_API_KEY: subsidyApiKey } : {});
   }
+  for (const { name } of SUBGRAPHS) await healthy(name);
 
   const store = (running.store = await PostgresEventStore.connect({ connectionString: database.url }));
   const gateway = (running.gateway = await createGatewayApp({ databaseUrl: database.url, store, gatewayKeys, subgraphs }));
-  const port = Number(process.env.PORT ?? 4000);
-  await gateway.listen(port, '0.0.0.0');
-  console.log(`Shuzhi is up: http://localhost:${port}/graphql (health: http://localhost:${port}/health)`);
+  await gateway.listen(GATEWAY_PORT, '0.0.0.0');
+  console.log(`Shuzhi is up: http://localhost:${GATEWAY_PORT}/graphql (health: http://localhost:${GATEWAY_PORT}/health)`);
+};
+
+/**
+ * The economic bureau's key for its subsidy service, a department system reading through the
+ * gateway: issued once by the platform (as the data bureau, calling governance the way the
+ * gateway does) and kept in .data/keys for later starts. Its contracts are the bureau's to request.
+ */
+const subsidyServiceKey = async (dataDir: string, governanceUrl: string, gatewayKey: KeyObject): Promise<string> => {
+  const file = join(dataDir, 'keys', 'subsidy-service.api-key');
+  const kept = await readFile(file, 'utf8').catch(() => undefined);
+  if (kept) return kept.trim();
+  const body = JSON.stringify({
+    query: `mutation { issueClientKey(input: { departmentCode: "economic-bureau", name: "subsidy service", roles: [CONSUMER] }) { apiKey } }`,
+  });
+  let apiKey: string | undefined;
+  // The catalog (which registers the economic bureau) is published just after governance answers.
+  await waitUntil(
+    async () => {
+      const context = signCallerContext(
+        {
+          clientId: PLATFORM_ADMIN_CLIENT_ID,
+          department: DATA_BUREAU.code,
+          roles: ['PLATFORM'],
+          purpose: null,
+          decisionId: randomUUID(),
+          correlationId: randomUUID(),
+          issuedAt: new Date().toISOString(),
+        },
+        gatewayKey,
+        { body },
+      );
+      const response = await fetch(`${governanceUrl}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', [CALLER_CONTEXT_HEADER]: context },
+        body,
+      });
+      const answer = (await response.json()) as { data?: { issueClientKey?: { apiKey: string } } };
+      apiKey = answer.data?.issueClientKey?.apiKey;
+      return apiKey !== undefined;
+    },
+    { timeoutMs: 60_000, intervalMs: 250, what: 'the subsidy service key' },
+  );
+  await writeFile(file, apiKey!, { mode: 0o600 });
+  return apiKey!;
 };
 
 main().catch((error) => {
