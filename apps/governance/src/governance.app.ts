@@ -1,7 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import type { EventStore } from '@shuzhi/event-store';
-import { systemClock } from '@shuzhi/shared-kernel';
+import { systemClock, type Clock } from '@shuzhi/shared-kernel';
 import type { SigningKeyPair } from '@shuzhi/signing';
 import { createSubgraphApp } from '@shuzhi/subgraph';
 import { GovernanceModule } from './governance.module.js';
@@ -12,7 +12,11 @@ export interface GovernanceAppOptions {
   store: EventStore;
   gatewayPublicKey: KeyObject;
   receiptKeys: SigningKeyPair;
+  /** Real time unless a test drives it. */
+  clock?: Clock;
+  /** How often the deadline and expiry timers look (ms); 0: never (tests tick them). */
   schedulerIntervalMs?: number;
+  logger?: Array<'error' | 'warn' | 'log'>;
 }
 
 /** The governance subgraph as a Nest application (not yet listening). */
@@ -21,11 +25,12 @@ export const createGovernanceApp = (options: GovernanceAppOptions): Promise<INes
     databaseUrl: options.databaseUrl,
     schema: 'governance',
     entities: GOVERNANCE_PROJECTIONS.map((p) => p.entity),
+    logger: options.logger,
     module: (dataSource) =>
       GovernanceModule.forRoot({
         store: options.store,
         dataSource,
-        clock: systemClock,
+        clock: options.clock ?? systemClock,
         gatewayPublicKey: options.gatewayPublicKey,
         receiptKeys: options.receiptKeys,
         schedulerIntervalMs: options.schedulerIntervalMs ?? 60_000,

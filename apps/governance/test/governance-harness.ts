@@ -1,92 +1,34 @@
 import { generateKeyPairSync } from 'node:crypto';
-import type { INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { DataSource } from 'typeorm';
-import { PostgresEventStore, type Checkpoint } from '@shuzhi/event-store';
+import type { DataSource } from 'typeorm';
 import { keyPairFromPem } from '@shuzhi/signing';
-import {
-  SignedGraphQLClient,
-  TestClock,
-  createTestDatabase,
-  type Actor,
-  type GraphQLAnswer,
-  type TestDatabase,
-} from '@shuzhi/testing';
-
-export { TestClock, type Actor, type GraphQLAnswer };
-import { GovernanceModule } from '../src/governance.module.js';
-import { GOVERNANCE_PROJECTIONS, GovernanceProjections } from '../src/projections/governance-projections.js';
+import { SubgraphHarness, TestClock, openSubgraph, type Actor, type GraphQLAnswer } from '@shuzhi/testing';
+import { createGovernanceApp } from '../src/governance.app.js';
+import { GOVERNANCE_CONFIG, type GovernanceConfig } from '../src/governance.config.js';
+import { GovernanceProjections } from '../src/projections/governance-projections.js';
 import { DeadlineScheduler } from '../src/scheduling/deadline-scheduler.js';
 
-/**
- * The governance subgraph over real HTTP and a real PostgreSQL, called the way the gateway
- * will call it: each request signed with the gateway's key for a given caller.
- */
-export class GovernanceHarness {
-  private constructor(
-    readonly app: INestApplication,
-    readonly url: string,
-    readonly store: PostgresEventStore,
-    readonly dataSource: DataSource,
-    readonly database: TestDatabase,
-    readonly clock: TestClock,
-    private readonly gatewayKey: ReturnType<typeof generateKeyPairSync>['privateKey'],
-  ) {}
+export { TestClock, type Actor, type GraphQLAnswer };
 
+/** The governance subgraph under test; its timers are ticked by hand against the test's clock. */
+export class GovernanceHarness extends SubgraphHarness {
   static async start(label: string): Promise<GovernanceHarness> {
-    const database = await createTestDatabase(label);
-    const store = await PostgresEventStore.connect({ connectionString: database.url });
-    const dataSource = await new DataSource({
-      type: 'postgres',
-      url: database.url,
-      schema: 'governance',
-      entities: GOVERNANCE_PROJECTIONS.map((p) => p.entity as never),
-    }).initialize();
-    const gateway = generateKeyPairSync('ed25519');
     const receipts = generateKeyPairSync('ed25519');
-    const clock = new TestClock();
-    const app = await NestFactory.create(
-      GovernanceModule.forRoot({
-        store,
-        dataSource,
-        clock,
-        gatewayPublicKey: gateway.publicKey,
-        receiptKeys: keyPairFromPem(receipts.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()),
-        schedulerIntervalMs: 0,
-      }),
-      { rawBody: true, logger: ['error'] },
+    const receiptKeys = keyPairFromPem(receipts.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
+    return new GovernanceHarness(
+      await openSubgraph(label, (dependencies) =>
+        createGovernanceApp({ ...dependencies, receiptKeys, schedulerIntervalMs: 0, logger: ['error'] }),
+      ),
     );
-    await app.listen(0, '127.0.0.1');
-    const url = `${await app.getUrl()}/graphql`.replace('[::1]', '127.0.0.1');
-    return new GovernanceHarness(app, url, store, dataSource, database, clock, gateway.privateKey);
   }
 
-  async stop(): Promise<void> {
-    await this.app.close();
-    await this.dataSource.destroy();
-    await this.store.close();
-    await this.database.drop();
-  }
-
-  /** A GraphQL request as the gateway would send it for `actor`. */
-  call<T = Record<string, unknown>>(actor: Actor | null, query: string, variables: object = {}): Promise<GraphQLAnswer<T>> {
-    return new SignedGraphQLClient(this.url, this.gatewayKey).call<T>(actor, query, variables);
-  }
-
-  /** As `call`, but the answer must carry no errors. */
-  ok<T = Record<string, any>>(actor: Actor, query: string, variables: object = {}): Promise<T> {
-    return new SignedGraphQLClient(this.url, this.gatewayKey).ok<T>(actor, query, variables);
+  get dataSource(): DataSource {
+    return this.app.get<GovernanceConfig>(GOVERNANCE_CONFIG).dataSource;
   }
 
   /** The read models have caught up with everything appended so far. */
   async settled(): Promise<void> {
-    // The last committed append, visible or not: a read of $all would stop short of events
-    // held back by other transactions on the server (other test files run in parallel).
-    const { rows } = await this.store.pool.query<{ tx: string; position: string }>(
-      `select transaction_id::text as tx, global_position as position from event_store.events
-       order by transaction_id desc, global_position desc limit 1`,
-    );
-    if (rows[0]) await this.app.get(GovernanceProjections).caughtUpTo(`${rows[0].tx}:${rows[0].position}` as Checkpoint);
+    const last = await this.lastAppended();
+    if (last) await this.app.get(GovernanceProjections).caughtUpTo(last);
   }
 
   tick() {

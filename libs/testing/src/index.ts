@@ -1,3 +1,4 @@
 export * from './test-database.js';
 export { waitUntil } from '@shuzhi/shared-kernel';
 export * from './signed-graphql.js';
+export * from './subgraph-harness.js';
