@@ -1,6 +1,8 @@
 import { createHmac, randomUUID } from 'node:crypto';
+import pg from 'pg';
 import { accessStreamId, type AccessEvent } from '@shuzhi/policy';
 import { waitUntil } from '@shuzhi/testing';
+import { chinaDay } from '../src/enforcement/daily-quota.js';
 import { publishBuiltInDatasets, readBuiltInDatasets } from '../../governance/src/bootstrap/built-in-datasets.js';
 import { GatewayHarness, TEST_HASH_KEY, type Answer } from './gateway-harness.js';
 
@@ -242,7 +244,10 @@ describe('gateway enforcement (contracts, masking, consent, access records)', ()
     });
     const both = 'query ($a: ID!, $b: ID!) { first: resident(id: $a) { name } second: resident(id: $b) { name } }';
     const ids = { a: residents[0].id, b: residents[1].id };
-    await waitUntil(async () => (await read(both, ids, { 'x-purpose': HOUSING })).answer.data?.first !== null, { what: 'the contract and consent to apply' });
+    // A refusal has no data at all: wait for the consenting row itself, not for "not null".
+    await waitUntil(async () => (await read(both, ids, { 'x-purpose': HOUSING })).answer.data?.first?.name === '张三', {
+      what: 'the contract and consent to apply',
+    });
 
     const { answer, correlationId } = await read(both, ids, { 'x-purpose': HOUSING });
     expect(answer.data).toEqual({ first: { name: '张三' }, second: null });
@@ -268,5 +273,100 @@ describe('gateway enforcement (contracts, masking, consent, access records)', ()
     const correlationId = `t-${randomUUID()}`;
     await harness.ok(hr, '{ purposes { code } }', {}, { 'x-correlation-id': correlationId });
     expect(await recordsOf(correlationId)).toEqual([]);
+  });
+
+  describe('daily row quota', () => {
+    const QUOTA_A = 'QUOTA_TEST_A';
+    const QUOTA_B = 'QUOTA_TEST_B';
+    const NAMES = 'query ($a: ID!, $b: ID!) { first: resident(id: $a) { name } second: resident(id: $b) { name } }';
+    const NAME = 'query ($id: ID!) { resident(id: $id) { name } }';
+    let replica: string;
+
+    /** Today's count of a contract as every replica sees it. */
+    const usedToday = async (id: string): Promise<number | null> => {
+      const client = new pg.Client({ connectionString: harness.database.url });
+      await client.connect();
+      try {
+        const { rows } = await client.query<{ rows: string }>('select rows from gateway.quota_usage where contract_id = $1 and day = $2', [
+          id,
+          chinaDay(new Date().toISOString()),
+        ]);
+        return rows.length > 0 ? Number(rows[0].rows) : null;
+      } finally {
+        await client.end();
+      }
+    };
+
+    /** A contract on `name` with a quota, in force at both replicas; waiting on it serves no row. */
+    const quotaContract = async (purpose: string, dailyQuota: number) => {
+      await harness.ok(harness.adminKey, 'mutation ($code: String!) { registerPurpose(input: { code: $code, name: $code }) { code } }', { code: purpose });
+      const id = await contract({ fields: ['name'], purpose, dailyQuota, masking: [] });
+      for (const url of [harness.gatewayUrl, replica]) {
+        await waitUntil(
+          async () => {
+            const answer = await harness.call(hr, NAME, { id: randomUUID() }, { 'x-purpose': purpose }, url);
+            return answer.errors === undefined && answer.data?.resident === null;
+          },
+          { what: 'the quota contract to apply' },
+        );
+      }
+      return id;
+    };
+
+    beforeAll(async () => {
+      replica = await harness.startGateway({});
+    });
+
+    it('serves up to the quota over several requests, then refuses the whole operation, counts nothing for it and records the refusal', async () => {
+      const quotaA = await quotaContract(QUOTA_A, 3);
+      const both = { a: residents[0].id, b: residents[1].id };
+
+      expect((await read(NAMES, both, { 'x-purpose': QUOTA_A })).answer).toEqual({ status: 200, data: { first: { name: '张三' }, second: { name: '欧阳娜娜' } } });
+      expect(await usedToday(quotaA)).toBe(2);
+      expect((await read(NAME, { id: residents[0].id }, { 'x-purpose': QUOTA_A })).answer.data).toEqual({ resident: { name: '张三' } });
+      expect(await usedToday(quotaA)).toBe(3);
+
+      const { answer, correlationId } = await read(NAME, { id: residents[1].id }, { 'x-purpose': QUOTA_A });
+
+      expect(answer.data ?? null).toBeNull();
+      expect(answer.errors).toHaveLength(1);
+      expect(answer.errors![0].extensions).toMatchObject({ code: 'QUOTA_EXCEEDED', contractIds: [quotaA] });
+      expect(answer.errors![0].extensions.reason).toBe(
+        `contract ${quotaA} allows 3 rows a day (China time); 3 already served today, and this operation would serve 1 more`,
+      );
+      expect(await usedToday(quotaA)).toBe(3);
+      expect(await recordsOf(correlationId)).toEqual([
+        {
+          type: 'AccessRefused',
+          data: expect.objectContaining({ code: 'QUOTA_EXCEEDED', deniedFields: ['Resident.name'], contracts: [{ id: quotaA, version: expect.any(Number) }] }),
+        },
+      ]);
+      // A read that serves no row takes nothing from the quota and is still answered.
+      expect((await read(NAME, { id: randomUUID() }, { 'x-purpose': QUOTA_A })).answer.errors).toBeUndefined();
+    });
+
+    it('across two replicas, concurrent requests whose rows together exceed the quota serve exactly what it allows; another contract is counted apart', async () => {
+      const quotaB = await quotaContract(QUOTA_B, 3);
+      const both = { a: residents[0].id, b: residents[1].id };
+      const headers = { 'x-purpose': QUOTA_B };
+
+      const answers = await Promise.all([
+        harness.call(hr, NAMES, both, headers, harness.gatewayUrl),
+        harness.call(hr, NAMES, both, headers, replica),
+      ]);
+
+      const served = answers.filter((a) => a.errors === undefined);
+      const refused = answers.filter((a) => codeOf(a) === 'QUOTA_EXCEEDED');
+      expect(served).toHaveLength(1);
+      expect(served[0].data).toEqual({ first: { name: '张三' }, second: { name: '欧阳娜娜' } });
+      expect(refused).toHaveLength(1);
+      expect(refused[0].errors![0].extensions).toMatchObject({ contractIds: [quotaB] });
+      expect(await usedToday(quotaB)).toBe(2);
+
+      // The third row of B's quota is still there, whatever A has used (A is at its limit).
+      expect((await harness.call(hr, NAME, { id: residents[0].id }, headers, replica)).data).toEqual({ resident: { name: '张三' } });
+      expect(await usedToday(quotaB)).toBe(3);
+      expect(codeOf(await harness.call(hr, NAME, { id: residents[0].id }, headers))).toBe('QUOTA_EXCEEDED');
+    });
   });
 });

@@ -11,6 +11,7 @@ import {
 import { gatewayError } from '../runtime/api-errors.js';
 import type { OperationPolicy, OperationUnderDecision, PolicyVerdict } from '../runtime/operation-policy.js';
 import type { AccessRecorder } from './access-recorder.js';
+import { chinaDay, type DailyQuotaLedger, type QuotaCharge, type QuotaOverrun } from './daily-quota.js';
 import type { GatewayPolicySnapshot } from './gateway-policy-snapshot.js';
 import { KeyFieldTaken, operationOf, readSelections, withKeyFields } from './operation-selections.js';
 import { shapeResult } from './result-shaping.js';
@@ -30,6 +31,11 @@ const readsDatasets = (decision: PolicyDecision) =>
  * Refusal by default: one denied field refuses the whole operation with CONTRACT_REQUIRED or
  * PURPOSE_REQUIRED, naming every denied `Type.field`. `X-Partial: allow` serves the rest and
  * puts an error on each denied path instead.
+ *
+ * Daily row quota: once the result is shaped (and so the rows it serves are known), the rows
+ * served under each cited contract that has a quota are counted against that contract's
+ * China day; an operation that would take any of them past its quota is refused whole with
+ * QUOTA_EXCEEDED, recorded as a refusal, and counts nothing.
  */
 export class ContractEnforcement implements OperationPolicy {
   readonly name = 'contract-enforcement';
@@ -39,11 +45,12 @@ export class ContractEnforcement implements OperationPolicy {
     private readonly snapshot: GatewayPolicySnapshot,
     private readonly topology: SupergraphTopology,
     private readonly recorder: AccessRecorder,
+    private readonly quotaLedger: DailyQuotaLedger,
     private readonly hashKey: HashKey,
   ) {}
 
   async decide(operation: OperationUnderDecision): Promise<PolicyVerdict> {
-    const { index, checkpoint } = this.snapshot.current();
+    const { index, checkpoint, quotas } = this.snapshot.current();
     const definition = operationOf(operation.document, operation.operationName);
     if (!definition) return { allowed: true };
     const { selections, tree } = readSelections(operation.schema, definition, operation.document);
@@ -111,6 +118,36 @@ export class ContractEnforcement implements OperationPolicy {
           decideRows: (rows) => decideSubjects(decision, { ...request, subjects: rows }, index),
         });
         const served = [...new Set(decision.allowed.map(coordinate))];
+
+        const day = chinaDay(request.at);
+        const charges: QuotaCharge[] = [...shaped.rowsByContract].flatMap(([contractId, rows]) => {
+          const dailyQuota = quotas.get(contractId);
+          return dailyQuota === undefined ? [] : [{ contractId, rows, dailyQuota }];
+        });
+        let quota;
+        try {
+          quota = await this.quotaLedger.charge(day, charges);
+        } catch (error) {
+          console.error('gateway: the daily quota could not be counted; nothing is served:', error);
+          return { errors: [gatewayError('INTERNAL', 'the daily quota could not be counted, so nothing is served; try again')] };
+        }
+        if (!quota.charged) {
+          const over = new Set(quota.overruns.map((o) => o.contractId));
+          const reason = quota.overruns.map(overrunReason).join('; ');
+          const refused = await this.record(operation, {
+            type: 'AccessRefused',
+            data: {
+              ...context,
+              code: 'QUOTA_EXCEEDED',
+              reason,
+              deniedFields: [...new Set(decision.allowed.filter((a) => a.contractId !== null && over.has(a.contractId)).map(coordinate))],
+              contracts: decision.contracts,
+            },
+          });
+          if (!refused) return { errors: [unrecorded()] };
+          return { errors: [gatewayError('QUOTA_EXCEEDED', reason, { contractIds: [...over] })] };
+        }
+
         const recorded = await this.record(operation, {
           type: 'AccessRecorded',
           data: {
@@ -124,7 +161,11 @@ export class ContractEnforcement implements OperationPolicy {
             withheldSubjects: shaped.withheld,
           },
         });
-        if (!recorded) return { errors: [unrecorded()] };
+        if (!recorded) {
+          // Nothing is served, so nothing is counted either.
+          await this.quotaLedger.refund(day, charges).catch((error: unknown) => console.error('gateway: a quota refund failed:', error));
+          return { errors: [unrecorded()] };
+        }
         const errors = [...(result.errors ?? []), ...shaped.errors];
         return { ...result, data: shaped.data, ...(errors.length > 0 ? { errors } : {}) };
       },
@@ -157,6 +198,10 @@ export class ContractEnforcement implements OperationPolicy {
 }
 
 const unrecorded = () => gatewayError('INTERNAL', 'the access could not be recorded, so nothing is served; try again');
+
+const overrunReason = (o: QuotaOverrun) =>
+  `contract ${o.contractId} allows ${o.dailyQuota} rows a day (China time); ${o.used} already served today, ` +
+  `and this operation would serve ${o.requested} more`;
 
 const uniqueSubjects = (subjects: ReadonlyArray<{ type: string; id: string }>) => {
   const seen = new Set<string>();

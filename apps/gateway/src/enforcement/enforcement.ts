@@ -4,6 +4,7 @@ import type { EventStore } from '@shuzhi/event-store';
 import type { HashKey } from '@shuzhi/policy';
 import { AccessRecorder } from './access-recorder.js';
 import { ContractEnforcement } from './contract-enforcement.policy.js';
+import { DailyQuotaLedger } from './daily-quota.js';
 import { loadFieldHashKey } from './field-hash-key.js';
 import { GatewayPolicySnapshot } from './gateway-policy-snapshot.js';
 import { readSupergraphTopology } from './supergraph-topology.js';
@@ -25,8 +26,15 @@ export const startEnforcement = async (
   deps: { store: EventStore; dataSource: DataSource; connection: ClientConfig; supergraphSdl: string },
 ): Promise<RunningEnforcement> => {
   const hashKey = options.hashKey ?? (await loadFieldHashKey());
+  await DailyQuotaLedger.prepare(deps.connection);
   const snapshot = new GatewayPolicySnapshot(deps.store, deps.dataSource, deps.connection);
   await snapshot.start();
-  const policy = new ContractEnforcement(snapshot, readSupergraphTopology(deps.supergraphSdl), new AccessRecorder(deps.store), hashKey);
+  const policy = new ContractEnforcement(
+    snapshot,
+    readSupergraphTopology(deps.supergraphSdl),
+    new AccessRecorder(deps.store),
+    new DailyQuotaLedger(deps.dataSource),
+    hashKey,
+  );
   return { policy, snapshot, stop: () => snapshot.stop() };
 };

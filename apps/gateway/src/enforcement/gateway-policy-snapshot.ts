@@ -17,7 +17,12 @@ export const gatewayPolicyProjection = { ...policySnapshotProjection, name: 'gat
 export interface IndexedSnapshot {
   index: PolicyIndex;
   checkpoint: string | null;
+  /** Contract id → its daily row quota, for the ACTIVE contracts that have one. */
+  quotas: ReadonlyMap<string, number>;
 }
+
+const quotasOf = (contracts: ReadonlyArray<{ id: string; status: string; dailyQuota: number | null }>): ReadonlyMap<string, number> =>
+  new Map(contracts.flatMap((c) => (c.status === 'ACTIVE' && c.dailyQuota !== null ? [[c.id, c.dailyQuota] as const] : [])));
 
 /**
  * Keeps the policy snapshot projection running and an indexed copy of it in memory, reloaded on
@@ -29,7 +34,7 @@ export interface IndexedSnapshot {
 export class GatewayPolicySnapshot {
   private readonly runner: ProjectionRunner<PolicyEntry>;
   private readonly listener: PgListener;
-  private snapshot: IndexedSnapshot = { index: indexSnapshot({ contracts: [], consents: [], datasets: [] }), checkpoint: null };
+  private snapshot: IndexedSnapshot = { index: indexSnapshot({ contracts: [], consents: [], datasets: [] }), checkpoint: null, quotas: new Map() };
   private loading: Promise<void> | undefined;
   private again = false;
   private stopped = false;
@@ -89,7 +94,7 @@ export class GatewayPolicySnapshot {
         return { snapshot: await loadPolicySnapshot(tx), checkpoint: rows[0]?.checkpoint ?? null };
       })
       .then(({ snapshot, checkpoint }) => {
-        this.snapshot = { index: indexSnapshot(snapshot), checkpoint };
+        this.snapshot = { index: indexSnapshot(snapshot), checkpoint, quotas: quotasOf(snapshot.contracts) };
       })
       .catch((error) => console.error('gateway: policy snapshot reload failed:', error))
       .finally(() => {

@@ -12,6 +12,11 @@ export interface ShapedResult {
   masked: Map<string, string>;
   subjects: Array<{ type: string; id: string }>;
   withheld: Array<{ type: string; id: string; missingFields: string[] }>;
+  /**
+   * Contract id → the rows served under it: distinct subject rows (by type and key; a row
+   * without its key counts alone) that carry at least one field the contract grants.
+   */
+  rowsByContract: Map<string, number>;
 }
 
 export interface ShapingRules {
@@ -63,7 +68,7 @@ const descend = (
  * 3. each served field gets its contract's mask, and the keys the gateway added are removed.
  */
 export const shapeResult = (data: Json | null | undefined, tree: SelectionTree, rules: ShapingRules): ShapedResult => {
-  const shaped: ShapedResult = { data, errors: [], masked: new Map(), subjects: [], withheld: [] };
+  const shaped: ShapedResult = { data, errors: [], masked: new Map(), subjects: [], withheld: [], rowsByContract: new Map() };
   if (!isObject(data)) return shaped;
   const allowed = new Map(rules.decision.allowed.map((a) => [`${a.type}.${a.field}`, a]));
   const consentTypes = new Set(rules.decision.allowed.filter((a) => a.consentRequired).map((a) => a.type));
@@ -107,14 +112,25 @@ export const shapeResult = (data: Json | null | undefined, tree: SelectionTree, 
 
   // 2 and 3. denied fields, masks, added keys
   const deniedPaths = new Set<string>();
+  const rowsUnder = new Map<string, Set<string>>();
+  let unkeyedRows = 0;
   const finish = (object: Json, node: SelectionTree, path: Path) => {
     const keyField = rules.keys.get(node.type);
     const id = keyField === undefined ? undefined : object[keyField];
-    if (typeof id === 'string' || typeof id === 'number') shaped.subjects.push({ type: node.type, id: String(id) });
+    const keyed = typeof id === 'string' || typeof id === 'number';
+    if (keyed) shaped.subjects.push({ type: node.type, id: String(id) });
     if (keyField !== undefined && !node.fields.has(keyField)) delete object[keyField];
+    let row: string | undefined;
     for (const [key, selected] of node.fields) {
       if (!(key in object)) continue;
       const coordinate = `${selected.type}.${selected.field}`;
+      const contractId = rules.denied.has(coordinate) ? null : (allowed.get(coordinate)?.contractId ?? null);
+      if (contractId !== null) {
+        row ??= keyed ? `${node.type}\u0000${String(id)}` : `\u0001${unkeyedRows++}`;
+        const rows = rowsUnder.get(contractId) ?? new Set<string>();
+        rows.add(row);
+        rowsUnder.set(contractId, rows);
+      }
       if (rules.denied.has(coordinate)) {
         delete object[key];
         const at = [...path, key];
@@ -140,5 +156,6 @@ export const shapeResult = (data: Json | null | undefined, tree: SelectionTree, 
     }
   };
   finish(data, tree, []);
+  for (const [contractId, rows] of rowsUnder) shaped.rowsByContract.set(contractId, rows.size);
   return shaped;
 };
