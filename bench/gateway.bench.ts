@@ -1,0 +1,396 @@
+/**
+ * `npm run bench:gateway`: one federated query (a resident with their household and the
+ * enterprises they represent) on seeded data, through
+ *   1. the gateway with contract enforcement and access records on,
+ *   2. a second gateway on the same subgraphs with our plugins off (the baseline),
+ *   3. straight to the population subgraph (the same query without `enterprises`, signed here),
+ *   4. `@apollo/gateway` on the same supergraph and subgraphs (a peer, signing the same way),
+ * each at the same fixed concurrency from a worker thread of this process, in paired rounds. Prints throughput and
+ * p50/p99 latency, the ratios, and one verdict line per target.
+ *
+ * Uses DATABASE_URL's server when set, otherwise an embedded PostgreSQL in .data/bench-gateway;
+ * either way the run seeds a database of its own and drops it at the end.
+ */
+import 'reflect-metadata';
+import { fork, type ChildProcess } from 'node:child_process';
+import { Worker } from 'node:worker_threads';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { INestApplication } from '@nestjs/common';
+import pg from 'pg';
+import { createDatabaseIfMissing, startEmbeddedPostgres, withDatabase, type DatabaseServer } from '@shuzhi/database';
+import { PostgresEventStore } from '@shuzhi/event-store';
+import { waitUntil } from '@shuzhi/shared-kernel';
+import { generateApiKey, keyPairFromPem, type SigningKeyPair } from '@shuzhi/signing';
+import { composeSupergraph } from '../apps/gateway/src/composition/compose-supergraph.js';
+import { fetchSubgraphSdls } from '../apps/gateway/src/composition/subgraph-sdl.js';
+import { createGatewayApp } from '../apps/gateway/src/gateway.app.js';
+import { seedEnterprises, decideSeed } from '../apps/enterprise/src/seed/seed-enterprises.js';
+import { PLATFORM_ADMIN_CLIENT_ID } from '../apps/governance/src/bootstrap/platform-admin.js';
+import { generatePopulation } from '../apps/population/src/seed/population-generator.js';
+import { writePopulation } from '../apps/population/src/seed/seed-writer.js';
+import { isFederatedAnswer, type LoadResult } from './gateway/load.js';
+import type { LoadJob } from './gateway/load-worker.js';
+import type { PeerGateway } from './gateway/peer-apollo-gateway.js';
+
+const RESIDENTS = Number(process.env.BENCH_RESIDENTS ?? 100_000);
+const ENTERPRISES = Number(process.env.BENCH_ENTERPRISES ?? Math.round(RESIDENTS / 5));
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 10) * 1000;
+const WARMUP_MS = Number(process.env.BENCH_WARMUP_SECONDS ?? 3) * 1000;
+const MAX_REQUESTS = Number(process.env.BENCH_MAX_REQUESTS ?? 50_000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+/** Distinct residents the load cycles through: half of them represent at least one enterprise. */
+const QUERIED_RESIDENTS = 5_000;
+
+const PURPOSE = 'SUBSIDY_ELIGIBILITY';
+const CONSUMER = 'human-resources';
+const QUERY = 'query ($id: ID!) { resident(id: $id) { id name birthDate household { id address } enterprises { creditCode name } } }';
+const SUBGRAPH_QUERY = 'query ($id: ID!) { resident(id: $id) { id name birthDate household { id address } } }';
+/** Exactly the fields the query reads, dataset by dataset. */
+const CONTRACTS = [
+  { datasetCode: 'population.resident', fields: ['id', 'name', 'birthDate', 'household'], steward: 'public-security' },
+  { datasetCode: 'population.household', fields: ['id', 'address'], steward: 'public-security' },
+  { datasetCode: 'enterprise.legal-representation', fields: ['enterprises'], steward: 'market-regulation' },
+  { datasetCode: 'enterprise.registration', fields: ['creditCode', 'name'], steward: 'market-regulation' },
+];
+
+/** dist/apps/ and the repository's schemas/, seen from dist/bench/. */
+const APPS_DIR = fileURLToPath(new URL('../apps/', import.meta.url));
+const SCHEMAS_DIR = fileURLToPath(new URL('../../schemas', import.meta.url));
+const DATA_DIR = resolve('.data', 'bench-gateway');
+const SUBGRAPH_PORTS = { governance: 4201, population: 4202, enterprise: 4203 } as const;
+
+/** A root field's answer, as far as this benchmark reads it. */
+type Row = Record<string, unknown> & { id?: string; status?: string; apiKey?: string };
+
+interface Answer {
+  data?: Record<string, Row | null> | null;
+  errors?: Array<{ message: string; extensions?: Record<string, unknown> }>;
+}
+
+/** Everything started, so that any failure still stops all of it. */
+const running = {
+  server: undefined as DatabaseServer | undefined,
+  adminUrl: undefined as string | undefined,
+  dbName: undefined as string | undefined,
+  children: [] as ChildProcess[],
+  gateways: [] as INestApplication[],
+  peer: undefined as PeerGateway | undefined,
+  store: undefined as PostgresEventStore | undefined,
+};
+
+const log = (line: string) => console.log(`[bench] ${line}`);
+
+const main = async () => {
+  const server = (running.server = await openBenchServer());
+  const dbName = (running.dbName = `shuzhi_bench_gateway_${Date.now()}`);
+  running.adminUrl = server.url;
+  await createDatabaseIfMissing(server.url, dbName);
+  const url = withDatabase(server.url, dbName);
+
+  // Seeding, through the deciders, as `npm run seed` does.
+  const seedStarted = performance.now();
+  const store = (running.store = await PostgresEventStore.connect({ connectionString: url, pool: { max: 8, options: '-c synchronous_commit=off' } }));
+  const seedOptions = { seed: 1, residents: RESIDENTS, asOf: '2026-01-01', now: new Date().toISOString() };
+  const population = await writePopulation(store, generatePopulation(seedOptions));
+  const residentIds = [...generatePopulation(seedOptions)].flatMap((household) => household.residents.map((r) => r.register.residentId));
+  const register = await seedEnterprises(store, { seed: '1', count: ENTERPRISES, residentIds });
+  await store.close();
+  running.store = undefined;
+  log(`seeded ${population.residents} residents in ${population.households} households and ${register.enterprises} enterprises in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s`);
+  const representatives = [
+    ...new Set(
+      decideSeed({ seed: '1', count: ENTERPRISES, residentIds })
+        .flatMap(({ events }) => events.map((e) => (e.data as { legalRepresentativeId?: string | null }).legalRepresentativeId))
+        .filter((id): id is string => typeof id === 'string'),
+    ),
+  ];
+
+  // The subgraphs, as the platform starts them, trusting a gateway key made for this run.
+  const gatewayPrivateKeyPem = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  const gatewayKeys: SigningKeyPair = keyPairFromPem(gatewayPrivateKeyPem);
+  const adminKey = generateApiKey(PLATFORM_ADMIN_CLIENT_ID).apiKey;
+  const subgraphs = Object.fromEntries(Object.entries(SUBGRAPH_PORTS).map(([name, port]) => [name, `http://127.0.0.1:${port}`]));
+  const start = async (name: keyof typeof SUBGRAPH_PORTS) => {
+    const child = fork(`${APPS_DIR}${name}/src/main.js`, [], {
+      env: {
+        ...process.env,
+        DATABASE_URL: url,
+        SHUZHI_DATA_DIR: DATA_DIR,
+        SHUZHI_SCHEMAS_DIR: SCHEMAS_DIR,
+        SHUZHI_GATEWAY_PUBLIC_KEY: gatewayKeys.publicKeyPem,
+        SHUZHI_ADMIN_KEY: adminKey,
+        PORT: String(SUBGRAPH_PORTS[name]),
+        HOST: '127.0.0.1',
+      },
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    });
+    running.children.push(child);
+    await waitUntil(() => child.exitCode === null && fetch(`${subgraphs[name]}/health`).then((r) => r.ok, () => false), {
+      timeoutMs: 120_000,
+      intervalMs: 200,
+      what: `the ${name} subgraph`,
+    });
+  };
+  await start('governance');
+  await Promise.all([start('population'), start('enterprise')]);
+  log('subgraphs up');
+
+  // One supergraph for all three gateways, composed by our composition.
+  const supergraphSdl = composeSupergraph(await fetchSubgraphSdls(subgraphs, gatewayKeys.privateKey));
+  const gatewayStore = (running.store = await PostgresEventStore.connect({ connectionString: url }));
+  const listen = async (enforcement: false | { hashKey: string }) => {
+    const app = await createGatewayApp({ databaseUrl: url, store: gatewayStore, gatewayKeys, subgraphs, supergraphSdl, enforcement });
+    running.gateways.push(app);
+    await app.listen(0, '127.0.0.1');
+    return `${(await app.getUrl()).replace('[::1]', '127.0.0.1')}/graphql`;
+  };
+  const enforced = await listen({ hashKey: `bench-${randomUUID()}` });
+  const plain = await listen(false);
+
+  const call = async (apiKey: string, query: string, variables: object = {}, headers: Record<string, string> = {}, target = enforced): Promise<Answer> => {
+    const response = await fetch(target, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}`, ...headers },
+      body: JSON.stringify({ query, variables }),
+    });
+    return (await response.json()) as Answer;
+  };
+  const ok = async (apiKey: string, query: string, variables: object = {}) => {
+    const answer = await call(apiKey, query, variables);
+    if (answer.errors?.length) throw new Error(`${query.slice(0, 60)}...: ${JSON.stringify(answer.errors)}`);
+    // Without errors, each root field of a mutation answered a row.
+    return answer.data as Record<string, Row>;
+  };
+
+  // Governance, as the platform admin: the consumer department, its purpose, keys.
+  await waitUntil(async () => (await call(adminKey, '{ purposes { code } }')).data != null, { timeoutMs: 30_000, intervalMs: 200, what: 'the admin key' });
+  await ok(adminKey, 'mutation ($code: String!, $name: String!) { registerDepartment(input: { code: $code, name: $name }) { code } }', { code: CONSUMER, name: '人社局' });
+  await ok(adminKey, 'mutation ($code: String!) { registerPurpose(input: { code: $code, name: $code }) { code } }', { code: PURPOSE });
+  const issue = async (departmentCode: string, roles: string[]) => {
+    let apiKey: string | undefined;
+    // The provider departments are registered when governance publishes the built-in datasets, just after it answers.
+    await waitUntil(
+      async () => {
+        const answer = await call(adminKey, 'mutation ($input: IssueClientKeyInput!) { issueClientKey(input: $input) { apiKey } }', {
+          input: { departmentCode, name: `${departmentCode} bench system`, roles },
+        });
+        apiKey = answer.data?.issueClientKey?.apiKey;
+        return apiKey !== undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 250, what: `a key for ${departmentCode}` },
+    );
+    for (const target of [enforced, plain]) {
+      await waitUntil(async () => (await call(apiKey!, '{ purposes { code } }', {}, {}, target)).data != null, { timeoutMs: 30_000, what: 'the key to work' });
+    }
+    return apiKey!;
+  };
+  const consumer = await issue(CONSUMER, ['CONSUMER']);
+  const stewards = { 'public-security': await issue('public-security', ['STEWARD']), 'market-regulation': await issue('market-regulation', ['STEWARD']) };
+  const now = Date.now();
+  for (const contract of CONTRACTS) {
+    const { submitSharingContract } = await ok(consumer, 'mutation ($input: SubmitSharingContractInput!) { submitSharingContract(input: $input) { id } }', {
+      input: {
+        datasetCode: contract.datasetCode,
+        fields: contract.fields,
+        purpose: PURPOSE,
+        legalBasis: '《社会救助暂行办法》第十一条',
+        validFrom: new Date(now - 3_600_000).toISOString(),
+        validTo: new Date(now + 365 * 86_400_000).toISOString(),
+      },
+    });
+    const { completeComplianceReview } = await ok(adminKey, 'mutation ($id: ID!) { completeComplianceReview(id: $id, approved: true) { status } }', {
+      id: submitSharingContract.id,
+    });
+    // Open (PUBLIC) datasets need no provider approval: the review makes their contract active.
+    if (completeComplianceReview.status === 'ACTIVE') continue;
+    await ok(stewards[contract.steward as keyof typeof stewards], 'mutation ($id: ID!) { approveSharingContract(id: $id) { id } }', { id: submitSharingContract.id });
+  }
+
+  // The enterprise read model catches up from the log; the query reads it.
+  const raw = new pg.Client({ connectionString: url });
+  await raw.connect();
+  await waitUntil(async () => Number((await raw.query('select count(*) from enterprise.enterprises')).rows[0].count) >= register.enterprises, {
+    timeoutMs: 600_000,
+    intervalMs: 500,
+    what: 'the enterprise read model to catch up',
+  });
+  await raw.end();
+
+  // Half the load asks for people who represent enterprises, half for anyone.
+  const queried = Array.from({ length: QUERIED_RESIDENTS }, (_, i) =>
+    i % 2 === 0 ? representatives[(i * 7919) % representatives.length] : residentIds[(i * 104_729) % residentIds.length],
+  );
+  const bodies = queried.map((id) => JSON.stringify({ query: QUERY, variables: { id } }));
+  const subgraphBodies = queried.map((id) => JSON.stringify({ query: SUBGRAPH_QUERY, variables: { id } }));
+  const consumerHeaders = { authorization: `Bearer ${consumer}`, 'x-purpose': PURPOSE };
+  const probe = await call(consumer, QUERY, { id: representatives[0] }, { 'x-purpose': PURPOSE });
+  await waitUntil(async () => !(await call(consumer, QUERY, { id: representatives[0] }, { 'x-purpose': PURPOSE })).errors, {
+    timeoutMs: 30_000,
+    intervalMs: 200,
+    what: `the approved contracts to apply (last answer: ${JSON.stringify(probe.errors ?? probe.data).slice(0, 300)})`,
+  });
+  const sample = await call(consumer, QUERY, { id: representatives[0] }, { 'x-purpose': PURPOSE });
+  log(`sample answer through the enforced gateway: ${JSON.stringify(sample.data)}`);
+
+  let peerProblem: string | undefined;
+  try {
+    const { startApolloGateway } = await import('./gateway/peer-apollo-gateway.js');
+    running.peer = await startApolloGateway(supergraphSdl, gatewayKeys.privateKey, { clientId: 'bench-apollo', department: CONSUMER, roles: ['CONSUMER'], purpose: PURPOSE });
+    const answer = (await (await fetch(running.peer.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: bodies[0] })).json()) as Answer;
+    if (!isFederatedAnswer(answer)) throw new Error(`unexpected answer ${JSON.stringify(answer).slice(0, 300)}`);
+  } catch (error) {
+    peerProblem = (error as Error).message;
+    log(`@apollo/gateway peer skipped: ${peerProblem}`);
+    await running.peer?.stop().catch(() => {});
+    running.peer = undefined;
+  }
+
+  const directCaller = { clientId: 'bench', department: CONSUMER, roles: ['CONSUMER' as const], purpose: PURPOSE };
+  const scenarios: Array<{ name: string; url: string; headers: Record<string, string>; bodies: string[]; expectFederated: boolean; signAs?: LoadJob['signAs'] }> = [
+    { name: 'gateway, enforcement + records ON', url: enforced, headers: consumerHeaders, bodies, expectFederated: true },
+    { name: 'gateway, plugins OFF', url: plain, headers: consumerHeaders, bodies, expectFederated: true },
+    {
+      name: 'population subgraph direct (no enterprises)',
+      url: `${subgraphs.population}/graphql`,
+      headers: {},
+      bodies: subgraphBodies,
+      expectFederated: false,
+      signAs: { privateKeyPem: gatewayPrivateKeyPem, caller: directCaller },
+    },
+    ...(running.peer ? [{ name: '@apollo/gateway (peer)', url: running.peer.url, headers: {}, bodies, expectFederated: true }] : []),
+  ];
+  const load = (s: (typeof scenarios)[number], durationMs: number, offset: number) =>
+    new Promise<LoadResult>((done, fail) => {
+      const job: LoadJob = {
+        options: { url: s.url, headers: s.headers, bodies: s.bodies, concurrency: CONCURRENCY, durationMs, maxRequests: MAX_REQUESTS },
+        offset,
+        signAs: s.signAs,
+        expectFederated: s.expectFederated,
+      };
+      const worker = new Worker(new URL('./gateway/load-worker.js', import.meta.url), { workerData: job });
+      worker.once('message', done);
+      worker.once('error', fail);
+    });
+  const results = new Map<string, LoadResult[]>(scenarios.map((s) => [s.name, []]));
+  for (const s of scenarios) await load(s, WARMUP_MS, 0);
+  // Rounds run the scenarios back to back, so that load from elsewhere moves all of them alike.
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const s of scenarios) {
+      const result = await load(s, DURATION_MS, (round + 1) * 1_000);
+      results.get(s.name)!.push(result);
+      log(`round ${round + 1} ${s.name}: ${result.perSecond.toFixed(0)} req/s, p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, ${result.failures} failed${result.firstFailure ? ` (${result.firstFailure})` : ''}`);
+    }
+  }
+
+  // Each figure is the median over rounds (with two rounds, their mean).
+  const median = (values: number[]) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    const mid = Math.floor(sorted.length / 2);
+    return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  };
+  const figure = (name: string) => {
+    const runs = results.get(name)!;
+    return {
+      perSecond: median(runs.map((r) => r.perSecond)),
+      p50: median(runs.map((r) => r.p50)),
+      p99: median(runs.map((r) => r.p99)),
+      requests: runs.reduce((n, r) => n + r.requests, 0),
+      failures: runs.reduce((n, r) => n + r.failures, 0),
+    };
+  };
+  const baseline = figure('gateway, plugins OFF');
+  const pgVersion = await (async () => {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    const version = (await client.query('show server_version')).rows[0].server_version as string;
+    await client.end();
+    return version;
+  })();
+  console.log('');
+  console.log(`PostgreSQL ${pgVersion}, ${server.embedded ? 'embedded' : 'DATABASE_URL'}; ${population.residents} residents, ${register.enterprises} enterprises`);
+  console.log(`query: ${QUERY}`);
+  console.log(`${CONCURRENCY} requests in flight from a worker thread of this process (the gateways run in its main thread), ${DURATION_MS / 1000} s or ${MAX_REQUESTS} requests per run after a ${WARMUP_MS / 1000} s warm-up,`);
+  console.log(`over ${QUERIED_RESIDENTS} residents (half of them legal representatives); median of ${ROUNDS} paired round(s); baseline: plugins OFF\n`);
+  for (const s of scenarios) {
+    const f = figure(s.name);
+    console.log(
+      `${s.name.padEnd(46)} ${f.perSecond.toFixed(0).padStart(6)} req/s  p50 ${f.p50.toFixed(1).padStart(6)} ms  p99 ${f.p99.toFixed(1).padStart(6)} ms  ` +
+        `ratio ${(f.perSecond / baseline.perSecond).toFixed(2)}  (${f.requests} requests, ${f.failures} failed)`,
+    );
+  }
+  const enforcedFigure = figure('gateway, enforcement + records ON');
+  const overhead = enforcedFigure.perSecond / baseline.perSecond;
+  console.log('');
+  console.log(`enforced / plugins-off throughput: ${overhead.toFixed(2)}`);
+  if (running.peer) {
+    console.log(`ours (plugins off) / @apollo/gateway throughput: ${(baseline.perSecond / figure('@apollo/gateway (peer)').perSecond).toFixed(2)}`);
+  } else {
+    console.log(`ours (plugins off) / @apollo/gateway: not measured (${peerProblem})`);
+  }
+  const anyFailed = [...results.values()].flat().some((r) => r.failures > 0);
+  if (anyFailed) console.log('WARNING: some requests failed; the figures above count them as answered');
+  console.log('');
+  console.log(`target enforcement-overhead: ${overhead.toFixed(2)} (goal >= 0.85) ${overhead >= 0.85 && !anyFailed ? 'PASS' : 'FAIL'}`);
+  console.log(`target p99: ${enforcedFigure.p99.toFixed(1)} ms (goal < 50 ms) ${enforcedFigure.p99 < 50 && !anyFailed ? 'PASS' : 'FAIL'}`);
+};
+
+const openBenchServer = async (): Promise<DatabaseServer> =>
+  process.env.DATABASE_URL
+    ? { url: process.env.DATABASE_URL, embedded: false, stop: async () => {} }
+    : startEmbeddedPostgres({
+        dataDir: resolve(DATA_DIR, 'postgres'),
+        port: Number(process.env.SHUZHI_BENCH_PG_PORT ?? 54359),
+        database: 'shuzhi_bench',
+      });
+
+const stopChild = (child: ChildProcess) =>
+  new Promise<void>((done) => {
+    if (child.exitCode !== null || child.signalCode !== null) return done();
+    const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.once('exit', () => {
+      clearTimeout(kill);
+      done();
+    });
+    child.kill('SIGTERM');
+  });
+
+/** Stops whatever started, in reverse order, whatever failed before. */
+const cleanUp = async () => {
+  const quietly = async (what: string, step: () => Promise<unknown>) => {
+    try {
+      await step();
+    } catch (error) {
+      console.error(`[bench] cleaning up ${what}: ${(error as Error).message}`);
+    }
+  };
+  await quietly('the peer gateway', async () => running.peer?.stop());
+  for (const app of running.gateways.reverse()) await quietly('a gateway', () => app.close());
+  await Promise.all(running.children.map((child) => quietly('a subgraph', () => stopChild(child))));
+  await quietly('the event store', async () => running.store?.close());
+  if (running.adminUrl && running.dbName) {
+    const dbName = running.dbName;
+    const adminUrl = running.adminUrl;
+    await quietly('the database', async () => {
+      const admin = new pg.Client({ connectionString: adminUrl });
+      await admin.connect();
+      await admin.query(`drop database if exists "${dbName}" with (force)`);
+      await admin.end();
+    });
+  }
+  await quietly('PostgreSQL', async () => running.server?.stop());
+};
+
+let exitCode = 0;
+let cleaning: Promise<void> | undefined;
+const finish = () => (cleaning ??= cleanUp().then(() => process.exit(exitCode)));
+process.on('SIGINT', () => ((exitCode = 130), void finish()));
+process.on('SIGTERM', () => ((exitCode = 143), void finish()));
+main()
+  .catch((error) => {
+    console.error(error);
+    exitCode = 1;
+  })
+  .finally(() => finish());

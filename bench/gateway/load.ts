@@ -1,0 +1,79 @@
+/** One measured run of a closed-loop load: `concurrency` requests in flight, each answered before the next. */
+export interface LoadResult {
+  requests: number;
+  /** Answers that were not HTTP 200 with data and no errors. */
+  failures: number;
+  firstFailure?: string;
+  seconds: number;
+  perSecond: number;
+  p50: number;
+  p99: number;
+}
+
+export interface LoadOptions {
+  url: string;
+  headers: Record<string, string>;
+  /** Request bodies, cycled through in order. */
+  bodies: readonly string[];
+  concurrency: number;
+  durationMs: number;
+  maxRequests: number;
+  /** Extra headers computed per request from its exact body (the direct subgraph's signature). */
+  sign?: (body: string) => Record<string, string>;
+  /** Whether an answer is the one expected; by default any answer with data and no errors. */
+  check?: (answer: { data?: unknown; errors?: unknown[] }) => boolean;
+}
+
+/** An answer to the benchmark query with the resident's household and enterprises, and no errors. */
+export const isFederatedAnswer = (answer: { data?: unknown; errors?: unknown[] }): boolean => {
+  const resident = (answer.data as { resident?: { household?: unknown; enterprises?: unknown } | null } | null | undefined)?.resident;
+  return !answer.errors && resident !== undefined && resident !== null && resident.household !== undefined && Array.isArray(resident.enterprises);
+};
+
+const percentile = (sorted: Float64Array, p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+
+/** Stops at `maxRequests` or `durationMs`, whichever comes first. */
+export const runLoad = async (options: LoadOptions, offset = 0): Promise<LoadResult> => {
+  const latencies: number[] = [];
+  let next = offset;
+  let issued = 0;
+  let failures = 0;
+  let firstFailure: string | undefined;
+  const started = performance.now();
+  const deadline = started + options.durationMs;
+  const check = options.check ?? ((answer) => answer.data !== undefined && answer.data !== null && !answer.errors);
+  const worker = async () => {
+    while (issued < options.maxRequests && performance.now() < deadline) {
+      issued++;
+      const body = options.bodies[next++ % options.bodies.length];
+      const headers = { 'content-type': 'application/json', ...options.headers, ...options.sign?.(body) };
+      const t = performance.now();
+      let ok = false;
+      let text: string;
+      try {
+        const response = await fetch(options.url, { method: 'POST', headers, body });
+        text = await response.text();
+        ok = response.status === 200 && check(JSON.parse(text));
+      } catch (error) {
+        text = String(error);
+      }
+      latencies.push(performance.now() - t);
+      if (!ok) {
+        failures++;
+        firstFailure ??= text.slice(0, 400);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: options.concurrency }, worker));
+  const seconds = (performance.now() - started) / 1000;
+  const sorted = Float64Array.from(latencies).sort();
+  return {
+    requests: latencies.length,
+    failures,
+    firstFailure,
+    seconds,
+    perSecond: latencies.length / seconds,
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+  };
+};
