@@ -1,6 +1,9 @@
 import { Column, Entity, PrimaryColumn, type EntityManager } from 'typeorm';
 import type { Projection, RecordedEvent } from '@shuzhi/event-store';
 import {
+  CONSENT_EVENT_TYPES,
+  CONTRACT_EVENT_TYPES,
+  DATASET_EVENT_TYPES,
   contractStatusAfter,
   type Classification,
   type ConsentEvent,
@@ -136,6 +139,9 @@ export const policySnapshotProjection: Projection<PolicyEntry> = {
   name: 'policy-snapshot',
   version: 1,
   entity: PolicyEntry,
+  // Only governance's events: the log's other traffic (access records above all, one per read)
+  // must not wake the projection, nor make every gateway reload and re-index its snapshot.
+  types: [...CONTRACT_EVENT_TYPES, ...CONSENT_EVENT_TYPES, ...DATASET_EVENT_TYPES],
   keysOf: (event) => {
     const key = keyOf(event);
     return key ? [key] : [];
