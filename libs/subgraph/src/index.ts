@@ -5,3 +5,4 @@ export * from './refusal.filter.js';
 export * from './subgraph-app.js';
 export * from './run-subgraph.js';
 export * from './health.controller.js';
+export * from './command-origin.js';

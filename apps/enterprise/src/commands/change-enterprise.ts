@@ -4,6 +4,7 @@ import { handleCommand } from '@shuzhi/event-store';
 import { enterpriseDecider, enterpriseStreamId, type EnterpriseCommand } from '../domain/enterprise.decider.js';
 import { ENTERPRISE_CONFIG, type EnterpriseConfig } from '../enterprise.config.js';
 import { metadataOf, type CommandOrigin } from './command-origin.js';
+import type { DistributiveOmit } from '@shuzhi/shared-kernel';
 
 /** A change that needs nothing but the enterprise's own stream: suspend, reactivate, deregister, employees. */
 export type EnterpriseChange = Extract<
@@ -11,7 +12,6 @@ export type EnterpriseChange = Extract<
   { type: 'SuspendEnterprise' | 'ReactivateEnterprise' | 'DeregisterEnterprise' | 'UpdateEnterpriseEmployees' }
 >;
 
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 export class ChangeEnterprise {
   constructor(

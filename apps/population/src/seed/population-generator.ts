@@ -1,4 +1,4 @@
-import type { CommandActor } from '@shuzhi/shared-kernel';
+import type { CommandActor, DistributiveOmit } from '@shuzhi/shared-kernel';
 import { chinaDateOf } from '../domain/calendar.js';
 import type { HouseholdCommand } from '../domain/household/household.decider.js';
 import { checkCharacter } from '../domain/id-number/id-number.js';
@@ -8,7 +8,6 @@ import { givenNameFor, SURNAMES } from './chinese-names.js';
 import { addressIn, CITY_GRID, type GridCommunity } from './city-grid.js';
 import { Random, WeightedTable } from './random.js';
 
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 /**
  * A resident command as generated. Whether a household exists is a fact the writer reads, as a

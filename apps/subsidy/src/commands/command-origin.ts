@@ -1,17 +1,7 @@
-import type { EventMetadata } from '@shuzhi/event-store';
-import type { CommandActor } from '@shuzhi/shared-kernel';
+import { metadataOf as metadataActingAs, type CommandOrigin } from '@shuzhi/subgraph';
 
-/** Who issued a command and under which request, as every appended event records it. */
-export interface CommandOrigin {
-  actor: CommandActor;
-  correlationId: string;
-}
+export type { CommandOrigin };
 
-export const metadataOf = (origin: CommandOrigin): Partial<EventMetadata> => ({
-  correlationId: origin.correlationId,
-  actor: {
-    department: origin.actor.department,
-    client: origin.actor.clientId,
-    role: origin.actor.roles.includes('STEWARD') ? 'STEWARD' : (origin.actor.roles[0] ?? 'NONE'),
-  },
-});
+/** A steward's role when it holds one (programs and decisions are the bureau's stewards'), else its first. */
+export const metadataOf = (origin: CommandOrigin) =>
+  metadataActingAs(origin, origin.actor.roles.includes('STEWARD') ? 'STEWARD' : (origin.actor.roles[0] ?? 'NONE'));

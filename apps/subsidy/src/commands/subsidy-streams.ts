@@ -7,8 +7,8 @@ import { programDecider, type ProgramCommand, type ProgramState } from '../domai
 import type { SubsidyProgramEvent } from '../domain/subsidy-program.events.js';
 import { SUBSIDY_CONFIG, type SubsidyConfig } from '../subsidy.config.js';
 import { metadataOf, type CommandOrigin } from './command-origin.js';
+import type { DistributiveOmit } from '@shuzhi/shared-kernel';
 
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 export type ProgramChange = DistributiveOmit<ProgramCommand, 'actor' | 'now'>;
 export type ApplicationChange = DistributiveOmit<ApplicationCommand, 'actor' | 'now'>;
 
