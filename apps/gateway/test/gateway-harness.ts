@@ -44,7 +44,7 @@ const freePort = (): Promise<number> =>
  */
 const startSubgraphProcess = async (entry: string, databaseUrl: string, gatewayKeys: SigningKeyPair): Promise<{ child: ChildProcess; url: string }> => {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', fileURLToPath(new URL('./fixtures/ts-register.mjs', import.meta.url)), entry], {
+  const child = spawn(process.execPath, ['--import', fileURLToPath(new URL('../../../libs/testing/register-typescript.mjs', import.meta.url)), entry], {
     env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', SHUZHI_GATEWAY_PUBLIC_KEY: gatewayKeys.publicKeyPem },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

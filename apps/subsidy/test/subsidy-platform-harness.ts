@@ -12,7 +12,7 @@ import { baseUrlOf, newKeyPair, type Answer } from '../../gateway/test/gateway-h
 
 const ROOT = new URL('../../../', import.meta.url);
 const mainOf = (service: string) => fileURLToPath(new URL(`apps/${service}/src/main.ts`, ROOT));
-const REGISTER_TYPESCRIPT = new URL('./register-typescript.mjs', import.meta.url).href;
+const REGISTER_TYPESCRIPT = new URL('../../../libs/testing/register-typescript.mjs', import.meta.url).href;
 const ISSUE_KEY = 'mutation ($input: IssueClientKeyInput!) { issueClientKey(input: $input) { clientId apiKey } }';
 
 /**
