@@ -5,9 +5,8 @@ import type { EventStore } from '@shuzhi/event-store';
 import type { SigningKeyPair } from '@shuzhi/signing';
 import { PolicyEntry } from '@shuzhi/policy';
 import { gatewayClientsProjection } from './authentication/gateway-clients.projection.js';
-import { composeSupergraph } from './composition/compose-supergraph.js';
 import type { SubgraphEndpoints } from './composition/subgraph-endpoints.js';
-import { fetchSubgraphSdls } from './composition/subgraph-sdl.js';
+import { SupergraphSource } from './composition/supergraph-source.js';
 import { startEnforcement, type EnforcementOptions, type RunningEnforcement } from './enforcement/enforcement.js';
 import { GatewayModule } from './gateway.module.js';
 import type { OperationPolicy } from './runtime/operation-policy.js';
@@ -19,8 +18,13 @@ export interface GatewayAppOptions {
   gatewayKeys: SigningKeyPair;
   /** Base URLs of the subgraph services by name. */
   subgraphs: SubgraphEndpoints;
-  /** A supergraph composed beforehand (schemas/supergraph.graphql); composed from `subgraphs` when absent. */
+  /**
+   * A supergraph composed beforehand (schemas/supergraph.graphql), served as it is. When absent
+   * the gateway composes from `subgraphs` at start and recomposes every `recomposeIntervalMs`
+   * (default 5 s), so a subgraph that changes its schema is served without a restart.
+   */
   supergraphSdl?: string;
+  recomposeIntervalMs?: number;
   /**
    * Contract and consent enforcement with access records, run before `policies`. On unless
    * told otherwise (fail closed); the HASH key then comes from SHUZHI_FIELD_HASH_KEY or
@@ -36,8 +40,10 @@ export interface GatewayAppOptions {
 
 /** The gateway as a Nest application (not yet listening), its supergraph composed at start. */
 export const createGatewayApp = async (options: GatewayAppOptions): Promise<INestApplication> => {
-  const supergraphSdl =
-    options.supergraphSdl ?? composeSupergraph(await fetchSubgraphSdls(options.subgraphs, options.gatewayKeys.privateKey));
+  const supergraph =
+    options.supergraphSdl !== undefined
+      ? SupergraphSource.fixed(options.supergraphSdl)
+      : await SupergraphSource.composed(options.subgraphs, options.gatewayKeys.privateKey);
   const dataSource = await new DataSource({
     type: 'postgres',
     url: options.databaseUrl,
@@ -48,7 +54,7 @@ export const createGatewayApp = async (options: GatewayAppOptions): Promise<INes
   let enforcement: RunningEnforcement | undefined;
   try {
     if (options.enforcement !== false) {
-      enforcement = await startEnforcement(options.enforcement ?? {}, { store: options.store, dataSource, connection, supergraphSdl });
+      enforcement = await startEnforcement(options.enforcement ?? {}, { store: options.store, dataSource, connection, supergraph });
     }
     const app = await NestFactory.create(
       GatewayModule.forRoot({
@@ -57,7 +63,8 @@ export const createGatewayApp = async (options: GatewayAppOptions): Promise<INes
         connection,
         gatewayKeys: options.gatewayKeys,
         subgraphs: options.subgraphs,
-        supergraphSdl,
+        supergraph,
+        recomposeIntervalMs: options.recomposeIntervalMs ?? 5_000,
         policies: [...(enforcement ? [enforcement.policy] : []), ...(options.policies ?? [])],
         limits: { ...DEFAULT_QUERY_LIMITS, ...options.limits },
         maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,

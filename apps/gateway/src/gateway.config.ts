@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import type { EventStore } from '@shuzhi/event-store';
 import type { SigningKeyPair } from '@shuzhi/signing';
 import type { SubgraphEndpoints } from './composition/subgraph-endpoints.js';
+import type { SupergraphSource } from './composition/supergraph-source.js';
 import type { OperationPolicy } from './runtime/operation-policy.js';
 import type { QueryLimits } from './runtime/query-limits.plugin.js';
 
@@ -16,7 +17,8 @@ export interface GatewayConfig {
   /** Signs the caller context of every subgraph request. */
   gatewayKeys: SigningKeyPair;
   subgraphs: SubgraphEndpoints;
-  supergraphSdl: string;
+  supergraph: SupergraphSource;
+  recomposeIntervalMs: number;
   policies: readonly OperationPolicy[];
   limits: QueryLimits;
   /** The largest request body accepted, in bytes. */

@@ -3,6 +3,8 @@ import { composeSupergraph, CompositionFailed } from '../src/composition/compose
 import { fetchSubgraphSdls } from '../src/composition/subgraph-sdl.js';
 import { gatewayError } from '../src/runtime/api-errors.js';
 import type { OperationPolicy, OperationUnderDecision, PolicyVerdict } from '../src/runtime/operation-policy.js';
+import { jest } from '@jest/globals';
+import { waitUntil } from '@shuzhi/testing';
 import { GatewayHarness } from './gateway-harness.js';
 import { ProbeSubgraph } from './probe-subgraph.js';
 
@@ -143,5 +145,63 @@ describe('gateway federation (composition, signed subgraph calls, policy plug, u
       status: 200,
       data: { probe: 'ok', purposes: expect.any(Array) },
     });
+  });
+
+  it('recomposes when a subgraph changes its schema, and keeps the last good supergraph on a conflict or an outage', async () => {
+    const changing = await ProbeSubgraph.start(PROBE_SDL.replace('probe: String, slowProbe: String', 'changing: String'), harness.gatewayKeys, () => ({
+      changing: 'before',
+      added: 'after',
+    }));
+    const failures = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      const url = await harness.startGateway({
+        subgraphs: { governance: harness.governanceUrl, changing: changing.url },
+        enforcement: false,
+        recomposeIntervalMs: 100,
+      });
+      expect(await harness.call(harness.adminKey, '{ added }', {}, {}, url)).toMatchObject({ errors: [{ extensions: { code: 'VALIDATION_FAILED' } }] });
+
+      changing.sdl = PROBE_SDL.replace('probe: String, slowProbe: String', 'changing: String, added: String');
+      await waitUntil(async () => (await harness.call(harness.adminKey, '{ added }', {}, {}, url)).data?.added === 'after', {
+        timeoutMs: 15_000,
+        what: 'the new field to be served',
+      });
+
+      // A conflicting redeploy is not taken: the last good supergraph keeps serving, and the log names the subgraph.
+      changing.sdl = RIVAL_SDL;
+      // The runtime recomposes on the first request after the interval: the waits keep asking.
+      const reported = (pattern: RegExp) => async () =>
+        (await harness.call(harness.adminKey, '{ purposes { code } }', {}, {}, url)).data?.purposes !== undefined &&
+        failures.mock.calls.some((call) => pattern.test(String(call[0])));
+      await waitUntil(reported(/"changing"[\s\S]*Department\.code/), {
+        timeoutMs: 15_000,
+        what: 'the conflict to be reported',
+      });
+      expect(await harness.call(harness.adminKey, '{ added }', {}, {}, url)).toMatchObject({ data: { added: 'after' } });
+
+      // A subgraph that is down does not take its part of the graph away from the supergraph.
+      await changing.stop();
+      await waitUntil(reported(/changing .* did not give its schema/), {
+        timeoutMs: 15_000,
+        what: 'the outage to be reported',
+      });
+      expect(await harness.call(harness.adminKey, '{ purposes { code } }', {}, {}, url)).toMatchObject({ data: { purposes: expect.any(Array) } });
+      expect(await harness.call(harness.adminKey, '{ added }', {}, {}, url)).toMatchObject({ errors: [{ extensions: { code: 'INTERNAL' } }] });
+    } finally {
+      failures.mockRestore();
+      await changing.stop().catch(() => undefined);
+    }
+  });
+
+  it('serves a supergraph composed beforehand, reaching each subgraph where SUBGRAPHS says it is now', async () => {
+    const supergraphSdl = composeSupergraph(await fetchSubgraphSdls({ governance: harness.governanceUrl, probe: probe.url }, harness.gatewayKeys.privateKey));
+    const moved = await ProbeSubgraph.start(PROBE_SDL, harness.gatewayKeys, () => ({ probe: 'moved' }));
+    try {
+      const url = await harness.startGateway({ subgraphs: { governance: harness.governanceUrl, probe: moved.url }, supergraphSdl, enforcement: false });
+      expect(supergraphSdl).toContain(probe.url);
+      expect(await harness.call(harness.adminKey, '{ probe }', {}, {}, url)).toMatchObject({ data: { probe: 'moved' } });
+    } finally {
+      await moved.stop();
+    }
   });
 });

@@ -8,18 +8,20 @@ export type ProbeAnswer = Record<string, unknown> | 'hang';
 /**
  * A minimal federation subgraph on node:http: it serves a fixed SDL, checks the gateway's
  * signed context on every request like a Shuzhi subgraph does, and keeps what it verified,
- * so a test can see exactly what the gateway vouched for.
+ * so a test can see exactly what the gateway vouched for. Its `sdl` can change while it runs,
+ * as a redeployed subgraph's would.
  */
 export class ProbeSubgraph {
-  private constructor(
-    private readonly server: Server,
-    readonly url: string,
-    readonly received: Array<{ query: string; context: CallerContext }>,
-  ) {}
+  private server!: Server;
+  readonly received: Array<{ query: string; context: CallerContext }> = [];
+  url = '';
+
+  private constructor(public sdl: string) {}
 
   static async start(sdl: string, gatewayKeys: SigningKeyPair, answer: (query: string) => ProbeAnswer = () => ({})): Promise<ProbeSubgraph> {
-    const received: ProbeSubgraph['received'] = [];
-    const server = createServer((request, response) => {
+    const probe = new ProbeSubgraph(sdl);
+    const received = probe.received;
+    const server = (probe.server = createServer((request, response) => {
       if (request.method === 'GET' && request.url === '/health') return void response.end('{"status":"ok"}');
       void readAll(request).then((body) => {
         const send = (status: number, payload: unknown) => {
@@ -34,13 +36,14 @@ export class ProbeSubgraph {
         }
         const { query } = JSON.parse(body) as { query: string };
         received.push({ query, context });
-        if (query.includes('_service')) return send(200, { data: { _service: { sdl } } });
+        if (query.includes('_service')) return send(200, { data: { _service: { sdl: probe.sdl } } });
         const data = answer(query);
         if (data !== 'hang') send(200, { data });
       });
-    });
+    }));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    return new ProbeSubgraph(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`, received);
+    probe.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    return probe;
   }
 
   async stop(): Promise<void> {

@@ -8,6 +8,7 @@ import {
   type PolicyDecision,
   type PolicyRequest,
 } from '@shuzhi/policy';
+import type { SupergraphSource } from '../composition/supergraph-source.js';
 import { gatewayError } from '../runtime/api-errors.js';
 import type { OperationPolicy, OperationUnderDecision, PolicyVerdict } from '../runtime/operation-policy.js';
 import type { AccessRecorder } from './access-recorder.js';
@@ -39,11 +40,11 @@ const readsDatasets = (decision: PolicyDecision) =>
  */
 export class ContractEnforcement implements OperationPolicy {
   readonly name = 'contract-enforcement';
-  private boundKeys: { of: unknown; keys: ReadonlyMap<string, string> } = { of: undefined, keys: new Map() };
+  private boundKeys: { of: unknown; topology: unknown; keys: ReadonlyMap<string, string> } = { of: undefined, topology: undefined, keys: new Map() };
 
   constructor(
     private readonly snapshot: GatewayPolicySnapshot,
-    private readonly topology: SupergraphTopology,
+    private readonly supergraph: SupergraphSource,
     private readonly recorder: AccessRecorder,
     private readonly quotaLedger: DailyQuotaLedger,
     private readonly hashKey: HashKey,
@@ -55,12 +56,13 @@ export class ContractEnforcement implements OperationPolicy {
     if (!definition) return { allowed: true };
     const { selections, tree } = readSelections(operation.schema, definition, operation.document);
     const { caller, purpose } = operation.request;
+    const topology = this.supergraph.topology;
     const request: PolicyRequest = {
       caller,
       purpose,
       at: new Date().toISOString(),
-      platformTypes: this.topology.platformTypes,
-      platformFields: this.topology.platformFields,
+      platformTypes: topology.platformTypes,
+      platformFields: topology.platformFields,
       selections,
     };
     const decision = decide(request, index);
@@ -97,7 +99,7 @@ export class ContractEnforcement implements OperationPolicy {
       };
     }
 
-    const keys = this.keysOfBoundTypes(index.types);
+    const keys = this.keysOfBoundTypes(index.types, topology);
     let document;
     try {
       document = withKeyFields(operation.schema, operation.document, keys);
@@ -172,15 +174,15 @@ export class ContractEnforcement implements OperationPolicy {
     };
   }
 
-  /** Entity keys of the types the catalog binds, recomputed only when the snapshot's index changes. */
-  private keysOfBoundTypes(types: ReadonlyMap<string, unknown>): ReadonlyMap<string, string> {
-    if (this.boundKeys.of !== types) {
+  /** Entity keys of the types the catalog binds, recomputed only when the index or the supergraph changes. */
+  private keysOfBoundTypes(types: ReadonlyMap<string, unknown>, topology: SupergraphTopology): ReadonlyMap<string, string> {
+    if (this.boundKeys.of !== types || this.boundKeys.topology !== topology) {
       const keys = new Map<string, string>();
       for (const type of types.keys()) {
-        const key = this.topology.entityKeys.get(type);
+        const key = topology.entityKeys.get(type);
         if (key) keys.set(type, key);
       }
-      this.boundKeys = { of: types, keys };
+      this.boundKeys = { of: types, topology, keys };
     }
     return this.boundKeys.keys;
   }

@@ -2,12 +2,12 @@ import type { ClientConfig } from 'pg';
 import type { DataSource } from 'typeorm';
 import type { EventStore } from '@shuzhi/event-store';
 import type { HashKey } from '@shuzhi/policy';
+import type { SupergraphSource } from '../composition/supergraph-source.js';
 import { AccessRecorder } from './access-recorder.js';
 import { ContractEnforcement } from './contract-enforcement.policy.js';
 import { DailyQuotaLedger } from './daily-quota.js';
 import { loadFieldHashKey } from './field-hash-key.js';
 import { GatewayPolicySnapshot } from './gateway-policy-snapshot.js';
-import { readSupergraphTopology } from './supergraph-topology.js';
 
 export interface EnforcementOptions {
   /** The HASH mask's key; SHUZHI_FIELD_HASH_KEY or `.data/keys/field-hash.key` when absent. */
@@ -23,7 +23,7 @@ export interface RunningEnforcement {
 /** Starts the policy snapshot (projection and cache) and answers the policy that reads it. */
 export const startEnforcement = async (
   options: EnforcementOptions,
-  deps: { store: EventStore; dataSource: DataSource; connection: ClientConfig; supergraphSdl: string },
+  deps: { store: EventStore; dataSource: DataSource; connection: ClientConfig; supergraph: SupergraphSource },
 ): Promise<RunningEnforcement> => {
   const hashKey = options.hashKey ?? (await loadFieldHashKey());
   await DailyQuotaLedger.prepare(deps.connection);
@@ -31,7 +31,7 @@ export const startEnforcement = async (
   await snapshot.start();
   const policy = new ContractEnforcement(
     snapshot,
-    readSupergraphTopology(deps.supergraphSdl),
+    deps.supergraph,
     new AccessRecorder(deps.store),
     new DailyQuotaLedger(deps.dataSource),
     hashKey,

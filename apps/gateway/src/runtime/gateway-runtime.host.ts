@@ -9,7 +9,9 @@ export class GatewayRuntimeHost implements OnApplicationShutdown {
 
   constructor(@Inject(GATEWAY_CONFIG) config: GatewayConfig) {
     this.runtime = createShuzhiRuntime({
-      supergraphSdl: config.supergraphSdl,
+      supergraph: config.supergraph,
+      subgraphs: config.subgraphs,
+      recomposeIntervalMs: config.recomposeIntervalMs,
       signingKey: config.gatewayKeys.privateKey,
       policies: config.policies,
       limits: config.limits,

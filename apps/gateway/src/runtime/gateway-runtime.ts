@@ -1,6 +1,8 @@
 import type { KeyObject } from 'node:crypto';
 import { createGatewayRuntime, type GatewayRuntime } from '@graphql-hive/gateway-runtime';
 import httpTransport from '@graphql-mesh/transport-http';
+import { graphqlUrlOf, type SubgraphEndpoints } from '../composition/subgraph-endpoints.js';
+import type { SupergraphSource } from '../composition/supergraph-source.js';
 import { useApiErrors } from './api-errors.plugin.js';
 import { useCallerContextSigning } from './caller-context.plugin.js';
 import type { GatewayContextAdditions } from './gateway-request.js';
@@ -8,7 +10,11 @@ import { useOperationPolicies, type OperationPolicy } from './operation-policy.j
 import { useQueryLimits, type QueryLimits } from './query-limits.plugin.js';
 
 export interface ShuzhiRuntimeOptions {
-  supergraphSdl: string;
+  supergraph: SupergraphSource;
+  /** Where each subgraph is reached, whatever URL the supergraph was composed with. */
+  subgraphs: SubgraphEndpoints;
+  /** How often a recomposing supergraph is recomposed (on the next request after it elapses). */
+  recomposeIntervalMs: number;
   signingKey: KeyObject;
   policies: readonly OperationPolicy[];
   limits: QueryLimits;
@@ -20,7 +26,14 @@ export type ShuzhiGatewayRuntime = GatewayRuntime<GatewayContextAdditions>;
 /** The Hive Gateway runtime over the composed supergraph, with Shuzhi's plugins. */
 export const createShuzhiRuntime = (options: ShuzhiRuntimeOptions): ShuzhiGatewayRuntime =>
   createGatewayRuntime<GatewayContextAdditions>({
-    supergraph: options.supergraphSdl,
+    ...(options.supergraph.recomposes
+      ? { supergraph: () => options.supergraph.refresh(), pollingInterval: options.recomposeIntervalMs }
+      : { supergraph: options.supergraph.sdl }),
+    // Operations in flight when the supergraph changes finish on the one they started with.
+    gracefulSchemaReload: { drainTimeout: options.upstreamTimeoutMs },
+    transportEntries: Object.fromEntries(
+      Object.entries(options.subgraphs).map(([name, baseUrl]) => [name, { location: graphqlUrlOf(baseUrl) }]),
+    ),
     // Given here rather than resolved by name at the first call, which fails inside bundles
     // and jest's module system alike.
     transports: { http: httpTransport },
