@@ -105,15 +105,24 @@ export interface ReadAllResult {
   pending: boolean;
 }
 
+/**
+ * What an append hint knows of what was appended: the streams and event types when the adapter
+ * can tell (a reader filtered on others need not wake), nothing otherwise (it may be anything).
+ */
+export interface AppendedHint {
+  streams?: ReadonlySet<string>;
+  types?: ReadonlySet<string>;
+}
+
 export interface EventStore {
   appendToStream(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult>;
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   readAll(options: ReadAllOptions): Promise<ReadAllResult>;
   /**
-   * Calls `listener` (without arguments) soon after new events may be readable: a hint to
-   * stop waiting, never the events themselves. Returns the function that unsubscribes.
+   * Calls `listener` soon after new events may be readable: a hint to stop waiting, never the
+   * events themselves. Returns the function that unsubscribes.
    */
-  onAppended(listener: () => void): () => void;
+  onAppended(listener: (hint: AppendedHint) => void): () => void;
   /** Negative when `a` is before `b` in the log, 0 when equal, positive when after. */
   compareCheckpoints(a: Checkpoint, b: Checkpoint): number;
   close(): Promise<void>;

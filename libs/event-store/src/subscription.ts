@@ -1,7 +1,7 @@
 import pg, { type ClientConfig } from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { PostgresDataSourceOptions } from 'typeorm/driver/postgres/PostgresDataSourceOptions.js';
-import type { Checkpoint, EventStore, RecordedEvent } from './event-store.js';
+import type { AppendedHint, Checkpoint, EventStore, RecordedEvent } from './event-store.js';
 import { LOCK_NAMESPACE } from './postgres/migrations.js';
 
 /** Applies one batch inside the transaction that also advances the checkpoint. */
@@ -130,8 +130,17 @@ export class Subscription {
     });
   }
 
+  /** Whether an append may hold events this reader reads: appends of access records, say, leave a projection asleep. */
+  private mayRead({ streams, types }: AppendedHint): boolean {
+    const { types: wanted, streamPrefix } = this.options;
+    if (wanted && types && !wanted.some((type) => types.has(type))) return false;
+    if (streamPrefix !== undefined && streams && ![...streams].some((stream) => stream.startsWith(streamPrefix))) return false;
+    return true;
+  }
+
   private async run(): Promise<void> {
-    const unsubscribe = this.store.onAppended(() => {
+    const unsubscribe = this.store.onAppended((hint) => {
+      if (!this.mayRead(hint)) return;
       this.appended = true;
       this.wakeForNews?.();
     });

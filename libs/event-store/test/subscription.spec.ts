@@ -215,6 +215,55 @@ describe('postgres: subscriptions and projections', () => {
     await subscription.stop();
   });
 
+  it('a reader filtered on types or streams sleeps through appends of others (here or in another process) and wakes for its own', async () => {
+    const other = await PostgresEventStore.connect({ connectionString: database.url, migrate: false });
+    /** The store as the subscriptions see it, counting their reads. */
+    const counting = (reads: { count: number }) =>
+      new Proxy(store, {
+        get: (target, property) =>
+          property === 'readAll'
+            ? (...args: Parameters<PostgresEventStore['readAll']>) => (reads.count++, target.readAll(...args))
+            : Reflect.get(target, property, target),
+      });
+    const filteredReads = { count: 0 };
+    const unfilteredReads = { count: 0 };
+    const signals: string[] = [];
+    const filtered = new Subscription(counting(filteredReads), dataSource, {
+      name: 'signals-only',
+      types: ['Signal'],
+      pollIntervalMs: 60_000,
+      handler: async (events) => void signals.push(...events.map((e) => e.streamId)),
+    });
+    const prefixReads = { count: 0 };
+    const prefixed = new Subscription(counting(prefixReads), dataSource, { name: 'signal-streams', streamPrefix: 'signal-', pollIntervalMs: 60_000, handler: async () => {} });
+    const unfiltered = new Subscription(counting(unfilteredReads), dataSource, { name: 'everything', pollIntervalMs: 60_000, handler: async () => {} });
+    try {
+      filtered.start();
+      prefixed.start();
+      unfiltered.start();
+      const started = await appendCounters(1, 4_000);
+      for (const subscription of [filtered, prefixed, unfiltered]) await subscription.waitFor(started);
+      const [filteredBefore, prefixBefore, unfilteredBefore] = [filteredReads.count, prefixReads.count, unfilteredReads.count];
+
+      for (let i = 0; i < 20; i++) {
+        await store.appendToStream(`noise-${i}`, [{ type: 'Noise', data: { i } }], { expectedVersion: 'no-stream' });
+        await other.appendToStream(`noise-other-${i}`, [{ type: 'Noise', data: { i } }], { expectedVersion: 'no-stream' });
+      }
+      await waitUntil(() => unfilteredReads.count - unfilteredBefore >= 5, { what: 'the unfiltered reader waking for the noise' });
+      await other.appendToStream('signal-1', [{ type: 'Signal', data: {} }], { expectedVersion: 'no-stream' });
+      await waitUntil(() => signals.includes('signal-1'), { what: 'the signal delivered', timeoutMs: 5_000 });
+      // The read that found the signal, and at most one more that a hint of both types caused.
+      expect(filteredReads.count - filteredBefore).toBeLessThanOrEqual(2);
+      await waitUntil(() => prefixed.checkpoint === filtered.checkpoint, { what: 'the stream-filtered reader reaching the signal' });
+      expect(prefixReads.count - prefixBefore).toBeLessThanOrEqual(2);
+    } finally {
+      await filtered.stop();
+      await prefixed.stop();
+      await unfiltered.stop();
+      await other.close();
+    }
+  });
+
   it('refuses to rebuild an entity that names its own schema (it would replay into the live table)', async () => {
     @Entity({ name: 'pinned', schema: 'counters' })
     class Pinned {

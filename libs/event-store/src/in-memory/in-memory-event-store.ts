@@ -1,4 +1,5 @@
 import type {
+  AppendedHint,
   AppendOptions,
   AppendResult,
   Checkpoint,
@@ -33,7 +34,7 @@ const positionOf = (checkpoint: Checkpoint): number => {
  */
 export class InMemoryEventStore implements EventStore {
   private readonly log: RecordedEvent[] = [];
-  private readonly listeners = new Set<() => void>();
+  private readonly listeners = new Set<(hint: AppendedHint) => void>();
 
   constructor(private readonly clock: () => Date = () => new Date()) {}
 
@@ -69,7 +70,8 @@ export class InMemoryEventStore implements EventStore {
       });
     });
     this.log.push(...recorded);
-    queueMicrotask(() => this.listeners.forEach((listener) => listener()));
+    const hint = { streams: new Set([streamId]), types: new Set(recorded.map((event) => event.type)) };
+    queueMicrotask(() => this.listeners.forEach((listener) => listener(hint)));
     return this.resultOf(recorded);
   }
 
@@ -105,7 +107,7 @@ export class InMemoryEventStore implements EventStore {
     };
   }
 
-  onAppended(listener: () => void): () => void {
+  onAppended(listener: (hint: AppendedHint) => void): () => void {
     this.listeners.add(listener);
     return () => {
       this.listeners.delete(listener);

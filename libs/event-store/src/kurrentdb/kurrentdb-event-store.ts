@@ -20,6 +20,7 @@ import {
   type ReadStreamOptions as KurrentReadStreamOptions,
 } from '@kurrent/kurrentdb-client';
 import type {
+  AppendedHint,
   AppendOptions,
   AppendResult,
   Checkpoint,
@@ -184,7 +185,7 @@ const appendResultOf = (prepared: readonly PreparedEvent[], found: ReadonlyMap<s
  * append is read back at once.
  */
 export class KurrentDbEventStore implements EventStore {
-  private readonly listeners = new Set<() => void>();
+  private readonly listeners = new Set<(hint: AppendedHint) => void>();
   private subscription: AllStreamSubscription | undefined;
   private resubscribeTimer: NodeJS.Timeout | undefined;
   private notifyScheduled = false;
@@ -304,7 +305,7 @@ export class KurrentDbEventStore implements EventStore {
    * as for each event: an event appended before the confirmation, or while it was down, came with
    * no wake-up, and a woken reader looks for itself.
    */
-  onAppended(listener: () => void): () => void {
+  onAppended(listener: (hint: AppendedHint) => void): () => void {
     this.listeners.add(listener);
     if (!this.subscription && !this.resubscribeTimer) this.subscribe();
     return () => {
@@ -455,7 +456,7 @@ export class KurrentDbEventStore implements EventStore {
     this.notifyScheduled = true;
     setImmediate(() => {
       this.notifyScheduled = false;
-      for (const listener of [...this.listeners]) listener();
+      for (const listener of [...this.listeners]) listener({});
     });
   }
 }

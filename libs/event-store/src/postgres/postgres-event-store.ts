@@ -1,5 +1,6 @@
 import { Pool, type PoolConfig } from 'pg';
 import type {
+  AppendedHint,
   AppendOptions,
   AppendResult,
   Checkpoint,
@@ -19,6 +20,20 @@ import { PgListener } from './pg-listener.js';
 
 const NOTIFY_CHANNEL = 'event_store_appended';
 const NOTIFY_INTERVAL_MS = 10;
+const MAX_NOTIFY_PAYLOAD = 7_900;
+
+const isStringList = (value: unknown): value is string[] => Array.isArray(value) && value.every((item) => typeof item === 'string');
+
+/** The hint a NOTIFY payload carries: the appended streams and types, or nothing known. */
+const hintOf = (payload: string | undefined): AppendedHint => {
+  if (!payload) return {};
+  try {
+    const { streams, types } = JSON.parse(payload) as { streams?: unknown; types?: unknown };
+    return isStringList(streams) && isStringList(types) ? { streams: new Set(streams), types: new Set(types) } : {};
+  } catch {
+    return {};
+  }
+};
 
 interface EventRow {
   global_position: string;
@@ -71,18 +86,20 @@ export interface PostgresEventStoreOptions {
 }
 
 export class PostgresEventStore implements EventStore {
-  private readonly listeners = new Set<() => void>();
+  private readonly listeners = new Set<(hint: AppendedHint) => void>();
   private readonly listener: PgListener;
   private closed = false;
   private notifying: Promise<void> | undefined;
   private notifyAgain = false;
+  /** Streams and types appended here since the last NOTIFY went out. */
+  private unannounced = { streams: new Set<string>(), types: new Set<string>() };
 
   /** `connection`: the pool's settings, so the LISTEN connection is made the same way (TLS and all). */
   private constructor(
     readonly pool: Pool,
     connection: PoolConfig,
   ) {
-    this.listener = new PgListener(connection, NOTIFY_CHANNEL, () => this.wake());
+    this.listener = new PgListener(connection, NOTIFY_CHANNEL, (payload) => this.wake(hintOf(payload)));
   }
 
   static async connect(options: PostgresEventStoreOptions): Promise<PostgresEventStore> {
@@ -119,7 +136,7 @@ export class PostgresEventStore implements EventStore {
         return { eventId, streamVersion: Number(row.stream_version), globalPosition: Number(row.global_position) };
       });
       const last = rows[rows.length - 1];
-      this.announceAppend();
+      this.announceAppend(streamId, prepared.map((e) => e.type));
       return {
         nextExpectedVersion: Math.max(...positions.map((p) => p.streamVersion)),
         positions,
@@ -213,7 +230,7 @@ export class PostgresEventStore implements EventStore {
     return { events, checkpoint, endOfLog, pending: first.pending };
   }
 
-  onAppended(listener: () => void): () => void {
+  onAppended(listener: (hint: AppendedHint) => void): () => void {
     this.listeners.add(listener);
     this.listener.start();
     return () => {
@@ -243,16 +260,27 @@ export class PostgresEventStore implements EventStore {
    * append would take PostgreSQL's notification lock at commit and serialise every writer's
    * commit behind it, and one per append would cost busy writers a tenth of their throughput.
    * A subscriber elsewhere hears of an append within that interval; a lost one, at its next poll.
+   * The payload lists the streams and types appended since the last one, so that readers of
+   * others (every projection, while the gateways append access records) stay asleep.
    */
-  private announceAppend(): void {
-    this.wake();
+  private announceAppend(streamId: string, types: readonly string[]): void {
+    this.wake({ streams: new Set([streamId]), types: new Set(types) });
+    this.unannounced.streams.add(streamId);
+    for (const type of types) this.unannounced.types.add(type);
     if (this.notifying) {
       this.notifyAgain = true;
       return;
     }
+    this.notifyOthers();
+  }
+
+  private notifyOthers(): void {
+    const payload = JSON.stringify({ streams: [...this.unannounced.streams], types: [...this.unannounced.types] });
+    this.unannounced = { streams: new Set(), types: new Set() };
     const started = Date.now();
     this.notifying = this.pool
-      .query(`select pg_notify('${NOTIFY_CHANNEL}', '')`)
+      // Past PostgreSQL's 8000-byte payload limit, an empty payload: "anything may have come".
+      .query('select pg_notify($1, $2)', [NOTIFY_CHANNEL, payload.length < MAX_NOTIFY_PAYLOAD ? payload : ''])
       .then(
         () => undefined,
         () => undefined, // Subscribers poll as well: a lost notification only delays them.
@@ -262,12 +290,12 @@ export class PostgresEventStore implements EventStore {
         this.notifying = undefined;
         if (this.notifyAgain && !this.closed) {
           this.notifyAgain = false;
-          this.announceAppend();
+          this.notifyOthers();
         }
       });
   }
 
-  private wake(): void {
-    for (const listener of this.listeners) listener();
+  private wake(hint: AppendedHint): void {
+    for (const listener of this.listeners) listener(hint);
   }
 }
