@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { print, type ExecutionResult } from 'graphql';
+import type { ExecutionResult } from 'graphql';
 import {
   decide,
   decideSubjects,
@@ -14,7 +14,7 @@ import type { OperationPolicy, OperationUnderDecision, PolicyVerdict } from '../
 import type { AccessRecorder } from './access-recorder.js';
 import { chinaDay, type DailyQuotaLedger, type QuotaCharge, type QuotaOverrun } from './daily-quota.js';
 import type { GatewayPolicySnapshot } from './gateway-policy-snapshot.js';
-import { KeyFieldTaken, operationOf, readSelections, withKeyFields } from './operation-selections.js';
+import { KeyFieldTaken, OperationReadings } from './operation-selections.js';
 import { shapeResult } from './result-shaping.js';
 import type { SupergraphTopology } from './supergraph-topology.js';
 
@@ -40,6 +40,7 @@ const readsDatasets = (decision: PolicyDecision) =>
  */
 export class ContractEnforcement implements OperationPolicy {
   readonly name = 'contract-enforcement';
+  private readonly readings = new OperationReadings();
   private boundKeys: { of: unknown; topology: unknown; keys: ReadonlyMap<string, string> } = { of: undefined, topology: undefined, keys: new Map() };
 
   constructor(
@@ -52,9 +53,9 @@ export class ContractEnforcement implements OperationPolicy {
 
   async decide(operation: OperationUnderDecision): Promise<PolicyVerdict> {
     const { index, checkpoint, quotas } = this.snapshot.current();
-    const definition = operationOf(operation.document, operation.operationName);
-    if (!definition) return { allowed: true };
-    const { selections, tree } = readSelections(operation.schema, definition, operation.document);
+    const reading = this.readings.read(operation.schema, operation.document, operation.operationName);
+    if (!reading) return { allowed: true };
+    const { selections, tree } = reading;
     const { caller, purpose } = operation.request;
     const topology = this.supergraph.topology;
     const request: PolicyRequest = {
@@ -77,7 +78,7 @@ export class ContractEnforcement implements OperationPolicy {
       at: request.at,
       snapshotCheckpoint: checkpoint,
       operationHash: createHash('sha256')
-        .update(JSON.stringify({ query: print(operation.document), operationName: operation.operationName ?? null, variables: operation.variables }))
+        .update(JSON.stringify({ query: reading.printed, operationName: operation.operationName ?? null, variables: operation.variables }))
         .digest('hex'),
     };
     const partial = operation.headers['x-partial']?.trim().toLowerCase() === 'allow';
@@ -102,7 +103,7 @@ export class ContractEnforcement implements OperationPolicy {
     const keys = this.keysOfBoundTypes(index.types, topology);
     let document;
     try {
-      document = withKeyFields(operation.schema, operation.document, keys);
+      document = this.readings.withKeys(operation.schema, operation.document, operation.operationName, keys);
     } catch (error) {
       if (error instanceof KeyFieldTaken) return { allowed: false, error: gatewayError('VALIDATION_FAILED', error.message) };
       throw error;

@@ -1,5 +1,6 @@
 import {
   getNamedType,
+  print,
   isCompositeType,
   isObjectType,
   Kind,
@@ -123,3 +124,49 @@ export const withKeyFields = (schema: GraphQLSchema, document: DocumentNode, key
     }),
   );
 };
+
+/** What an operation's text alone determines, for one schema. */
+export interface OperationReading extends OperationSelections {
+  definition: OperationDefinitionNode;
+  /** The document printed, as the access record's operation hash covers it. */
+  printed: string;
+}
+
+interface CachedReading {
+  schema: GraphQLSchema;
+  operationName: string | undefined;
+  reading: OperationReading | undefined;
+  keyed?: { keys: ReadonlyMap<string, string>; document: DocumentNode };
+}
+
+/**
+ * Readings of operations, worked out once per parsed document: the runtime parses each distinct
+ * operation text once and hands every request with that text the same document object, so a
+ * department system asking the same query again pays for the walk, the print and the key
+ * rewrite only the first time. Held weakly: documents the runtime forgets go with them.
+ */
+export class OperationReadings {
+  private readonly cache = new WeakMap<DocumentNode, CachedReading>();
+
+  /** The operation graphql-js will run, with its selections; undefined when there is none to run. */
+  read(schema: GraphQLSchema, document: DocumentNode, operationName: string | undefined): OperationReading | undefined {
+    return this.cached(schema, document, operationName).reading;
+  }
+
+  /** `withKeyFields` of the document, kept while the keys stay the same map. */
+  withKeys(schema: GraphQLSchema, document: DocumentNode, operationName: string | undefined, keys: ReadonlyMap<string, string>): DocumentNode {
+    const cached = this.cached(schema, document, operationName);
+    if (cached.keyed?.keys !== keys) cached.keyed = { keys, document: withKeyFields(schema, document, keys) };
+    return cached.keyed.document;
+  }
+
+  private cached(schema: GraphQLSchema, document: DocumentNode, operationName: string | undefined): CachedReading {
+    const hit = this.cache.get(document);
+    if (hit && hit.schema === schema && hit.operationName === operationName) return hit;
+    const definition = operationOf(document, operationName);
+    const reading = definition && { definition, ...readSelections(schema, definition, document), printed: print(document) };
+    const entry: CachedReading = { schema, operationName, reading };
+    this.cache.set(document, entry);
+    return entry;
+  }
+}
