@@ -1,4 +1,19 @@
-import { GraphQLError, Kind, parse, type DocumentNode, type FragmentDefinitionNode, type SelectionSetNode } from 'graphql';
+import {
+  getNamedType,
+  getNullableType,
+  GraphQLError,
+  isCompositeType,
+  isListType,
+  Kind,
+  parse,
+  type ASTVisitor,
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLCompositeType,
+  type SelectionSetNode,
+  type ValidationContext,
+} from 'graphql';
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { gatewayError } from './api-errors.js';
 
@@ -9,16 +24,27 @@ export interface QueryLimits {
   maxDepth: number;
   /** Aliased fields in the whole document. */
   maxAliases: number;
+  /**
+   * Estimated cost of an operation: each field costs 1, and what is selected beneath a list
+   * counts once per element it may hold — its `first`/`last`/`limit` argument when given as a
+   * literal, else LIST_SIZE_ESTIMATE. A shallow query that fans out list under list is refused.
+   */
+  maxCost: number;
 }
 
-export const DEFAULT_QUERY_LIMITS: QueryLimits = { maxTokens: 5_000, maxDepth: 15, maxAliases: 30 };
+export const DEFAULT_QUERY_LIMITS: QueryLimits = { maxTokens: 5_000, maxDepth: 15, maxAliases: 30, maxCost: 10_000 };
+
+/** Elements assumed in a list whose size the operation does not state. */
+export const LIST_SIZE_ESTIMATE = 10;
+const SIZE_ARGUMENTS = new Set(['first', 'last', 'limit']);
 
 const tooComplex = (reason: string) => gatewayError('QUERY_TOO_COMPLEX', reason, { http: { status: 400 } });
 
 /**
  * Checks a document's size and shape as it is parsed, before validation: validation's
  * overlapping-fields rule is quadratic in the fields of a selection, so a document with
- * thousands of aliases must be refused before it gets there.
+ * thousands of aliases must be refused before it gets there. The cost needs the schema's list
+ * types, so it is a validation rule.
  */
 export const useQueryLimits = (limits: QueryLimits): GatewayPlugin => ({
   onParse({ setParseFn }) {
@@ -28,7 +54,60 @@ export const useQueryLimits = (limits: QueryLimits): GatewayPlugin => ({
       return document;
     });
   },
+  onValidate({ addValidationRule }) {
+    addValidationRule(costLimit(limits.maxCost));
+  },
 });
+
+/** A validation rule refusing each operation whose estimated cost passes `maxCost`. */
+export const costLimit =
+  (maxCost: number) =>
+  (context: ValidationContext): ASTVisitor => ({
+    OperationDefinition(operation) {
+      const root = context.getSchema().getRootType(operation.operation);
+      if (!root) return;
+      const cost = costOf(operation.selectionSet, root, context, new Set(), maxCost);
+      if (cost > maxCost) context.reportError(tooComplex(`the query's estimated cost is over ${maxCost} (lists count ${LIST_SIZE_ESTIMATE} elements unless first, last or limit says)`));
+    },
+  });
+
+/** The cost of a selection set on `parent`; stops counting once past `limit`. Fragments on the path are not followed again. */
+const costOf = (
+  selectionSet: SelectionSetNode,
+  parent: GraphQLCompositeType,
+  context: ValidationContext,
+  path: Set<string>,
+  limit: number,
+): number => {
+  let cost = 0;
+  for (const selection of selectionSet.selections) {
+    if (selection.kind === Kind.FIELD) {
+      const definition = 'getFields' in parent ? parent.getFields()[selection.name.value] : undefined;
+      const child = definition && getNamedType(definition.type);
+      const beneath =
+        selection.selectionSet && child && isCompositeType(child) ? costOf(selection.selectionSet, child, context, path, limit) : 0;
+      cost += 1 + (definition && isListType(getNullableType(definition.type)) ? sizeOf(selection) : 1) * beneath;
+    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+      const condition = selection.typeCondition ? context.getSchema().getType(selection.typeCondition.name.value) : parent;
+      cost += costOf(selection.selectionSet, condition && isCompositeType(condition) ? condition : parent, context, path, limit);
+    } else {
+      const fragment = context.getFragment(selection.name.value);
+      const condition = fragment && context.getSchema().getType(fragment.typeCondition.name.value);
+      if (fragment && condition && isCompositeType(condition) && !path.has(fragment.name.value)) {
+        path.add(fragment.name.value);
+        cost += costOf(fragment.selectionSet, condition, context, path, limit);
+        path.delete(fragment.name.value);
+      }
+    }
+    if (cost > limit) return cost;
+  }
+  return cost;
+};
+
+const sizeOf = (field: FieldNode): number => {
+  const size = field.arguments?.find((argument) => SIZE_ARGUMENTS.has(argument.name.value))?.value;
+  return size?.kind === Kind.INT ? Math.max(0, Number(size.value)) : LIST_SIZE_ESTIMATE;
+};
 
 const parseWithin = (source: Parameters<typeof parse>[0], options: Parameters<typeof parse>[1], maxTokens: number): DocumentNode => {
   try {
