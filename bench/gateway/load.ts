@@ -1,4 +1,8 @@
-/** One measured run of a closed-loop load: `concurrency` requests in flight, each answered before the next. */
+/**
+ * One measured run of a load: closed-loop (`concurrency` requests in flight, each answered
+ * before the next), or open-loop at `ratePerSecond` (requests sent on a fixed schedule whether or
+ * not earlier ones were answered, each timed from when it was due, so a stall counts in full).
+ */
 export interface LoadResult {
   requests: number;
   /** Answers that were not HTTP 200 with data and no errors. */
@@ -16,6 +20,8 @@ export interface LoadOptions {
   /** Request bodies, cycled through in order. */
   bodies: readonly string[];
   concurrency: number;
+  /** Open-loop: this many requests a second on a fixed schedule instead of `concurrency` loops. */
+  ratePerSecond?: number;
   durationMs: number;
   maxRequests: number;
   /** Extra headers computed per request from its exact body (the direct subgraph's signature). */
@@ -42,29 +48,44 @@ export const runLoad = async (options: LoadOptions, offset = 0): Promise<LoadRes
   const started = performance.now();
   const deadline = started + options.durationMs;
   const check = options.check ?? ((answer) => answer.data !== undefined && answer.data !== null && !answer.errors);
+  const send = async (due: number) => {
+    const body = options.bodies[next++ % options.bodies.length];
+    const headers = { 'content-type': 'application/json', ...options.headers, ...options.sign?.(body) };
+    let ok = false;
+    let text: string;
+    try {
+      const response = await fetch(options.url, { method: 'POST', headers, body });
+      text = await response.text();
+      ok = response.status === 200 && check(JSON.parse(text));
+    } catch (error) {
+      text = String(error);
+    }
+    latencies.push(performance.now() - due);
+    if (!ok) {
+      failures++;
+      firstFailure ??= text.slice(0, 400);
+    }
+  };
   const worker = async () => {
     while (issued < options.maxRequests && performance.now() < deadline) {
       issued++;
-      const body = options.bodies[next++ % options.bodies.length];
-      const headers = { 'content-type': 'application/json', ...options.headers, ...options.sign?.(body) };
-      const t = performance.now();
-      let ok = false;
-      let text: string;
-      try {
-        const response = await fetch(options.url, { method: 'POST', headers, body });
-        text = await response.text();
-        ok = response.status === 200 && check(JSON.parse(text));
-      } catch (error) {
-        text = String(error);
-      }
-      latencies.push(performance.now() - t);
-      if (!ok) {
-        failures++;
-        firstFailure ??= text.slice(0, 400);
-      }
+      await send(performance.now());
     }
   };
-  await Promise.all(Array.from({ length: options.concurrency }, worker));
+  if (options.ratePerSecond) {
+    const interval = 1000 / options.ratePerSecond;
+    const inFlight: Array<Promise<void>> = [];
+    for (let i = 0; i < options.maxRequests; i++) {
+      const due = started + i * interval;
+      if (due >= deadline) break;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      inFlight.push(send(due));
+    }
+    await Promise.all(inFlight);
+  } else {
+    await Promise.all(Array.from({ length: options.concurrency }, worker));
+  }
   const seconds = (performance.now() - started) / 1000;
   const sorted = Float64Array.from(latencies).sort();
   return {
