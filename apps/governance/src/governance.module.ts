@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { READ_MODELS, refusalFilterProvider, subgraphGraphQLModule, SubgraphHealthController } from '@shuzhi/subgraph';
 import { DecideConsentHandler, GrantConsentHandler } from './commands/consent.commands.js';
+import { CheckSchemaVersionHandler } from './queries/check-schema-version.js';
 import { PublishDatasetHandler, RegisterSchemaVersionHandler } from './commands/dataset.commands.js';
 import { GovernanceFacts } from './commands/governance-facts.js';
 import {
@@ -39,6 +40,7 @@ export class GovernanceModule {
         RevokeClientKeyHandler,
         PublishDatasetHandler,
         RegisterSchemaVersionHandler,
+        CheckSchemaVersionHandler,
         SubmitSharingContractHandler,
         DecideSharingContractHandler,
         GrantConsentHandler,

@@ -191,6 +191,13 @@ describe('governance subgraph (GraphQL over HTTP, real PostgreSQL)', () => {
       expect(await gov.store.readStream('department-x-dept')).toEqual([]);
     });
 
+    it('tells each key who it is, as the gateway vouched for it', async () => {
+      expect(await gov.ok(psSteward, '{ whoAmI { clientId department roles } }')).toEqual({
+        whoAmI: { clientId: 'ps-steward', department: 'public-security', roles: ['STEWARD'] },
+      });
+      expect((await gov.ok(citizenApp, '{ whoAmI { roles } }')).whoAmI.roles).toEqual(['CITIZEN_CHANNEL']);
+    });
+
     it('bad requests say what is wrong, with the API.md code', async () => {
       const unknownField = await gov.call(hrSystem, SUBMIT, request({ fields: ['name', 'income'] }));
       expect(unknownField.errors?.[0].extensions).toMatchObject({
@@ -268,12 +275,24 @@ describe('governance subgraph (GraphQL over HTTP, real PostgreSQL)', () => {
       const { dataset } = await gov.ok(psSteward, `query { dataset(code: "population.resident") { schema } }`);
       const current = dataset.schema as typeof residentSchema & { properties: Record<string, unknown> };
       const { birthDate: _gone, ...kept } = current.properties;
-      const answer = await gov.call(psSteward, REGISTER, {
-        input: { datasetCode: 'population.resident', schema: { ...current, properties: kept } },
-      });
+      const input = { datasetCode: 'population.resident', schema: { ...current, properties: kept } };
+      // The dry run gives the verdict first, registering nothing.
+      const CHECK = `query ($input: RegisterSchemaVersionInput!) { checkSchemaVersion(input: $input) { accepted version code reason contractIds fields } }`;
+      const { checkSchemaVersion: verdict } = await gov.ok(psSteward, CHECK, { input });
+      expect(verdict).toMatchObject({ accepted: false, version: null, code: 'INCOMPATIBLE_SCHEMA', fields: ['Resident.birthDate'] });
+      expect(verdict.contractIds).toContain(c.id);
+      const { dataset: unchanged } = await gov.ok(psSteward, `query { dataset(code: "population.resident") { schemaVersions { version } } }`);
+      const versions = unchanged.schemaVersions.length;
+      const { checkSchemaVersion: compatible } = await gov.ok(psSteward, CHECK, { input: { datasetCode: 'population.resident', schema: current } });
+      expect(compatible).toMatchObject({ accepted: true, version: versions + 1, code: null, contractIds: [] });
+      expect((await gov.ok(psSteward, `query { dataset(code: "population.resident") { schemaVersions { version } } }`)).dataset.schemaVersions).toHaveLength(versions);
+
+      const answer = await gov.call(psSteward, REGISTER, { input });
       expect(answer.errors?.[0].extensions).toMatchObject({ code: 'INCOMPATIBLE_SCHEMA', fields: ['Resident.birthDate'] });
       expect(answer.errors?.[0].extensions.contractIds).toContain(c.id);
       expect(answer.errors?.[0].extensions.reason).toContain(`contract ${c.id}`);
+      // The same refusals as the registration: another department's steward may not check either.
+      expect((await gov.ok(mrSteward, CHECK, { input })).checkSchemaVersion).toMatchObject({ accepted: false, code: 'FORBIDDEN' });
     });
   });
 

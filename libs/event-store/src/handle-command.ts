@@ -82,3 +82,14 @@ export const handleCommand = async <Command, Event extends { type: string; data:
     }
   }
 };
+
+/**
+ * What `handleCommand` would append now, appending nothing: the same load, fold and decision,
+ * so a dry run gives exactly the verdict (events, or the decider's refusal) a real one would.
+ */
+export const previewCommand = async <Command, Event extends { type: string; data: unknown }, State>(
+  store: EventStore,
+  streamId: string,
+  decider: Decider<Command, Event, State>,
+  command: Command,
+): Promise<Event[]> => decider.decide(command, fold(decider, await store.readStream(streamId)));

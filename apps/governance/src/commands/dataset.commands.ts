@@ -49,17 +49,23 @@ export class RegisterSchemaVersionHandler implements ICommandHandler<RegisterSch
     private readonly facts: GovernanceFacts,
   ) {}
 
-  async execute({ origin, datasetCode, schema, fields }: RegisterSchemaVersion) {
-    const command: DatasetCommand = {
-      type: 'RegisterSchemaVersion',
-      actor: origin.actor,
-      now: this.config.clock.now().toISOString(),
-      schema,
-      fields,
-      grants: await this.facts.grantsOn(datasetCode),
-    };
-    return handleCommand(this.config.store, datasetStreamId(datasetCode), datasetDecider, command, {
-      metadata: metadataOf(origin, primaryRole(origin.actor)),
+  async execute(registration: RegisterSchemaVersion) {
+    return handleCommand(this.config.store, datasetStreamId(registration.datasetCode), datasetDecider, await schemaVersionCommand(registration, this.config, this.facts), {
+      metadata: metadataOf(registration.origin, primaryRole(registration.origin.actor)),
     });
   }
 }
+
+/** The decider's command for a schema version, with the grants in force now (a registration and its dry run alike). */
+export const schemaVersionCommand = async (
+  { origin, datasetCode, schema, fields }: RegisterSchemaVersion,
+  config: GovernanceConfig,
+  facts: GovernanceFacts,
+): Promise<DatasetCommand> => ({
+  type: 'RegisterSchemaVersion',
+  actor: origin.actor,
+  now: config.clock.now().toISOString(),
+  schema,
+  fields,
+  grants: await facts.grantsOn(datasetCode),
+});

@@ -1,4 +1,4 @@
-import { Field, GraphQLISODateTime, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Directive, Field, GraphQLISODateTime, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { CLASSIFICATIONS, MASK_RULES, SHARING_TYPES } from '@shuzhi/governance-events';
 import { ROLES } from '@shuzhi/shared-kernel';
 import { COMPATIBILITY_MODES } from '../domain/dataset/dataset.decider.js';
@@ -26,7 +26,9 @@ registerEnumType(ContractStatus, { name: 'ContractStatus' });
 registerEnumType(ConsentStatus, { name: 'ConsentStatus' });
 registerEnumType(ReviewStage, { name: 'ReviewStage' });
 
+/** Shared with the audit subgraph, which names departments too (`whoCouldRead`). */
 @ObjectType()
+@Directive('@shareable')
 export class Department {
   @Field() code!: string;
   @Field() name!: string;
@@ -37,6 +39,13 @@ export class Purpose {
   @Field() code!: string;
   @Field() name!: string;
   @Field(() => String, { nullable: true }) description!: string | null;
+}
+
+@ObjectType({ description: 'The calling client as the gateway vouched for it: what a console or a department system needs to know of its own key.' })
+export class CallerIdentity {
+  @Field(() => ID) clientId!: string;
+  @Field() department!: string;
+  @Field(() => [Role]) roles!: string[];
 }
 
 @ObjectType({ description: 'A new API key: apiKey is shown this once and never again.' })
@@ -204,6 +213,17 @@ export class RegisterSchemaVersionInput {
   @Field(() => JSONScalar) schema!: unknown;
   @Field(() => [DatasetFieldInput], { nullable: true, description: 'Classifications of the fields this version adds.' })
   fields?: DatasetFieldInput[] | null;
+}
+
+@ObjectType({ description: 'What registerSchemaVersion would answer now, nothing registered: the compatibility verdict and the grants it would break.' })
+export class SchemaVersionCheck {
+  @Field() accepted!: boolean;
+  @Field(() => Int, { nullable: true, description: 'The version it would become.' }) version!: number | null;
+  @Field(() => String, { nullable: true, description: 'The API.md code of the refusal.' }) code!: string | null;
+  @Field(() => String, { nullable: true }) reason!: string | null;
+  @Field(() => [ID], { description: 'Active or suspended contracts granting a field it removes or retypes.' }) contractIds!: string[];
+  @Field(() => [ID], { description: 'Consents in force granting such a field.' }) consentIds!: string[];
+  @Field(() => [String], { description: 'The `Type.field`s it removes or retypes.' }) fields!: string[];
 }
 
 @InputType()

@@ -1,5 +1,5 @@
 import { Inject } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { In } from 'typeorm';
 import type { RecordedEvent } from '@shuzhi/event-store';
@@ -19,9 +19,11 @@ import { ConsentRow } from '../projections/consent.projection.js';
 import { ContractRow } from '../projections/contract.projection.js';
 import { DatasetRow } from '../projections/dataset.projection.js';
 import { ClientRow, DepartmentRow, PurposeRow } from '../projections/registry.projections.js';
+import { CheckSchemaVersion } from '../queries/check-schema-version.js';
 import { mayListClients, mayReadConsents, mayReadContract, seesEverything } from '../queries/read-access.js';
 import { GovernanceMappers, type ContractView } from './governance.mappers.js';
 import {
+  CallerIdentity,
   Client,
   Consent,
   ContractHistoryEntry,
@@ -35,6 +37,7 @@ import {
   RegisterDepartmentInput,
   RegisterPurposeInput,
   RegisterSchemaVersionInput,
+  SchemaVersionCheck,
   SharingContract,
   SharingContractFilter,
   SubmitSharingContractInput,
@@ -54,6 +57,11 @@ export class RegistryResolver {
   async registerDepartment(@Caller() caller: CallerContext, @Args('input') input: RegisterDepartmentInput): Promise<Department> {
     await this.commands.execute(new RegisterDepartment(originOf(caller), input.code, input.name));
     return { code: input.code, name: input.name.trim() };
+  }
+
+  @Query(() => CallerIdentity, { description: 'Who the key in use is: its client, department and roles.' })
+  whoAmI(@Caller() caller: CallerContext): CallerIdentity {
+    return { clientId: caller.clientId, department: caller.department, roles: [...caller.roles] };
   }
 
   @Query(() => [Department])
@@ -107,6 +115,7 @@ export class RegistryResolver {
 export class DatasetResolver {
   constructor(
     private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
     private readonly mappers: GovernanceMappers,
     @Inject(GOVERNANCE_CONFIG) private readonly config: GovernanceConfig,
   ) {}
@@ -134,6 +143,11 @@ export class DatasetResolver {
   async registerSchemaVersion(@Caller() caller: CallerContext, @Args('input') input: RegisterSchemaVersionInput): Promise<Dataset> {
     await this.commands.execute(new RegisterSchemaVersion(originOf(caller), input.datasetCode, input.schema, input.fields ?? []));
     return (await this.dataset(input.datasetCode))!;
+  }
+
+  @Query(() => SchemaVersionCheck, { description: 'registerSchemaVersion\'s verdict, registering nothing.' })
+  checkSchemaVersion(@Caller() caller: CallerContext, @Args('input') input: RegisterSchemaVersionInput): Promise<SchemaVersionCheck> {
+    return this.queries.execute(new CheckSchemaVersion(new RegisterSchemaVersion(originOf(caller), input.datasetCode, input.schema, input.fields ?? [])));
   }
 
   @Query(() => Dataset, { nullable: true })
