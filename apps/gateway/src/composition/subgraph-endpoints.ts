@@ -23,3 +23,8 @@ export const parseSubgraphEndpoints = (entries: readonly string[]): SubgraphEndp
   if (Object.keys(endpoints).length === 0) throw new Error('no subgraphs given: expected <name>=<base URL>, ...');
   return endpoints;
 };
+
+/** The subgraphs of `npm start` on their default ports, which the committed supergraph is composed from. */
+export const DEFAULT_SUBGRAPH_ENDPOINTS =
+  'governance=http://127.0.0.1:4001,population=http://127.0.0.1:4002,enterprise=http://127.0.0.1:4003,' +
+  'subsidy=http://127.0.0.1:4004,audit=http://127.0.0.1:4005';
