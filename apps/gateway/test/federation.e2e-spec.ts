@@ -140,7 +140,7 @@ describe('gateway federation (composition, signed subgraph calls, policy plug, u
     const answer = await harness.call(harness.adminKey, '{ slowProbe }', {}, {}, gatewayUrl);
     expect(Date.now() - started).toBeLessThan(5_000);
     // Only the code and the reason: the runtime's record of the subgraph request stays inside.
-    expect(answer.errors?.[0].extensions).toEqual({ code: 'INTERNAL', reason: 'a service behind the gateway did not answer in time' });
+    expect(answer.errors?.[0].extensions).toEqual({ code: 'INTERNAL', reason: 'a service behind the gateway did not answer in time (the probe service)' });
     expect(await harness.call(harness.adminKey, '{ probe purposes { code } }', {}, {}, gatewayUrl)).toMatchObject({
       status: 200,
       data: { probe: 'ok', purposes: expect.any(Array) },

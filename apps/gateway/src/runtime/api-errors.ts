@@ -40,6 +40,10 @@ const UPSTREAM_CODES: Record<string, string> = {
 
 type ErrorLike = GraphQLError | GraphQLFormattedError;
 
+/** A failure between the gateway and a subgraph, as the runtime reports it. */
+export const isUpstreamFailure = (error: unknown): error is GraphQLError =>
+  error instanceof GraphQLError && typeof error.extensions?.code === 'string' && Object.hasOwn(UPSTREAM_CODES, error.extensions.code);
+
 /**
  * The error as a client may see it: every error carries an API.md code. Codes from the
  * subgraphs pass through; the tooling's request errors become VALIDATION_FAILED; anything else
@@ -49,7 +53,7 @@ export const toApiError = (error: ErrorLike, log: (error: ErrorLike) => void = l
   const base = { message: error.message, locations: error.locations, path: error.path };
   // The runtime attaches the subgraph request and response (URL, body, headers) to upstream
   // errors: topology and possibly personal data, never the client's to see.
-  const { code, stacktrace: _stack, request: _request, response: _response, serviceName: _service, ...details } = error.extensions ?? {};
+  const { code, stacktrace: _stack, request: _request, response: _response, serviceName, ...details } = error.extensions ?? {};
   if (isApiErrorCode(code)) {
     return { ...base, extensions: { code, reason: error.message, ...details } };
   }
@@ -58,7 +62,7 @@ export const toApiError = (error: ErrorLike, log: (error: ErrorLike) => void = l
   }
   if (typeof code === 'string' && Object.hasOwn(UPSTREAM_CODES, code)) {
     log(error);
-    const reason = UPSTREAM_CODES[code];
+    const reason = typeof serviceName === 'string' ? `${UPSTREAM_CODES[code]} (the ${serviceName} service)` : UPSTREAM_CODES[code];
     return { ...base, message: reason, extensions: { ...httpOf(details), code: 'INTERNAL', reason } };
   }
   // graphql-js reports syntax, validation and variable coercion errors without a code; they are

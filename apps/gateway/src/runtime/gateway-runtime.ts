@@ -1,8 +1,10 @@
 import type { KeyObject } from 'node:crypto';
 import { createGatewayRuntime, type GatewayRuntime } from '@graphql-hive/gateway-runtime';
 import httpTransport from '@graphql-mesh/transport-http';
+import { maskError } from 'graphql-yoga';
 import { graphqlUrlOf, type SubgraphEndpoints } from '../composition/subgraph-endpoints.js';
 import type { SupergraphSource } from '../composition/supergraph-source.js';
+import { isUpstreamFailure } from './api-errors.js';
 import { useApiErrors } from './api-errors.plugin.js';
 import { useCallerContextSigning } from './caller-context.plugin.js';
 import type { GatewayContextAdditions } from './gateway-request.js';
@@ -38,8 +40,10 @@ export const createShuzhiRuntime = (options: ShuzhiRuntimeOptions): ShuzhiGatewa
     // and jest's module system alike.
     transports: { http: httpTransport },
     upstreamTimeout: options.upstreamTimeoutMs,
-    // The subgraph's name is topology, not something a department system needs.
-    subgraphErrors: { subgraphNameProp: false },
+    // A subgraph's failure names the subgraph (the API errors say which service failed, and
+    // drop the rest of what the runtime attaches); it is not masked as an unexpected error.
+    subgraphErrors: { subgraphNameProp: 'serviceName' },
+    maskedErrors: { maskError: (error, message, isDev) => (isUpstreamFailure(error) ? error : maskError(error, message, isDev)) },
     landingPage: false,
     graphiql: false,
     logging: 'error',
