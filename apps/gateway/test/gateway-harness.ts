@@ -1,14 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { createServer } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import type { INestApplication } from '@nestjs/common';
 import { PostgresEventStore } from '@shuzhi/event-store';
 import { keyPairFromPem, type SigningKeyPair } from '@shuzhi/signing';
-import { createTestDatabase, type TestDatabase } from '@shuzhi/testing';
+import { createTestDatabase, startSubgraphProcess, stopProcess, type TestDatabase } from '@shuzhi/testing';
 import { ensurePlatformAdmin } from '../../governance/src/bootstrap/platform-admin.js';
 import { createGovernanceApp } from '../../governance/src/governance.app.js';
-import { waitUntil } from '@shuzhi/testing';
 import type { SubgraphEndpoints } from '../src/composition/subgraph-endpoints.js';
 import { createGatewayApp, type GatewayAppOptions } from '../src/gateway.app.js';
 
@@ -26,36 +23,6 @@ export const newKeyPair = (): SigningKeyPair =>
 
 /** Base URL of a listening Nest application, on the IPv4 loopback. */
 export const baseUrlOf = async (app: INestApplication): Promise<string> => (await app.getUrl()).replace('[::1]', '127.0.0.1');
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-
-/**
- * A domain subgraph in a process of its own, as deployed: NestJS's code-first GraphQL keeps one
- * type registry per process, so a second subgraph in the test's process would see governance's
- * types as its own and the supergraph would not compose.
- */
-const startSubgraphProcess = async (entry: string, databaseUrl: string, gatewayKeys: SigningKeyPair): Promise<{ child: ChildProcess; url: string }> => {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--import', fileURLToPath(new URL('../../../libs/testing/register-typescript.mjs', import.meta.url)), entry], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', SHUZHI_GATEWAY_PUBLIC_KEY: gatewayKeys.publicKeyPem },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  await waitUntil(() => child.exitCode === null && fetch(`${url}/health`).then((r) => r.ok, () => false), {
-    timeoutMs: 60_000,
-    intervalMs: 200,
-    what: `the subgraph ${entry}`,
-  });
-  return { child, url };
-};
 
 /**
  * The real governance subgraph (and, when asked, the real population subgraph) and the real
@@ -95,7 +62,7 @@ export class GatewayHarness {
     const endpoints: Record<string, string> = { governance: governanceUrl };
     const domainProcesses: ChildProcess[] = [];
     if (options.population) {
-      const { child, url } = await startSubgraphProcess('apps/population/src/main.ts', database.url, gatewayKeys);
+      const { child, url } = await startSubgraphProcess('population', { DATABASE_URL: database.url, SHUZHI_GATEWAY_PUBLIC_KEY: gatewayKeys.publicKeyPem });
       domainProcesses.push(child);
       endpoints.population = url;
     }
@@ -122,9 +89,7 @@ export class GatewayHarness {
 
   async stop(): Promise<void> {
     for (const app of [...this.extraGateways, this.gateway]) await app.close();
-    for (const child of this.domainProcesses) {
-      await new Promise<void>((done) => (child.exitCode !== null ? done() : (child.once('exit', () => done()), child.kill('SIGTERM'))));
-    }
+    await Promise.all(this.domainProcesses.map(stopProcess));
     await this.governance.close();
     await this.store.close();
     await this.database.drop();

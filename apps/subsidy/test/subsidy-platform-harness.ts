@@ -1,4 +1,4 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,44 +6,12 @@ import { fileURLToPath } from 'node:url';
 import type { INestApplication } from '@nestjs/common';
 import { PostgresEventStore } from '@shuzhi/event-store';
 import { generateApiKey } from '@shuzhi/signing';
-import { createTestDatabase, waitUntil, type TestDatabase } from '@shuzhi/testing';
+import { createTestDatabase, startSubgraphProcess, stopProcess, waitUntil, type TestDatabase } from '@shuzhi/testing';
 import { createGatewayApp } from '../../gateway/src/gateway.app.js';
 import { baseUrlOf, newKeyPair, type Answer } from '../../gateway/test/gateway-harness.js';
 
 const ROOT = new URL('../../../', import.meta.url);
-const mainOf = (service: string) => fileURLToPath(new URL(`apps/${service}/src/main.ts`, ROOT));
-const REGISTER_TYPESCRIPT = new URL('../../../libs/testing/register-typescript.mjs', import.meta.url).href;
 const ISSUE_KEY = 'mutation ($input: IssueClientKeyInput!) { issueClientKey(input: $input) { clientId apiKey } }';
-
-/**
- * A subgraph in a process of its own, started by its own `main.ts` as in production. NestJS's
- * code-first GraphQL keeps one type registry per process (a global), so two subgraphs built in
- * one process each publish the other's types and the supergraph does not compose.
- */
-const startSubgraphProcess = async (service: string, env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> => {
-  const child = fork(mainOf(service), [], {
-    execArgv: ['--import', REGISTER_TYPESCRIPT],
-    env: { ...process.env, ...env, PORT: '0', HOST: '127.0.0.1' },
-    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let output = '';
-    const timer = setTimeout(() => reject(new Error(`the ${service} subgraph did not start within 90 s: ${output}`)), 90_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const started = /subgraph: (http:\/\/\S+)\/graphql/.exec(output);
-      if (started) {
-        clearTimeout(timer);
-        resolve(started[1]);
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the ${service} subgraph exited with ${code} before it listened: ${output}`));
-    });
-  });
-  return { child, url };
-};
 
 /**
  * The platform as the subsidy service meets it: the real governance, population and enterprise
@@ -125,7 +93,7 @@ export class SubsidyPlatformHarness {
     // Gateways before the subgraphs they call.
     for (const app of [...this.gateways].reverse()) await app.close();
     await Promise.all(
-      this.children.map((child) => new Promise<void>((done) => (child.exitCode !== null ? done() : (child.once('exit', () => done()), child.kill('SIGTERM'))))),
+      this.children.map(stopProcess),
     );
     await this.store.close();
     await this.database.drop();

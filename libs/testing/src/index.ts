@@ -2,3 +2,4 @@ export * from './test-database.js';
 export { waitUntil } from '@shuzhi/shared-kernel';
 export * from './signed-graphql.js';
 export * from './subgraph-harness.js';
+export * from './service-process.js';
