@@ -6,3 +6,4 @@ export * from './subgraph-app.js';
 export * from './run-subgraph.js';
 export * from './health.controller.js';
 export * from './command-origin.js';
+export * from './json.scalar.js';

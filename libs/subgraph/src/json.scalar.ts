@@ -19,7 +19,7 @@ const fromLiteral = (node: ValueNode): unknown => {
   }
 };
 
-/** Any JSON value (API.md's `JSON` scalar): schemas, event data, states. */
+/** Any JSON value (API.md's `JSON` scalar): schemas, event data, states, proofs; one for every subgraph that serves it. */
 export const JSONScalar = new GraphQLScalarType({
   name: 'JSON',
   description: 'Any JSON value.',

@@ -1,8 +1,8 @@
 import { Directive, Field, GraphQLISODateTime, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { CLASSIFICATIONS, MASK_RULES, SHARING_TYPES } from '@shuzhi/governance-events';
 import { ROLES } from '@shuzhi/shared-kernel';
+import { JSONScalar } from '@shuzhi/subgraph';
 import { COMPATIBILITY_MODES } from '../domain/dataset/dataset.decider.js';
-import { JSONScalar } from './json.scalar.js';
 
 /** GraphQL enums from the domain's lists, so the two never drift apart. */
 const enumOf = <T extends string>(values: readonly T[]) => Object.fromEntries(values.map((v) => [v, v])) as Record<T, T>;
