@@ -25,6 +25,7 @@ import type { INestApplication } from '@nestjs/common';
 import pg from 'pg';
 import { createDatabaseIfMissing, startEmbeddedPostgres, withDatabase, type DatabaseServer } from '@shuzhi/database';
 import { PostgresEventStore } from '@shuzhi/event-store';
+import { metrics } from '@shuzhi/observability';
 import { waitUntil } from '@shuzhi/shared-kernel';
 import { generateApiKey, keyPairFromPem, type SigningKeyPair } from '@shuzhi/signing';
 import { composeSupergraph } from '../apps/gateway/src/composition/compose-supergraph.js';
@@ -38,6 +39,8 @@ import { isFederatedAnswer, type LoadResult } from './gateway/load.js';
 import type { LoadJob } from './gateway/load-worker.js';
 import type { PeerGateway } from './gateway/peer-apollo-gateway.js';
 
+// A log line per request is an operator's choice, the same for every variant: off while measuring.
+process.env.LOG_LEVEL ??= 'warn';
 const RESIDENTS = Number(process.env.BENCH_RESIDENTS ?? 100_000);
 const ENTERPRISES = Number(process.env.BENCH_ENTERPRISES ?? Math.round(RESIDENTS / 5));
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
@@ -316,9 +319,11 @@ const main = async () => {
   const rate = Math.max(1, Math.floor(baseline.perSecond * LATENCY_LOAD_SHARE));
   const openLoop = new Map<string, LoadResult>();
   for (const s of scenarios.slice(0, 2)) {
+    metrics().registry.resetMetrics();
     const result = await profiled(`open-loop-${s.name}`, () => load(s, DURATION_MS, 90_000, rate));
     openLoop.set(s.name, result);
     log(`open loop at ${rate} req/s, ${s.name}: p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, ${result.failures} failed`);
+    log(`  where the gateways' time went (their own metrics): ${await gatewayTimings()}`);
   }
   const pgVersion = await (async () => {
     const client = new pg.Client({ connectionString: url });
@@ -358,6 +363,22 @@ const main = async () => {
   console.log('');
   console.log(`target enforcement-overhead: ${overhead.toFixed(2)} (goal >= 0.85) ${overhead >= 0.85 && !anyFailed ? 'PASS' : 'FAIL'}`);
   console.log(`target p99-at-half-load: ${enforcedOpenLoop.p99.toFixed(1)} ms (goal < 50 ms) ${enforcedOpenLoop.p99 < 50 && !anyFailed ? 'PASS' : 'FAIL'}`);
+};
+
+/** Mean durations from the gateways' Prometheus metrics since the last reset. */
+const gatewayTimings = async (): Promise<string> => {
+  const mean = async (name: string, scale = 1) => {
+    const values = ((await metrics().registry.getSingleMetric(name)?.get())?.values ?? []) as Array<{ value: number; metricName?: string }>;
+    const total = (suffix: string) => values.filter((v) => v.metricName === `${name}${suffix}`).reduce((sum, v) => sum + v.value, 0);
+    const count = total('_count');
+    return count === 0 ? 'none' : `${((total('_sum') / count) * scale).toFixed(scale === 1 ? 1 : 2)} (${count})`;
+  };
+  return [
+    `request ${await mean('shuzhi_http_request_duration_seconds', 1000)} ms`,
+    `subgraph call ${await mean('shuzhi_subgraph_request_duration_seconds', 1000)} ms`,
+    `access-record append ${await mean('shuzhi_access_record_append_seconds', 1000)} ms`,
+    `records per append ${await mean('shuzhi_access_record_batch_size')}`,
+  ].join(', ');
 };
 
 /** Runs `measure`, with the gateways' thread profiled into CPU_PROFILE_DIR when it is set. */

@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { READ_MODELS, refusalFilterProvider, subgraphGraphQLModule, SubgraphHealthController } from '@shuzhi/subgraph';
+import { refusalFilterProvider, subgraphGraphQLModule } from '@shuzhi/subgraph';
 import { ChangeEnterpriseHandler } from './commands/change-enterprise.js';
 import { ChangeLegalRepresentativeHandler } from './commands/change-legal-representative.js';
 import { LegalRepresentatives } from './commands/legal-representatives.js';
@@ -16,10 +16,8 @@ export class EnterpriseModule {
     return {
       module: EnterpriseModule,
       imports: [CqrsModule.forRoot(), subgraphGraphQLModule({ gatewayPublicKey: config.gatewayPublicKey })],
-      controllers: [SubgraphHealthController],
       providers: [
         { provide: ENTERPRISE_CONFIG, useValue: config },
-        { provide: READ_MODELS, useValue: config.dataSource },
         refusalFilterProvider,
         EnterpriseProjections,
         LegalRepresentatives,

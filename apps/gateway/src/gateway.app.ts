@@ -2,13 +2,18 @@ import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import type { EventStore } from '@shuzhi/event-store';
+import { NestLogger, observeHttp, releaseSignalsFromEmbeddedPostgres } from '@shuzhi/observability';
 import type { SigningKeyPair } from '@shuzhi/signing';
 import { PolicyEntry } from '@shuzhi/policy';
 import { gatewayClientsProjection } from './authentication/gateway-clients.projection.js';
 import type { SubgraphEndpoints } from './composition/subgraph-endpoints.js';
 import { SupergraphSource } from './composition/supergraph-source.js';
 import { startEnforcement, type EnforcementOptions, type RunningEnforcement } from './enforcement/enforcement.js';
+import { gatewayPolicyProjection } from './enforcement/gateway-policy-snapshot.js';
 import { GatewayModule } from './gateway.module.js';
+import { settleCorrelationId } from './observability/correlation-id.js';
+import { readModelTablesOf, watchGatewayProjections } from './observability/gateway-read-models.js';
+import { observedPolicies } from './observability/observed-policies.js';
 import type { OperationPolicy } from './runtime/operation-policy.js';
 import { DEFAULT_QUERY_LIMITS, type QueryLimits } from './runtime/query-limits.plugin.js';
 
@@ -56,6 +61,8 @@ export const createGatewayApp = async (options: GatewayAppOptions): Promise<INes
     if (options.enforcement !== false) {
       enforcement = await startEnforcement(options.enforcement ?? {}, { store: options.store, dataSource, connection, supergraph });
     }
+    const unwatch = enforcement ? watchGatewayProjections(options.store, dataSource, [gatewayPolicyProjection]) : undefined;
+    const readModels = readModelTablesOf(dataSource, [gatewayClientsProjection.entity, ...(enforcement ? [PolicyEntry] : [])]);
     const app = await NestFactory.create(
       GatewayModule.forRoot({
         store: options.store,
@@ -65,19 +72,24 @@ export const createGatewayApp = async (options: GatewayAppOptions): Promise<INes
         subgraphs: options.subgraphs,
         supergraph,
         recomposeIntervalMs: options.recomposeIntervalMs ?? 5_000,
-        policies: [...(enforcement ? [enforcement.policy] : []), ...(options.policies ?? [])],
+        policies: observedPolicies([...(enforcement ? [enforcement.policy] : []), ...(options.policies ?? [])]),
         limits: { ...DEFAULT_QUERY_LIMITS, ...options.limits },
         maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
         upstreamTimeoutMs: options.upstreamTimeoutMs ?? 10_000,
         release: async () => {
+          unwatch?.();
           await enforcement?.stop();
           await dataSource.destroy();
         },
-      }),
+      }, readModels),
       // The GraphQL controller reads the body itself: its limit and its errors are the gateway's.
-      { bodyParser: false, logger: ['error', 'warn'] },
+      { bodyParser: false, logger: new NestLogger() },
     );
+    // First in line: the correlation id is settled (and echoed) before the controller admits the request.
+    app.use(observeHttp({ correlationIdOf: settleCorrelationId }));
+    // Nest owns the signals: closing drains requests (their access records are awaited), then the hooks.
     app.enableShutdownHooks();
+    releaseSignalsFromEmbeddedPostgres();
     return app;
   } catch (error) {
     await enforcement?.stop();

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { readFile } from 'node:fs/promises';
 import { openDatabase } from '@shuzhi/database';
 import { PostgresEventStore } from '@shuzhi/event-store';
+import { lifecycleLogger, logger, nameProcess, stopOnSignals } from '@shuzhi/observability';
 import { parseSubgraphEndpoints } from './composition/subgraph-endpoints.js';
 import { createGatewayApp } from './gateway.app.js';
 import { loadGatewayKeys } from './gateway-keys.js';
@@ -14,6 +15,7 @@ import { loadGatewayKeys } from './gateway-keys.js';
  * replica (development: .data/keys/field-hash.key).
  */
 const main = async () => {
+  nameProcess('gateway');
   if (!process.env.SUBGRAPHS) throw new Error('SUBGRAPHS is not set: expected governance=http://127.0.0.1:4001,...');
   const subgraphs = parseSubgraphEndpoints([process.env.SUBGRAPHS]);
   const database = await openDatabase();
@@ -28,10 +30,16 @@ const main = async () => {
     enforcement: {},
   });
   await app.listen(Number(process.env.PORT ?? 4000), '0.0.0.0');
-  console.log(`gateway: ${await app.getUrl()}/graphql over ${Object.keys(subgraphs).join(', ')}`);
+  lifecycleLogger().info(`gateway: ${await app.getUrl()}/graphql over ${Object.keys(subgraphs).join(', ')}`);
+  stopOnSignals('gateway', async () => {
+    // Requests drain and the last access-record batch is written before the store closes.
+    await app.close();
+    await store.close();
+    await database.stop();
+  });
 };
 
 main().catch((error) => {
-  console.error(error);
+  logger().fatal({ err: error }, 'the gateway could not start');
   process.exit(1);
 });

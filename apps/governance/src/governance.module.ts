@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { READ_MODELS, refusalFilterProvider, subgraphGraphQLModule, SubgraphHealthController } from '@shuzhi/subgraph';
+import { refusalFilterProvider, subgraphGraphQLModule } from '@shuzhi/subgraph';
 import { DecideConsentHandler, GrantConsentHandler } from './commands/consent.commands.js';
 import { CheckSchemaVersionHandler } from './queries/check-schema-version.js';
 import { PublishDatasetHandler, RegisterSchemaVersionHandler } from './commands/dataset.commands.js';
@@ -25,10 +25,8 @@ export class GovernanceModule {
     return {
       module: GovernanceModule,
       imports: [CqrsModule.forRoot(), subgraphGraphQLModule({ gatewayPublicKey: config.gatewayPublicKey })],
-      controllers: [SubgraphHealthController],
       providers: [
         { provide: GOVERNANCE_CONFIG, useValue: config },
-        { provide: READ_MODELS, useValue: config.dataSource },
         refusalFilterProvider,
         GovernanceFacts,
         GovernanceMappers,

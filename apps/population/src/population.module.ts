@@ -7,7 +7,6 @@ import { RecordDeathHandler } from './commands/record-death.js';
 import { RegisterHouseholdHandler } from './commands/register-household.js';
 import { RegisterResidentHandler } from './commands/register-resident.js';
 import { HouseholdResolver, ResidentResolver } from './graphql/population.resolvers.js';
-import { HealthController } from './health.controller.js';
 import { POPULATION_CONFIG, type PopulationConfig } from './population.config.js';
 import { PopulationProjections } from './projections/population-projections.js';
 import { PopulationReads } from './queries/population-reads.js';
@@ -19,7 +18,6 @@ export class PopulationModule {
     return {
       module: PopulationModule,
       imports: [CqrsModule.forRoot(), subgraphGraphQLModule({ gatewayPublicKey: config.gatewayPublicKey })],
-      controllers: [HealthController],
       providers: [
         { provide: POPULATION_CONFIG, useValue: config },
         refusalFilterProvider,

@@ -5,7 +5,6 @@ import { SUBSIDY_COMMAND_HANDLERS } from './commands/subsidy.commands.js';
 import { SubsidyStreams } from './commands/subsidy-streams.js';
 import { SubsidyWorkflows } from './commands/subsidy-workflows.js';
 import { SubsidyApplicationResolver, SubsidyProgramResolver } from './graphql/subsidy.resolvers.js';
-import { HealthController } from './health.controller.js';
 import { SubsidyReadModels } from './projections/subsidy-read-models.js';
 import { SUBSIDY_CONFIG, type SubsidyConfig } from './subsidy.config.js';
 
@@ -16,7 +15,6 @@ export class SubsidyModule {
     return {
       module: SubsidyModule,
       imports: [CqrsModule.forRoot(), subgraphGraphQLModule({ gatewayPublicKey: config.gatewayPublicKey })],
-      controllers: [HealthController],
       providers: [
         { provide: SUBSIDY_CONFIG, useValue: config },
         refusalFilterProvider,

@@ -95,6 +95,16 @@ export class Subscription {
     await this.running;
   }
 
+  /**
+   * How far the committed checkpoint (whoever leads) is behind the readable log: the events this
+   * subscription has yet to apply, counted up to `limit` (so "at least"), and the age in seconds
+   * of the oldest of them. A standby can answer too, which is what a metrics scrape of any
+   * replica needs.
+   */
+  lag(limit?: number): Promise<SubscriptionLag> {
+    return subscriptionLag(this.store, this.dataSource, this.options, limit);
+  }
+
   /** How many times this consumer has tried to take the lead (for metrics and tests). */
   get lockAttempts(): number {
     return this.attempts;
@@ -296,6 +306,30 @@ const lockConnectionConfig = (dataSource: DataSource): ClientConfig => {
     keepAlive: true,
     options: '-c tcp_keepalives_idle=10 -c tcp_keepalives_interval=5 -c tcp_keepalives_count=3',
   };
+};
+
+export interface SubscriptionLag {
+  /** Events not yet applied, counted up to the limit asked for. */
+  events: number;
+  /** Age of the oldest of them, in seconds; 0 when caught up. */
+  seconds: number;
+}
+
+/** The lag of the subscription of that name and filter, read from its stored checkpoint (see `Subscription.lag`). */
+export const subscriptionLag = async (
+  store: EventStore,
+  dataSource: DataSource,
+  subscription: Pick<SubscriptionOptions, 'name' | 'types' | 'streamPrefix'>,
+  limit = 1_000,
+): Promise<SubscriptionLag> => {
+  const page = await store.readAll({
+    after: await readCheckpoint(dataSource.manager, subscription.name),
+    limit,
+    types: subscription.types,
+    streamPrefix: subscription.streamPrefix,
+  });
+  const oldest = page.events[0];
+  return { events: page.events.length, seconds: oldest ? Math.max(0, (Date.now() - oldest.recordedAt.getTime()) / 1_000) : 0 };
 };
 
 export const readCheckpoint = async (tx: EntityManager, name: string): Promise<Checkpoint | undefined> => {

@@ -1,5 +1,6 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { ConcurrencyConflict, InvalidEventInput } from '@shuzhi/event-store';
+import { logger } from '@shuzhi/observability';
 import { DomainError } from '@shuzhi/shared-kernel';
 
 /** The error codes of API.md: every error a client sees carries one. */
@@ -54,6 +55,6 @@ export const formatError = (formatted: GraphQLFormattedError, error: unknown): G
   if (typeof code === 'string' && REQUEST_CODES.has(code)) {
     return { ...base, extensions: { code: 'VALIDATION_FAILED', reason: formatted.message } };
   }
-  console.error(original);
+  logger().error({ err: original }, 'unexpected error in a resolver');
   return { ...base, message: 'internal error', extensions: { code: 'INTERNAL', reason: 'internal error' } };
 };

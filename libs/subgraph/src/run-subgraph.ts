@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { openDatabase } from '@shuzhi/database';
 import { PostgresEventStore } from '@shuzhi/event-store';
+import { lifecycleLogger, logger, nameProcess, stopOnSignals } from '@shuzhi/observability';
 import { loadOrCreateKeyPair, publicKeyFromPem } from '@shuzhi/signing';
 
 export interface SubgraphDependencies {
@@ -16,8 +17,10 @@ export interface SubgraphDependencies {
 /**
  * A subgraph's process, as deployed or as `npm start` runs it: DATABASE_URL (else the embedded
  * PostgreSQL), the gateway's public key (SHUZHI_GATEWAY_PUBLIC_KEY, PEM; else the development
- * pair in .data/keys), PORT and HOST. It stops cleanly on SIGTERM/SIGINT, and when started by
- * the platform it ends with it (the IPC channel closes when the parent dies, even by SIGKILL).
+ * pair in .data/keys), PORT and HOST, LOG_LEVEL. On SIGTERM/SIGINT it stops taking requests,
+ * lets the ones in flight finish (SHUZHI_DRAIN_MS at most), stops its projections after their
+ * current batch, closes its pools and exits 0; when started by the platform it ends with it (the
+ * IPC channel closes when the parent dies, even by SIGKILL).
  */
 export const runSubgraph = async (
   name: string,
@@ -25,6 +28,7 @@ export const runSubgraph = async (
   create: (dependencies: SubgraphDependencies) => Promise<INestApplication>,
   afterListen?: (app: INestApplication, dependencies: SubgraphDependencies) => Promise<void>,
 ): Promise<void> => {
+  nameProcess(name);
   const dataDir = process.env.SHUZHI_DATA_DIR ?? '.data';
   const database = await openDatabase();
   const gatewayPublicKey = process.env.SHUZHI_GATEWAY_PUBLIC_KEY
@@ -35,24 +39,19 @@ export const runSubgraph = async (
   const app = await create(dependencies);
   await app.listen(Number(process.env.PORT ?? defaultPort), process.env.HOST ?? '0.0.0.0');
   await afterListen?.(app, dependencies);
-  console.log(`${name} subgraph: ${(await app.getUrl()).replace('[::1]', '127.0.0.1')}/graphql`);
+  // Harnesses read the address from this line (`<name> subgraph: <url>/graphql`).
+  lifecycleLogger().info(`${name} subgraph: ${(await app.getUrl()).replace('[::1]', '127.0.0.1')}/graphql`);
 
-  let stopping = false;
-  const stop = async () => {
-    if (stopping) return;
-    stopping = true;
+  stopOnSignals(`${name} subgraph`, async () => {
+    // The same shutdown Nest's own signal hook runs (one at a time): drain, then the hooks.
     await app.close();
     await store.close();
     await database.stop();
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void stop());
-  process.on('SIGINT', () => void stop());
-  if (process.send) process.on('disconnect', () => void stop());
+  });
 };
 
 /** The entry point's catch: a subgraph that cannot start says why and exits non-zero. */
 export const exitOnFailure = (error: unknown): never => {
-  console.error(error);
+  logger().fatal({ err: error }, 'the service could not start');
   process.exit(1);
 };

@@ -1,6 +1,14 @@
-import { Inject, Module, type DynamicModule, type INestApplication, type OnApplicationShutdown } from '@nestjs/common';
+import { Global, Inject, Module, type DynamicModule, type INestApplication, type OnApplicationShutdown } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
+import {
+  GraphQLOperationsPlugin,
+  NestLogger,
+  ObservabilityModule,
+  observeHttp,
+  releaseSignalsFromEmbeddedPostgres,
+} from '@shuzhi/observability';
+import { READ_MODEL_TABLES, READ_MODELS, SubgraphHealthController } from './health.controller.js';
 
 export interface SubgraphAppOptions {
   databaseUrl: string;
@@ -28,6 +36,13 @@ class ReadModelsCloser implements OnApplicationShutdown {
 @Module({})
 class SubgraphRoot {}
 
+/** The read models, for the health check wherever a service declares it. */
+@Global()
+@Module({})
+class SubgraphReadModels {}
+
+const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
 /**
  * A subgraph as a Nest application, not yet listening: its read-model DataSource opened first
  * and closed with the application (a hook in a root module around the subgraph's: Nest's
@@ -42,13 +57,34 @@ export const createSubgraphApp = async (options: SubgraphAppOptions): Promise<IN
     entities: options.entities as never[],
   }).initialize();
   try {
+    const readModels: DynamicModule = {
+      module: SubgraphReadModels,
+      providers: [
+        { provide: READ_MODELS, useValue: dataSource },
+        {
+          provide: READ_MODEL_TABLES,
+          useValue: () =>
+            options.entities.map((entity) => {
+              const table = dataSource.getMetadata(entity as never);
+              return `${quoted(table.schema ?? options.schema)}.${quoted(table.tableName)}`;
+            }),
+        },
+      ],
+      exports: [READ_MODELS, READ_MODEL_TABLES],
+    };
+    // Root first, so its /health and /metrics are the ones routed.
     const root: DynamicModule = {
       module: SubgraphRoot,
-      imports: [options.module(dataSource)],
-      providers: [{ provide: OWNED_DATA_SOURCE, useValue: dataSource }, ReadModelsCloser],
+      imports: [ObservabilityModule.forRoot(), readModels, options.module(dataSource)],
+      controllers: [SubgraphHealthController],
+      providers: [{ provide: OWNED_DATA_SOURCE, useValue: dataSource }, ReadModelsCloser, GraphQLOperationsPlugin],
     };
-    const app = await NestFactory.create(root, { rawBody: true, logger: options.logger ?? ['error', 'warn'] });
+    const app = await NestFactory.create(root, { rawBody: true, logger: new NestLogger(options.logger) });
+    // The correlation id comes with the gateway's signed context, read by the GraphQL plugin.
+    app.use(observeHttp());
+    // Nest owns the signals: closing drains requests, then stops projections and pools in order.
     app.enableShutdownHooks();
+    releaseSignalsFromEmbeddedPostgres();
     return app;
   } catch (error) {
     await dataSource.destroy();

@@ -8,6 +8,7 @@ import { ContractEnforcement } from './contract-enforcement.policy.js';
 import { DailyQuotaLedger } from './daily-quota.js';
 import { loadFieldHashKey } from './field-hash-key.js';
 import { GatewayPolicySnapshot } from './gateway-policy-snapshot.js';
+import { withAccessRecordMetrics } from '../observability/access-record-metrics.js';
 
 export interface EnforcementOptions {
   /** The HASH mask's key; SHUZHI_FIELD_HASH_KEY or `.data/keys/field-hash.key` when absent. */
@@ -32,7 +33,7 @@ export const startEnforcement = async (
   const policy = new ContractEnforcement(
     snapshot,
     deps.supergraph,
-    new AccessRecorder(deps.store),
+    new AccessRecorder(withAccessRecordMetrics(deps.store)),
     new DailyQuotaLedger(deps.dataSource),
     hashKey,
   );

@@ -4,6 +4,7 @@ import httpTransport from '@graphql-mesh/transport-http';
 import { maskError } from 'graphql-yoga';
 import { graphqlUrlOf, type SubgraphEndpoints } from '../composition/subgraph-endpoints.js';
 import type { SupergraphSource } from '../composition/supergraph-source.js';
+import { useUpstreamLatency } from '../observability/upstream-latency.plugin.js';
 import { isUpstreamFailure } from './api-errors.js';
 import { useApiErrors } from './api-errors.plugin.js';
 import { useCallerContextSigning } from './caller-context.plugin.js';
@@ -50,6 +51,7 @@ export const createShuzhiRuntime = (options: ShuzhiRuntimeOptions): ShuzhiGatewa
     plugins: () => [
       useQueryLimits(options.limits),
       useCallerContextSigning(options.signingKey),
+      useUpstreamLatency(),
       useOperationPolicies(options.policies),
       useApiErrors(),
     ],
