@@ -27,8 +27,17 @@ module.exports = {
         'A service never imports another service: it projects its events or queries the gateway. ' +
         'apps/platform is the one-machine composition root that starts them all.',
       severity: 'error',
-      from: { path: '(^|/)apps/([^/]+)/', pathNot: '(^|/)apps/platform/' },
+      from: { path: '(^|/)apps/([^/]+)/', pathNot: '(^|/)apps/(platform|audit)/' },
       to: { path: '(^|/)apps/', pathNot: ['(^|/)apps/$2/'] },
+    },
+    {
+      name: 'audit-reads-only-domains',
+      comment:
+        'The one exception to no-service-to-service: the audit folds a stream as of a time with exactly the ' +
+        'decider that decided it, so apps/audit may import other services\' pure domain/ folders, and nothing else of them.',
+      severity: 'error',
+      from: { path: '(^|/)apps/audit/' },
+      to: { path: '(^|/)apps/', pathNot: ['(^|/)apps/audit/', '(^|/)apps/[^/]+/src/domain/'] },
     },
     {
       name: 'libs-do-not-import-apps',

@@ -191,6 +191,8 @@ export const buildShadow = async <Row extends ObjectLiteral>(
   dataSource: DataSource,
   projection: Projection<Row>,
   batchSize = 1_000,
+  /** Stop at this position (inclusive) rather than at the head: a check compares with a live table as of its own checkpoint. */
+  until?: Checkpoint,
 ): Promise<ShadowBuild> => {
   const schema = `rebuild_${randomBytes(6).toString('hex')}`;
   const scratch = new DataSource({
@@ -228,10 +230,15 @@ export const buildShadow = async <Row extends ObjectLiteral>(
         types: projection.types,
         streamPrefix: projection.streamPrefix,
       });
-      if (page.events.length > 0) {
-        await scratch.transaction((tx) => applyProjection(projection, page.events, tx));
+      const events = until ? page.events.filter((e) => store.compareCheckpoints(e.checkpoint, until) <= 0) : page.events;
+      if (events.length > 0) {
+        await scratch.transaction((tx) => applyProjection(projection, events, tx));
       }
       checkpoint = page.checkpoint ?? checkpoint;
+      if (until && checkpoint && store.compareCheckpoints(checkpoint, until) >= 0) {
+        checkpoint = until;
+        break;
+      }
       if (page.endOfLog) break;
     }
     await scratch.destroy();

@@ -1,0 +1,3 @@
+export * from './merkle-tree.js';
+export * from './audit-seal.js';
+export * from './check-inclusion-proof.js';
