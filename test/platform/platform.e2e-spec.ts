@@ -1,7 +1,10 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadOrCreateKeyPair } from '@shuzhi/signing';
 import { createTestDatabase, waitUntil, type TestDatabase } from '@shuzhi/testing';
+import { composeSupergraph } from '../../apps/gateway/src/composition/compose-supergraph.js';
+import { fetchSubgraphSdls } from '../../apps/gateway/src/composition/subgraph-sdl.js';
 import { credentialOf, readDemoCredentials, type DemoCredential } from '../../apps/platform/src/demo/demo-credentials.js';
 import { CIVIL_AFFAIRS_SYSTEM, DEMO_CLIENTS, MINIMUM_LIVING } from '../../apps/platform/src/demo/demo-plan.js';
 import { demoResidents } from '../../apps/platform/src/demo/demo-residents.js';
@@ -66,6 +69,28 @@ describe('the platform as npm start runs it', () => {
     expect(new Set(sharingContracts.map((c) => c.status))).toEqual(new Set(['ACTIVE', 'PROVIDER_REVIEW', 'SUSPENDED', 'REJECTED']));
     expect(sharingContracts.some((c) => c.status === 'ACTIVE' && c.masking.length > 0)).toBe(true);
     expect(sharingContracts.some((c) => c.status === 'ACTIVE' && c.consentRequired)).toBe(true);
+  });
+
+  it('composes the supergraph committed in schemas/ (after changing a subgraph\'s schema: npm run compose:supergraph)', async () => {
+    const { privateKey } = await loadOrCreateKeyPair(join(dataDir, 'keys'), 'gateway-context');
+    const at = (port: number) => `http://127.0.0.1:${port}`;
+    // The order of DEFAULT_SUBGRAPH_ENDPOINTS, which the committed file is composed in.
+    const composed = composeSupergraph(
+      await fetchSubgraphSdls(
+        {
+          governance: at(ports.GOVERNANCE_PORT),
+          population: at(ports.POPULATION_PORT),
+          enterprise: at(ports.ENTERPRISE_PORT),
+          subsidy: at(ports.SUBSIDY_PORT),
+          audit: at(ports.AUDIT_PORT),
+        },
+        privateKey,
+      ),
+    );
+    const committed = await readFile(new URL('../../schemas/supergraph.graphql', import.meta.url), 'utf8');
+    // Where each subgraph is reached comes from SUBGRAPHS when the gateway starts from the file.
+    const withoutUrls = (sdl: string) => sdl.replace(/url: "[^"]*"/g, 'url: ""').trim();
+    expect(withoutUrls(composed)).toBe(withoutUrls(committed));
   });
 
   it('runs the demo tour: every step holds', async () => {
