@@ -15,5 +15,6 @@ export default {
   },
   globalSetup: '<rootDir>/libs/testing/global-setup.js',
   globalTeardown: '<rootDir>/libs/testing/global-teardown.js',
-  testTimeout: 60_000,
+  // Suites start real services (PostgreSQL, subgraph processes); on a busy 2-core machine that takes minutes.
+  testTimeout: 180_000,
 };
