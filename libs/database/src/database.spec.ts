@@ -59,6 +59,12 @@ describe('openDatabase', () => {
         const [{ version }] = await query(first.url, `select current_setting('server_version') as version`);
         expect(version).toMatch(/^17\./);
         await query(first.url, `create table kept (note text); insert into kept values ('still here')`);
+        // A second process on the same folder (the audit CLI beside npm start) shares the running
+        // server, and its stop leaves it to the first.
+        const beside = await openDatabase({ ...env, SHUZHI_EMBEDDED_PG_PORT: String(await freePort()) });
+        expect(beside.url).toBe(first.url);
+        await beside.stop();
+        expect(await query(first.url, 'select note from kept')).toEqual([{ note: 'still here' }]);
       } finally {
         await first.stop();
       }

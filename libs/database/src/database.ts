@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { arch, platform } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -70,6 +70,14 @@ export const startEmbeddedPostgres = async (options: EmbeddedPostgresOptions): P
     await server.initialise();
   }
   const pgCtl = await pgCtlOf(options.dataDir);
+  // Already running on this folder (npm start, while an audit or a seed runs beside it): share
+  // it on the port it listens on, and leave stopping it to whoever started it.
+  if (await pgCtl('status').then(() => true, () => false)) {
+    const port = Number((await readFile(join(options.dataDir, 'postmaster.pid'), 'utf8')).split('\n')[3]);
+    const url = `postgres://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${port}`;
+    await createDatabaseIfMissing(`${url}/postgres`, options.database);
+    return { url: `${url}/${options.database}`, embedded: true, stop: async () => {} };
+  }
   try {
     await pgCtl('start', '-w', '-t', '60', '-l', join(options.dataDir, 'server.log'), '-o', `-p ${options.port} -c listen_addresses=127.0.0.1`);
   } catch (error) {
