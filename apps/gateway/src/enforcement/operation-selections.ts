@@ -1,5 +1,8 @@
 import {
   getNamedType,
+  getNullableType,
+  isListType,
+  isNonNullType,
   print,
   isCompositeType,
   isObjectType,
@@ -11,6 +14,7 @@ import {
   type FieldNode,
   type FragmentDefinitionNode,
   type GraphQLCompositeType,
+  type GraphQLOutputType,
   type GraphQLSchema,
   type OperationDefinitionNode,
   type SelectionSetNode,
@@ -21,6 +25,9 @@ import type { FieldSelection } from '@shuzhi/policy';
 export interface SelectedField {
   type: string;
   field: string;
+  /** The field is non-null, and (for a list) so are its items: a null there makes its parent null. */
+  nonNull: boolean;
+  itemsNonNull: boolean;
   children?: SelectionTree;
 }
 
@@ -66,10 +73,10 @@ export const readSelections = (schema: GraphQLSchema, operation: OperationDefini
         const key = selection.alias?.value ?? field;
         const path = prefix ? `${prefix}.${key}` : key;
         selections.push({ type: parent.name, field, path });
-        let selected = node.fields.get(key);
-        if (!selected) node.fields.set(key, (selected = { type: parent.name, field }));
-        if (!selection.selectionSet || field.startsWith('__')) continue;
         const definition = 'getFields' in parent ? parent.getFields()[field] : undefined;
+        let selected = node.fields.get(key);
+        if (!selected) node.fields.set(key, (selected = { type: parent.name, field, ...nullabilityOf(definition?.type) }));
+        if (!selection.selectionSet || field.startsWith('__')) continue;
         const child = definition ? getNamedType(definition.type) : undefined;
         if (!child || !isCompositeType(child)) continue;
         selected.children ??= { type: child.name, fields: new Map() };
@@ -86,6 +93,12 @@ export const readSelections = (schema: GraphQLSchema, operation: OperationDefini
   };
   walk(operation.selectionSet, root, tree, '');
   return { selections, tree };
+};
+
+const nullabilityOf = (type: GraphQLOutputType | undefined): Pick<SelectedField, 'nonNull' | 'itemsNonNull'> => {
+  if (!type) return { nonNull: false, itemsNonNull: false };
+  const nullable = getNullableType(type);
+  return { nonNull: isNonNullType(type), itemsNonNull: isListType(nullable) && isNonNullType(nullable.ofType) };
 };
 
 /** A selection set already uses the key's response name for another field. */

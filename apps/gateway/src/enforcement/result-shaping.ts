@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { applyMask, type HashKey, type PolicyDecision, type SubjectRow, type SubjectVerdict } from '@shuzhi/policy';
-import type { SelectionTree } from './operation-selections.js';
+import type { SelectedField, SelectionTree } from './operation-selections.js';
 
 type Path = Array<string | number>;
 type Json = Record<string, unknown>;
@@ -32,30 +32,20 @@ export interface ShapingRules {
 
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** Calls `visit` for every object of the result at a node of the tree, with its holder and slot. */
-const eachObject = (
-  value: unknown,
-  node: SelectionTree,
-  path: Path,
-  holder: Json | unknown[],
-  slot: string | number,
-  visit: (object: Json, node: SelectionTree, path: Path, holder: Json | unknown[], slot: string | number) => void,
-): void => {
+type Visit = (object: Json, node: SelectionTree, path: Path) => void;
+
+/** Calls `visit` for every object of the result at a node of the tree, with its path. */
+const eachObject = (value: unknown, node: SelectionTree, path: Path, visit: Visit): void => {
   if (Array.isArray(value)) {
-    value.forEach((item, index) => eachObject(item, node, [...path, index], value, index, visit));
+    value.forEach((item, index) => eachObject(item, node, [...path, index], visit));
   } else if (isObject(value)) {
-    visit(value, node, path, holder, slot);
+    visit(value, node, path);
   }
 };
 
-const descend = (
-  object: Json,
-  node: SelectionTree,
-  path: Path,
-  visit: (object: Json, node: SelectionTree, path: Path, holder: Json | unknown[], slot: string | number) => void,
-) => {
+const descend = (object: Json, node: SelectionTree, path: Path, visit: Visit) => {
   for (const [key, selected] of node.fields) {
-    if (selected.children && key in object) eachObject(object[key], selected.children, [...path, key], object, key, visit);
+    if (selected.children && key in object) eachObject(object[key], selected.children, [...path, key], visit);
   }
 };
 
@@ -74,24 +64,33 @@ export const shapeResult = (data: Json | null | undefined, tree: SelectionTree, 
   const consentTypes = new Set(rules.decision.allowed.filter((a) => a.consentRequired).map((a) => a.type));
 
   // 1. consent
-  const rows: Array<{ row: SubjectRow; holder: Json | unknown[]; slot: string | number; path: Path }> = [];
-  const unkeyed: Array<{ type: string; holder: Json | unknown[]; slot: string | number; path: Path }> = [];
-  const collect = (object: Json, node: SelectionTree, path: Path, holder: Json | unknown[], slot: string | number) => {
+  const rows: Array<{ row: SubjectRow; path: Path }> = [];
+  const unkeyed: Array<{ type: string; path: Path }> = [];
+  const collect = (object: Json, node: SelectionTree, path: Path) => {
     if (consentTypes.has(node.type)) {
       const keyField = rules.keys.get(node.type);
       const id = keyField === undefined ? undefined : object[keyField];
       const fields = [...node.fields.values()].filter((s) => s.type === node.type && allowed.has(`${s.type}.${s.field}`)).map((s) => s.field);
-      if (typeof id === 'string' || typeof id === 'number') rows.push({ row: { type: node.type, subjectId: String(id), fields }, holder, slot, path });
-      else unkeyed.push({ type: node.type, holder, slot, path });
+      if (typeof id === 'string' || typeof id === 'number') rows.push({ row: { type: node.type, subjectId: String(id), fields }, path });
+      else unkeyed.push({ type: node.type, path });
     }
     descend(object, node, path, collect);
   };
   descend(data, tree, [], collect);
+  // A withheld row in a non-null position nulls its parent instead, up to the nearest nullable
+  // position (GraphQL's null propagation); the error keeps the row's own path.
+  const withhold = (path: Path) => {
+    let at = path;
+    while (at.length > 0 && !nullableAt(tree, at)) at = at.slice(0, -1);
+    if (at.length === 0) return void (shaped.data = null);
+    const holder = at.slice(0, -1).reduce<unknown>((value, segment) => (value as Json | null)?.[segment as string], data);
+    if (holder !== null && typeof holder === 'object') (holder as Json)[at[at.length - 1] as string] = null;
+  };
   const verdicts = rows.length > 0 ? rules.decideRows(rows.map((r) => r.row)) : [];
   verdicts.forEach((verdict, i) => {
     if (verdict.verdict === 'ALLOW') return;
-    const { holder, slot, path } = rows[i];
-    (holder as Json)[slot as string] = null;
+    const { path } = rows[i];
+    withhold(path);
     shaped.withheld.push({ type: verdict.type, id: verdict.subjectId, missingFields: verdict.missingFields });
     shaped.errors.push(
       new GraphQLError(`${verdict.type} ${verdict.subjectId} has not consented to ${verdict.missingFields.join(', ')} for this purpose`, {
@@ -100,8 +99,8 @@ export const shapeResult = (data: Json | null | undefined, tree: SelectionTree, 
       }),
     );
   });
-  for (const { type, holder, slot, path } of unkeyed) {
-    (holder as Json)[slot as string] = null;
+  for (const { type, path } of unkeyed) {
+    withhold(path);
     shaped.errors.push(
       new GraphQLError(`a ${type} without its key cannot be checked for consent`, {
         path,
@@ -152,10 +151,23 @@ export const shapeResult = (data: Json | null | undefined, tree: SelectionTree, 
         shaped.masked.set(coordinate, mask);
         continue;
       }
-      if (selected.children) eachObject(object[key], selected.children, [...path, key], object, key, (child, childNode, childPath) => finish(child, childNode, childPath));
+      if (selected.children) eachObject(object[key], selected.children, [...path, key], finish);
     }
   };
-  finish(data, tree, []);
+  if (isObject(shaped.data)) finish(shaped.data, tree, []);
   for (const [contractId, rows] of rowsUnder) shaped.rowsByContract.set(contractId, rows.size);
   return shaped;
+};
+
+/** Whether the result may hold null at `path`: a nullable field, or an item of a list of nullable items. */
+const nullableAt = (tree: SelectionTree, path: Path): boolean => {
+  let node: SelectionTree | undefined = tree;
+  let field: SelectedField | undefined;
+  for (const segment of path) {
+    if (typeof segment === 'number') continue;
+    field = node?.fields.get(segment);
+    node = field?.children;
+  }
+  if (!field) return true;
+  return typeof path[path.length - 1] === 'number' ? !field.itemsNonNull : !field.nonNull;
 };
