@@ -38,8 +38,9 @@ export const BureauView = ({ session }: { session: Session }) => {
   const now = Date.now();
 
   const review = async (id: string, approved: boolean, reason: string | null) => {
-    await action.run(() => graphql(apiKey, COMPLETE_COMPLIANCE_REVIEW, { id, approved, reason }));
-    queue.reload();
+    const reviewed = await action.run(() => graphql(apiKey, COMPLETE_COMPLIANCE_REVIEW, { id, approved, reason }));
+    if (reviewed) await queue.reloadUntil((contracts) => !contracts.some((c) => c.id === id));
+    else queue.reload();
     overdue.reload();
   };
 

@@ -59,7 +59,7 @@ export const ConsumerView = ({ session }: { session: Session }) => {
           apiKey={apiKey}
           onSubmitted={(contract) => {
             setFollowed(contract.id);
-            contracts.reload();
+            void contracts.reloadUntil((listed) => listed.some((c) => c.id === contract.id));
           }}
         />
       )}

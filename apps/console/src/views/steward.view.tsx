@@ -34,8 +34,10 @@ export const StewardView = ({ session }: { session: Session }) => {
   const classes = classificationsOf(datasets.data);
 
   const decide = async (mutation: string, id: string, reason: string | null) => {
-    await action.run(() => graphql(apiKey, mutation, { id, reason }));
-    provided.reload();
+    const answer = await action.run(() => graphql<Record<string, { id: string; status: string }>>(apiKey, mutation, { id, reason }));
+    const decided = answer && Object.values(answer)[0];
+    if (decided) await provided.reloadUntil((contracts) => contracts.some((c) => c.id === id && c.status === decided.status));
+    else provided.reload();
   };
   const queue = (provided.data ?? []).filter((c) => c.status === 'PROVIDER_REVIEW');
   const inForce = (provided.data ?? []).filter((c) => c.status === 'ACTIVE' || c.status === 'SUSPENDED');
