@@ -5,8 +5,8 @@ import { contractStatesOverTime, daysBetween, localDay, readsPerDepartmentPerDay
 const noon = (day: string) => new Date(`${day}T12:00:00`).toISOString();
 const record = (day: string, department: string, outcome: AccessRecord['outcome'], code: string | null = null) =>
   ({ recordedAt: noon(day), department, outcome, code }) as AccessRecord;
-const entry = (version: number, day: string, type: string, stage: string | null = null) =>
-  ({ version, at: noon(day), type, stage }) as ContractHistoryEntry;
+const entry = (version: number, day: string, type: string, status: ContractHistoryEntry['status']) =>
+  ({ version, at: noon(day), type, status }) as ContractHistoryEntry;
 
 describe('the auditor charts’ series (computed in the browser)', () => {
   const days = daysBetween(new Date(noon('2026-03-01')), new Date(noon('2026-03-04')));
@@ -43,17 +43,21 @@ describe('the auditor charts’ series (computed in the browser)', () => {
     ]);
   });
 
-  it('replays each contract’s history to its status at the end of each day', () => {
+  it('counts each contract’s status at the end of each day from its history', () => {
     const approved = [
-      entry(0, '2026-03-01', 'ContractSubmitted'),
-      entry(1, '2026-03-01', 'ReviewOpened', 'COMPLIANCE'),
-      entry(2, '2026-03-02', 'ComplianceReviewPassed'),
-      entry(3, '2026-03-02', 'ReviewOpened', 'PROVIDER'),
-      entry(4, '2026-03-03', 'ContractApproved'),
-      entry(5, '2026-03-03', 'ContractActivated'),
-      entry(6, '2026-03-04', 'ContractSuspended'),
+      entry(0, '2026-03-01', 'ContractSubmitted', 'SUBMITTED'),
+      entry(1, '2026-03-01', 'ReviewOpened', 'COMPLIANCE_REVIEW'),
+      entry(2, '2026-03-02', 'ComplianceReviewPassed', 'COMPLIANCE_REVIEW'),
+      entry(3, '2026-03-02', 'ReviewOpened', 'PROVIDER_REVIEW'),
+      entry(4, '2026-03-03', 'ContractApproved', 'PROVIDER_REVIEW'),
+      entry(5, '2026-03-03', 'ContractActivated', 'ACTIVE'),
+      entry(6, '2026-03-04', 'ContractSuspended', 'SUSPENDED'),
     ];
-    const rejected = [entry(0, '2026-03-02', 'ContractSubmitted'), entry(1, '2026-03-02', 'ReviewOpened', 'COMPLIANCE'), entry(2, '2026-03-04', 'ContractRejected')];
+    const rejected = [
+      entry(0, '2026-03-02', 'ContractSubmitted', 'SUBMITTED'),
+      entry(1, '2026-03-02', 'ReviewOpened', 'COMPLIANCE_REVIEW'),
+      entry(2, '2026-03-04', 'ContractRejected', 'REJECTED'),
+    ];
     expect(contractStatesOverTime([approved, rejected], days, ['COMPLIANCE_REVIEW', 'PROVIDER_REVIEW', 'ACTIVE', 'REJECTED', 'SUSPENDED', 'REVOKED'])).toEqual([
       { name: 'COMPLIANCE_REVIEW', values: [1, 1, 1, 0] },
       { name: 'PROVIDER_REVIEW', values: [0, 1, 0, 0] },

@@ -33,7 +33,7 @@ const SUBMIT = `mutation ($input: SubmitSharingContractInput!) { submitSharingCo
 const REVIEW = `mutation ($id: ID!, $approved: Boolean!, $reason: String) { completeComplianceReview(id: $id, approved: $approved, reason: $reason) { id status reviewStage reviewDeadline } }`;
 const APPROVE = `mutation ($id: ID!, $reason: String) { approveSharingContract(id: $id, reason: $reason) { id status version } }`;
 const REJECT = `mutation ($id: ID!, $reason: String!) { rejectSharingContract(id: $id, reason: $reason) { id status } }`;
-const CONTRACT = `query ($id: ID!) { sharingContract(id: $id) { ${CONTRACT_FIELDS} history { version type at reason stage deadline by { clientId department role } } } }`;
+const CONTRACT = `query ($id: ID!) { sharingContract(id: $id) { ${CONTRACT_FIELDS} history { version type status at reason stage deadline by { clientId department role } } } }`;
 
 const request = (overrides: Record<string, unknown> = {}) => ({
   input: {
@@ -113,6 +113,15 @@ describe('governance subgraph (GraphQL over HTTP, real PostgreSQL)', () => {
         'ReviewOpened',
         'ContractApproved',
         'ContractActivated',
+      ]);
+      // Each entry says where the contract stood after it: what a timeline of states is drawn from.
+      expect(sharingContract.history.map((h: { status: string }) => h.status)).toEqual([
+        'SUBMITTED',
+        'COMPLIANCE_REVIEW',
+        'COMPLIANCE_REVIEW',
+        'PROVIDER_REVIEW',
+        'PROVIDER_REVIEW',
+        'ACTIVE',
       ]);
       expect(sharingContract.history[2]).toMatchObject({
         reason: '法律依据充分',

@@ -54,6 +54,8 @@ export interface Dataset {
 export interface ContractHistoryEntry {
   version: number;
   type: string;
+  /** The contract's status once this event happened (the server applies the lifecycle's one rule). */
+  status: ContractStatus;
   at: string;
   by: { clientId: string; department: string; role: string } | null;
   reason: string | null;

@@ -1,7 +1,7 @@
 /** The console's GraphQL operations: only the public API of shared/API.md and the audit contract. */
 const CONTRACT = `id status version datasetCode consumer { code name } provider { code name } fields purpose legalBasis scenario
   validFrom validTo dailyQuota masking { field rule } consentRequired reviewStage reviewDeadline reviewOverdue`;
-const HISTORY = 'history { version type at by { clientId department role } reason stage }';
+const HISTORY = 'history { version type status at by { clientId department role } reason stage }';
 
 export const WHO_AM_I = '{ whoAmI { clientId department roles } }';
 export const DEPARTMENTS = '{ departments { code name } }';

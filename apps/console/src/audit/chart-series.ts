@@ -48,29 +48,6 @@ export const refusalsByReason = (records: readonly AccessRecord[]): Array<{ name
   return [...counts].sort(([, a], [, b]) => b - a).map(([name, value]) => ({ name, value }));
 };
 
-/** The status a contract is in after one of its events (the lifecycle of DESIGN.md). */
-const statusAfter = (status: ContractStatus | null, entry: ContractHistoryEntry): ContractStatus | null => {
-  switch (entry.type) {
-    case 'ContractSubmitted':
-      return 'SUBMITTED';
-    case 'ReviewOpened':
-      return entry.stage === 'PROVIDER' ? 'PROVIDER_REVIEW' : 'COMPLIANCE_REVIEW';
-    case 'ContractActivated':
-    case 'ContractResumed':
-      return 'ACTIVE';
-    case 'ContractRejected':
-      return 'REJECTED';
-    case 'ContractSuspended':
-      return 'SUSPENDED';
-    case 'ContractRevoked':
-      return 'REVOKED';
-    case 'ContractExpired':
-      return 'EXPIRED';
-    default:
-      return status;
-  }
-};
-
 /** How many contracts were in each status at the end of each day, replayed from their histories. */
 export const contractStatesOverTime = (
   histories: ReadonlyArray<readonly ContractHistoryEntry[]>,
@@ -83,7 +60,7 @@ export const contractStatesOverTime = (
     let status: ContractStatus | null = null;
     let next = 0;
     days.forEach((day, index) => {
-      while (next < entries.length && localDay(entries[next].at) <= day) status = statusAfter(status, entries[next++]);
+      while (next < entries.length && localDay(entries[next].at) <= day) status = entries[next++].status;
       if (status) counts.get(status)![index] += 1;
     });
   }

@@ -112,6 +112,7 @@ export class EventActor {
 export class ContractHistoryEntry {
   @Field(() => Int) version!: number;
   @Field() type!: string;
+  @Field(() => ContractStatus, { description: 'The contract\'s status once this event happened.' }) status!: string;
   @Field(() => GraphQLISODateTime) at!: Date;
   @Field(() => EventActor, { nullable: true }) by!: EventActor | null;
   @Field(() => String, { nullable: true }) reason!: string | null;

@@ -3,7 +3,7 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { In } from 'typeorm';
 import type { RecordedEvent } from '@shuzhi/event-store';
-import type { ContractEvent } from '@shuzhi/governance-events';
+import { contractStatusAfter, type ContractEvent, type ContractStatus } from '@shuzhi/governance-events';
 import { Forbidden, hasRole } from '@shuzhi/shared-kernel';
 import type { CallerContext } from '@shuzhi/signing';
 import { Caller, actorOf } from '@shuzhi/subgraph';
@@ -298,12 +298,15 @@ const rowView = (row: ContractRow): ContractView => ({
   version: row.streamVersion,
 });
 
-const historyOf = (events: readonly RecordedEvent[]): ContractHistoryEntry[] =>
-  events.map((recorded) => {
+const historyOf = (events: readonly RecordedEvent[]): ContractHistoryEntry[] => {
+  let status: ContractStatus = 'SUBMITTED';
+  return events.map((recorded) => {
     const data = recorded.data as { by?: { clientId: string; department: string; role: string }; at?: string; reason?: string | null; stage?: string; deadline?: string };
+    status = contractStatusAfter(recorded as unknown as ContractEvent, status);
     return {
       version: recorded.streamVersion,
       type: recorded.type,
+      status,
       at: new Date(data.at ?? recorded.recordedAt),
       by: data.by ?? null,
       reason: data.reason ?? null,
@@ -311,6 +314,7 @@ const historyOf = (events: readonly RecordedEvent[]): ContractHistoryEntry[] =>
       deadline: data.deadline ? new Date(data.deadline) : null,
     };
   });
+};
 
 /** Consents and their receipts: the citizen channel's part. */
 @Resolver(() => Consent)
