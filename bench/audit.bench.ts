@@ -15,14 +15,14 @@
  */
 import { generateKeyPairSync, hash } from 'node:crypto';
 import { availableParallelism, loadavg } from 'node:os';
-import { resolve } from 'node:path';
 import pg from 'pg';
-import { createDatabaseIfMissing, startEmbeddedPostgres, withDatabase, type DatabaseServer } from '@shuzhi/database';
+import { createDatabaseIfMissing, withDatabase } from '@shuzhi/database';
 import { PostgresEventStore, type Checkpoint } from '@shuzhi/event-store';
 import { keyPairFromPem } from '@shuzhi/signing';
 import { AuditSealer, streamLeaves, verifyAuditChain } from '../apps/audit/src/sealing/index.js';
 import { parseCheckpoint, START_OF_LOG } from '../apps/audit/src/sealing/leaf-reader.js';
 import { readSealHead } from '../apps/audit/src/sealing/seal-log.js';
+import { openBenchServer } from './bench-server.js';
 
 const EVENTS = Number(process.env.BENCH_AUDIT_EVENTS ?? 1_000_000);
 const INSERT_BATCH = 100_000;
@@ -33,7 +33,7 @@ const seconds = (since: number) => (performance.now() - since) / 1000;
 const mb = (bytes: number) => bytes / 1024 / 1024;
 
 const main = async () => {
-  const server = await openBenchServer();
+  const server = await openBenchServer('bench-audit-postgres', Number(process.env.SHUZHI_BENCH_AUDIT_PG_PORT ?? 54359));
   const dbName = `shuzhi_bench_audit_${Date.now()}`;
   await createDatabaseIfMissing(server.url, dbName);
   const url = withDatabase(server.url, dbName);
@@ -163,15 +163,6 @@ const main = async () => {
     await server.stop();
   }
 };
-
-const openBenchServer = async (): Promise<DatabaseServer> =>
-  process.env.DATABASE_URL
-    ? { url: process.env.DATABASE_URL, embedded: false, stop: async () => {} }
-    : startEmbeddedPostgres({
-        dataDir: resolve('.data', 'bench-audit-postgres'),
-        port: Number(process.env.SHUZHI_BENCH_AUDIT_PG_PORT ?? 54359),
-        database: 'shuzhi_bench',
-      });
 
 main().catch((error) => {
   console.error(error);

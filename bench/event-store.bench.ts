@@ -7,10 +7,10 @@
  * Uses DATABASE_URL's server when set, otherwise an embedded PostgreSQL in .data/bench-postgres.
  */
 import { randomUUID } from 'node:crypto';
-import { resolve } from 'node:path';
 import pg from 'pg';
-import { createDatabaseIfMissing, startEmbeddedPostgres, withDatabase, type DatabaseServer } from '@shuzhi/database';
+import { createDatabaseIfMissing, withDatabase } from '@shuzhi/database';
 import { PostgresEventStore, type Checkpoint, type NewEvent } from '@shuzhi/event-store';
+import { openBenchServer } from './bench-server.js';
 
 const EVENTS_PER_SCENARIO = Number(process.env.BENCH_EVENTS ?? 40_000);
 const SINGLE_EVENT_APPENDS = Number(process.env.BENCH_SINGLE_APPENDS ?? 4_000);
@@ -46,7 +46,7 @@ interface Figure {
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
 const main = async () => {
-  const server = await openBenchServer();
+  const server = await openBenchServer('bench-postgres', Number(process.env.SHUZHI_BENCH_PG_PORT ?? 54349));
   const adminUrl = server.url;
   const dbName = `shuzhi_bench_${Date.now()}`;
   await createDatabaseIfMissing(adminUrl, dbName);
@@ -218,15 +218,6 @@ const main = async () => {
   await admin.end();
   await server.stop();
 };
-
-const openBenchServer = async (): Promise<DatabaseServer> =>
-  process.env.DATABASE_URL
-    ? { url: process.env.DATABASE_URL, embedded: false, stop: async () => {} }
-    : startEmbeddedPostgres({
-        dataDir: resolve('.data', 'bench-postgres'),
-        port: Number(process.env.SHUZHI_BENCH_PG_PORT ?? 54349),
-        database: 'shuzhi_bench',
-      });
 
 main().catch((error) => {
   console.error(error);

@@ -23,7 +23,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { INestApplication } from '@nestjs/common';
 import pg from 'pg';
-import { createDatabaseIfMissing, startEmbeddedPostgres, withDatabase, type DatabaseServer } from '@shuzhi/database';
+import { createDatabaseIfMissing, withDatabase, type DatabaseServer } from '@shuzhi/database';
 import { PostgresEventStore } from '@shuzhi/event-store';
 import { metrics } from '@shuzhi/observability';
 import { waitUntil } from '@shuzhi/shared-kernel';
@@ -38,6 +38,7 @@ import { writePopulation } from '../apps/population/src/seed/seed-writer.js';
 import { isFederatedAnswer, type LoadResult } from './gateway/load.js';
 import type { LoadJob } from './gateway/load-worker.js';
 import type { PeerGateway } from './gateway/peer-apollo-gateway.js';
+import { openBenchServer } from './bench-server.js';
 
 // A log line per request is an operator's choice, the same for every variant: off while measuring.
 process.env.LOG_LEVEL ??= 'warn';
@@ -95,7 +96,7 @@ const running = {
 const log = (line: string) => console.log(`[bench] ${line}`);
 
 const main = async () => {
-  const server = (running.server = await openBenchServer());
+  const server = (running.server = await openBenchServer('bench-gateway/postgres', Number(process.env.SHUZHI_BENCH_PG_PORT ?? 54359)));
   const dbName = (running.dbName = `shuzhi_bench_gateway_${Date.now()}`);
   running.adminUrl = server.url;
   await createDatabaseIfMissing(server.url, dbName);
@@ -397,15 +398,6 @@ const profiled = async <T>(name: string, measure: () => Promise<T>): Promise<T> 
     session.disconnect();
   }
 };
-
-const openBenchServer = async (): Promise<DatabaseServer> =>
-  process.env.DATABASE_URL
-    ? { url: process.env.DATABASE_URL, embedded: false, stop: async () => {} }
-    : startEmbeddedPostgres({
-        dataDir: resolve(DATA_DIR, 'postgres'),
-        port: Number(process.env.SHUZHI_BENCH_PG_PORT ?? 54359),
-        database: 'shuzhi_bench',
-      });
 
 const stopChild = (child: ChildProcess) =>
   new Promise<void>((done) => {
