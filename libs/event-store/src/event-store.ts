@@ -99,8 +99,9 @@ export interface ReadAllResult {
   /** True when nothing readable was left after `checkpoint` at the time of the read. */
   endOfLog: boolean;
   /**
-   * True when events were appended that are not readable yet because an older transaction is
-   * still open: a reader should look again soon, as no further notification may come for them.
+   * True when events that pass the filters were appended but are not readable yet because an
+   * older transaction is still open: a reader should look again soon, as no further notification
+   * may come for them. Others' unreadable events do not count: they are no reason to look again.
    */
   pending: boolean;
 }

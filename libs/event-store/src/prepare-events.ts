@@ -96,37 +96,62 @@ export function assertExpectedVersion(expected: unknown): asserts expected is Ex
  * functions, bigints, NaN and cycles are refused rather than silently turned into something
  * else; so is U+0000, which PostgreSQL's jsonb cannot hold.
  */
-const assertJson = (value: unknown, path: string, ancestors: object[] = []): void => {
+const assertJson = (value: unknown, where: string): void => {
+  const problem = jsonProblem(value, []);
+  if (problem) throw new InvalidEventInput(`${where}${problem.path.join('')} ${problem.says}`);
+};
+
+/**
+ * What keeps `value` from being plain JSON and where (path segments, outermost first), or
+ * undefined. The path is put together only for a problem found: every event of every append
+ * passes through here, and nearly all of them are fine.
+ */
+const jsonProblem = (value: unknown, ancestors: object[]): { path: string[]; says: string } | undefined => {
   switch (typeof value) {
     case 'string':
-      if (value.includes('\u0000')) throw new InvalidEventInput(`${path} contains the character U+0000`);
-      return;
+      return value.includes('\u0000') ? { path: [], says: 'contains the character U+0000' } : undefined;
     case 'boolean':
-      return;
+      return undefined;
     case 'number':
-      if (!Number.isFinite(value)) throw new InvalidEventInput(`${path} is ${value}, which JSON cannot hold`);
-      return;
+      return Number.isFinite(value) ? undefined : { path: [], says: `is ${value}, which JSON cannot hold` };
     case 'object': {
-      if (value === null) return;
-      if (ancestors.includes(value)) throw new InvalidEventInput(`${path} refers to itself (a cycle)`);
-      const inner = [...ancestors, value];
-      if (Array.isArray(value)) {
-        value.forEach((item, i) => assertJson(item, `${path}[${i}]`, inner));
-        return;
+      if (value === null) return undefined;
+      if (ancestors.includes(value)) return { path: [], says: 'refers to itself (a cycle)' };
+      if (!Array.isArray(value)) {
+        const proto = Object.getPrototypeOf(value);
+        if (proto !== Object.prototype && proto !== null) {
+          const kind = (value as object).constructor?.name ?? 'object';
+          return { path: [], says: `is a ${kind}, not plain JSON (write dates as ISO strings)` };
+        }
       }
-      const proto = Object.getPrototypeOf(value);
-      if (proto !== Object.prototype && proto !== null) {
-        const kind = (value as object).constructor?.name ?? 'object';
-        throw new InvalidEventInput(`${path} is a ${kind}, not plain JSON (write dates as ISO strings)`);
-      }
-      for (const [key, item] of Object.entries(value)) {
-        if (key.includes('\u0000')) throw new InvalidEventInput(`${path} has a key containing U+0000`);
-        // An undefined property is an absent one, as JSON reads it back: allowed, and dropped.
-        if (item !== undefined) assertJson(item, `${path}.${key}`, inner);
-      }
-      return;
+      ancestors.push(value);
+      const problem = Array.isArray(value) ? arrayProblem(value, ancestors) : objectProblem(value as Record<string, unknown>, ancestors);
+      ancestors.pop();
+      return problem;
     }
     default:
-      throw new InvalidEventInput(`${path} is ${value === undefined ? 'undefined' : `a ${typeof value}`}, not JSON`);
+      return { path: [], says: `is ${value === undefined ? 'undefined' : `a ${typeof value}`}, not JSON` };
   }
+};
+
+const arrayProblem = (items: unknown[], ancestors: object[]) => {
+  for (let i = 0; i < items.length; i++) {
+    // A hole is skipped, as forEach and JSON.stringify's callers have always seen it.
+    if (!(i in items)) continue;
+    const problem = jsonProblem(items[i], ancestors);
+    if (problem) return (problem.path.unshift(`[${i}]`), problem);
+  }
+  return undefined;
+};
+
+const objectProblem = (object: Record<string, unknown>, ancestors: object[]) => {
+  for (const key of Object.keys(object)) {
+    if (key.includes('\u0000')) return { path: [], says: 'has a key containing U+0000' };
+    const item = object[key];
+    // An undefined property is an absent one, as JSON reads it back: allowed, and dropped.
+    if (item === undefined) continue;
+    const problem = jsonProblem(item, ancestors);
+    if (problem) return (problem.path.unshift(`.${key}`), problem);
+  }
+  return undefined;
 };

@@ -215,6 +215,27 @@ describe('postgres: subscriptions and projections', () => {
     await subscription.stop();
   });
 
+  it('counts as pending only the held-back events a filtered reader reads, so others\u2019 open transactions do not keep it polling', async () => {
+    const head = await appendCounters(1, 5_000);
+    const blocker = new pg.Client({ connectionString: database.url });
+    await blocker.connect();
+    try {
+      await blocker.query('begin');
+      await blocker.query('select pg_current_xact_id()');
+      await store.appendToStream('pending-noise-1', [{ type: 'PendingNoise', data: {} }], { expectedVersion: 'no-stream' });
+      const read = (filter: { types?: string[]; streamPrefix?: string }) => store.readAll({ after: head, limit: 10, ...filter });
+      expect((await read({})).pending).toBe(true);
+      expect((await read({ types: ['PendingNoise'] })).pending).toBe(true);
+      expect((await read({ streamPrefix: 'pending-' })).pending).toBe(true);
+      expect((await read({ types: ['Counted'] })).pending).toBe(false);
+      expect((await read({ streamPrefix: 'counter-' })).pending).toBe(false);
+    } finally {
+      await blocker.query('commit');
+      await blocker.end();
+    }
+    expect((await store.readAll({ after: head, limit: 10 })).pending).toBe(false);
+  });
+
   it('a reader filtered on types or streams sleeps through appends of others (here or in another process) and wakes for its own', async () => {
     const other = await PostgresEventStore.connect({ connectionString: database.url, migrate: false });
     /** The store as the subscriptions see it, counting their reads. */

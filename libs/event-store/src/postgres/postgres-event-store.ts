@@ -19,8 +19,10 @@ import { migrate } from './migrations.js';
 import { PgListener } from './pg-listener.js';
 
 const NOTIFY_CHANNEL = 'event_store_appended';
-const NOTIFY_INTERVAL_MS = 10;
+const DEFAULT_NOTIFY_INTERVAL_MS = 10;
 const MAX_NOTIFY_PAYLOAD = 7_900;
+/** How many unreadable rows a read looks through for one of its reader's (see `readAll`). */
+const PENDING_PROBE_ROWS = 100;
 
 const isStringList = (value: unknown): value is string[] => Array.isArray(value) && value.every((item) => typeof item === 'string');
 
@@ -83,6 +85,13 @@ export interface PostgresEventStoreOptions {
    * subscription checkpoints' (read models live in the same database unless told otherwise).
    */
   migrate?: boolean;
+  /**
+   * At most one NOTIFY per this many milliseconds (default 10): how late, at worst, subscribers
+   * in other processes hear of this store's appends (those in this process hear at once). A
+   * writer of many events that few others wait for, such as a gateway's access records, sets it
+   * higher and spares itself, PostgreSQL and every listening process a wake-up per append.
+   */
+  notifyIntervalMs?: number;
 }
 
 export class PostgresEventStore implements EventStore {
@@ -98,6 +107,7 @@ export class PostgresEventStore implements EventStore {
   private constructor(
     readonly pool: Pool,
     connection: PoolConfig,
+    private readonly notifyIntervalMs: number,
   ) {
     this.listener = new PgListener(connection, NOTIFY_CHANNEL, (payload) => this.wake(hintOf(payload)));
   }
@@ -111,7 +121,7 @@ export class PostgresEventStore implements EventStore {
       await migrate(pool, 'event_store', EVENT_LOG_MIGRATIONS);
       await migrate(pool, 'subscriptions', SUBSCRIPTION_MIGRATIONS);
     }
-    return new PostgresEventStore(pool, connection);
+    return new PostgresEventStore(pool, connection, options.notifyIntervalMs ?? DEFAULT_NOTIFY_INTERVAL_MS);
   }
 
   async appendToStream(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
@@ -189,10 +199,16 @@ export class PostgresEventStore implements EventStore {
       // with it would scan the whole log to test every row against it).
       `with horizon as (select pg_snapshot_xmin(pg_current_snapshot()) as xmin),
        pending as (
-         -- Is the newest row's transaction at or past the horizon? One step down the index.
-         select coalesce((
-           select p.transaction_id from event_store.events p
-           order by p.transaction_id desc, p.global_position desc limit 1) >= (select xmin from horizon), false) as pending),
+         -- Is a row of this reader's at or past the horizon? Only the newest rows past it are
+         -- looked at, walking the key down from the end, so a reader of governance's events is
+         -- not kept polling by the access records other transactions are always writing. Past
+         -- 100 such rows it answers yes without knowing, as it did for every reader before.
+         select coalesce(bool_or(($3::text[] is null or beyond.type = any($3)) and ($4::text is null or beyond.stream_id like $4)), false)
+                or count(*) = ${PENDING_PROBE_ROWS} as pending
+         from (select p.type, p.stream_id from event_store.events p
+               where p.transaction_id >= (select xmin from horizon)
+               order by p.transaction_id desc, p.global_position desc
+               limit ${PENDING_PROBE_ROWS}) beyond),
        head as (
          select h.transaction_id::text as head_transaction_id, h.global_position as head_position
          from event_store.events h
@@ -256,7 +272,7 @@ export class PostgresEventStore implements EventStore {
 
   /**
    * Tells listeners here at once and in other processes through NOTIFY, sent after the append
-   * committed, at most one in flight and at most one per NOTIFY_INTERVAL_MS: a NOTIFY inside the
+   * committed, at most one in flight and at most one per `notifyIntervalMs`: a NOTIFY inside the
    * append would take PostgreSQL's notification lock at commit and serialise every writer's
    * commit behind it, and one per append would cost busy writers a tenth of their throughput.
    * A subscriber elsewhere hears of an append within that interval; a lost one, at its next poll.
@@ -285,7 +301,7 @@ export class PostgresEventStore implements EventStore {
         () => undefined,
         () => undefined, // Subscribers poll as well: a lost notification only delays them.
       )
-      .then(() => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, NOTIFY_INTERVAL_MS - (Date.now() - started)))))
+      .then(() => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, this.notifyIntervalMs - (Date.now() - started)))))
       .finally(() => {
         this.notifying = undefined;
         if (this.notifyAgain && !this.closed) {
