@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
-import type { EventStore } from '@shuzhi/event-store';
+import { PostgresEventStore, type EventStore } from '@shuzhi/event-store';
 import { NestLogger, observeHttp, releaseSignalsFromEmbeddedPostgres } from '@shuzhi/observability';
 import type { SigningKeyPair } from '@shuzhi/signing';
 import { PolicyEntry } from '@shuzhi/policy';
@@ -44,6 +44,15 @@ export interface GatewayAppOptions {
 }
 
 /** The gateway as a Nest application (not yet listening), its supergraph composed at start. */
+/**
+ * The gateway's event store. Its appends are access records, one per request or more, which only
+ * the audit service reads, and not urgently: other processes hear of them at most ten times a
+ * second rather than once per append, which would wake every listening process of the platform
+ * a hundred times a second under load.
+ */
+export const connectGatewayStore = (connectionString: string): Promise<PostgresEventStore> =>
+  PostgresEventStore.connect({ connectionString, notifyIntervalMs: 100 });
+
 export const createGatewayApp = async (options: GatewayAppOptions): Promise<INestApplication> => {
   const supergraph =
     options.supergraphSdl !== undefined

@@ -1,10 +1,9 @@
 import 'reflect-metadata';
 import { readFile } from 'node:fs/promises';
 import { openDatabase } from '@shuzhi/database';
-import { PostgresEventStore } from '@shuzhi/event-store';
 import { lifecycleLogger, logger, nameProcess, stopOnSignals } from '@shuzhi/observability';
 import { parseSubgraphEndpoints } from './composition/subgraph-endpoints.js';
-import { createGatewayApp } from './gateway.app.js';
+import { connectGatewayStore, createGatewayApp } from './gateway.app.js';
 import { loadGatewayKeys } from './gateway-keys.js';
 
 /**
@@ -19,7 +18,7 @@ const main = async () => {
   if (!process.env.SUBGRAPHS) throw new Error('SUBGRAPHS is not set: expected governance=http://127.0.0.1:4001,...');
   const subgraphs = parseSubgraphEndpoints([process.env.SUBGRAPHS]);
   const database = await openDatabase();
-  const store = await PostgresEventStore.connect({ connectionString: database.url });
+  const store = await connectGatewayStore(database.url);
   const supergraphSdl = process.env.SHUZHI_SUPERGRAPH_FILE ? await readFile(process.env.SHUZHI_SUPERGRAPH_FILE, 'utf8') : undefined;
   const app = await createGatewayApp({
     databaseUrl: database.url,

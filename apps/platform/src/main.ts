@@ -6,12 +6,12 @@ import type { INestApplication } from '@nestjs/common';
 import { extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openDatabase } from '@shuzhi/database';
-import { PostgresEventStore } from '@shuzhi/event-store';
+import type { PostgresEventStore } from '@shuzhi/event-store';
 import { drainDeadlineMs, exitIfStillStoppingAfter, lifecycleLogger, releaseSignalsFromEmbeddedPostgres } from '@shuzhi/observability';
 import { waitUntil } from '@shuzhi/shared-kernel';
 import { CALLER_CONTEXT_HEADER, loadOrCreateKeyPair, signCallerContext } from '@shuzhi/signing';
 import { DATA_BUREAU, PLATFORM_ADMIN_CLIENT_ID } from '../../governance/src/bootstrap/platform-admin.js';
-import { createGatewayApp } from '../../gateway/src/gateway.app.js';
+import { connectGatewayStore, createGatewayApp } from '../../gateway/src/gateway.app.js';
 import { startDemo } from './demo/start-demo.js';
 
 /** dist/apps/, seen from dist/apps/platform/src/. */
@@ -121,7 +121,7 @@ const main = async () => {
   }
   for (const { name } of SUBGRAPHS) await healthy(name);
 
-  const store = (running.store = await PostgresEventStore.connect({ connectionString: database.url }));
+  const store = (running.store = await connectGatewayStore(database.url));
   const gateway = (running.gateway = await createGatewayApp({ databaseUrl: database.url, store, gatewayKeys, subgraphs }));
   await gateway.listen(GATEWAY_PORT, '0.0.0.0');
   console.log(`Shuzhi is up: http://localhost:${GATEWAY_PORT}/graphql (console: http://localhost:${GATEWAY_PORT}/console/, health: /health, metrics: /metrics)`);
