@@ -30,7 +30,7 @@ import { waitUntil } from '@shuzhi/shared-kernel';
 import { generateApiKey, keyPairFromPem, type SigningKeyPair } from '@shuzhi/signing';
 import { composeSupergraph } from '../apps/gateway/src/composition/compose-supergraph.js';
 import { fetchSubgraphSdls } from '../apps/gateway/src/composition/subgraph-sdl.js';
-import { createGatewayApp } from '../apps/gateway/src/gateway.app.js';
+import { connectGatewayStore, createGatewayApp } from '../apps/gateway/src/gateway.app.js';
 import { seedEnterprises, decideSeed } from '../apps/enterprise/src/seed/seed-enterprises.js';
 import { PLATFORM_ADMIN_CLIENT_ID } from '../apps/governance/src/bootstrap/platform-admin.js';
 import { generatePopulation } from '../apps/population/src/seed/population-generator.js';
@@ -39,6 +39,7 @@ import { isFederatedAnswer, type LoadResult } from './gateway/load.js';
 import type { LoadJob } from './gateway/load-worker.js';
 import type { PeerGateway } from './gateway/peer-apollo-gateway.js';
 import { openBenchServer } from './bench-server.js';
+import { cpuPerRequest, readCpu, type CpuReading } from './gateway/cpu-meter.js';
 
 // A log line per request is an operator's choice, the same for every variant: off while measuring.
 process.env.LOG_LEVEL ??= 'warn';
@@ -46,17 +47,23 @@ const RESIDENTS = Number(process.env.BENCH_RESIDENTS ?? 100_000);
 const ENTERPRISES = Number(process.env.BENCH_ENTERPRISES ?? Math.round(RESIDENTS / 5));
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 10) * 1000;
-const WARMUP_MS = Number(process.env.BENCH_WARMUP_SECONDS ?? 3) * 1000;
+// Long enough for V8 to optimise every process's hot paths and PostgreSQL to cache the rows:
+// with 3 s, the first measured run paid for the warm-up of everyone's code.
+const WARMUP_MS = Number(process.env.BENCH_WARMUP_SECONDS ?? 10) * 1000;
 const MAX_REQUESTS = Number(process.env.BENCH_MAX_REQUESTS ?? 50_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 /** The open-loop latency run's rate, as a share of the baseline's closed-loop throughput. */
 const LATENCY_LOAD_SHARE = Number(process.env.BENCH_LATENCY_LOAD_SHARE ?? 0.5);
+/** Besides the two gateways the targets compare, only the scenarios whose names start with one of these (comma-separated). */
+const SCENARIOS = process.env.BENCH_SCENARIOS?.split(',').map((s) => s.trim());
+const wanted = (scenario: string) => !SCENARIOS || scenario.startsWith('gateway') || SCENARIOS.some((prefix) => scenario.startsWith(prefix));
 /** A directory to write a CPU profile of this process (the gateways) for each measured run to. */
 const CPU_PROFILE_DIR = process.env.BENCH_CPU_PROFILE;
 /** Distinct residents the load cycles through: half of them represent at least one enterprise. */
 const QUERIED_RESIDENTS = 5_000;
 
 const PURPOSE = 'SUBSIDY_ELIGIBILITY';
+const PEER = '@apollo/gateway (peer)';
 const CONSUMER = 'human-resources';
 const QUERY = 'query ($id: ID!) { resident(id: $id) { id name birthDate household { id address } enterprises { creditCode name } } }';
 const SUBGRAPH_QUERY = 'query ($id: ID!) { resident(id: $id) { id name birthDate household { id address } } }';
@@ -88,6 +95,8 @@ const running = {
   adminUrl: undefined as string | undefined,
   dbName: undefined as string | undefined,
   children: [] as ChildProcess[],
+  /** The subgraph processes by name, for the CPU readings. */
+  subgraphPids: new Map<string, number>(),
   gateways: [] as INestApplication[],
   peer: undefined as PeerGateway | undefined,
   store: undefined as PostgresEventStore | undefined,
@@ -140,6 +149,7 @@ const main = async () => {
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     });
     running.children.push(child);
+    running.subgraphPids.set(`${name} subgraph`, child.pid!);
     await waitUntil(() => child.exitCode === null && fetch(`${subgraphs[name]}/health`).then((r) => r.ok, () => false), {
       timeoutMs: 120_000,
       intervalMs: 200,
@@ -152,7 +162,7 @@ const main = async () => {
 
   // One supergraph for all three gateways, composed by our composition.
   const supergraphSdl = composeSupergraph(await fetchSubgraphSdls(subgraphs, gatewayKeys.privateKey));
-  const gatewayStore = (running.store = await PostgresEventStore.connect({ connectionString: url }));
+  const gatewayStore = (running.store = await connectGatewayStore(url));
   const listen = async (enforcement: false | { hashKey: string }) => {
     const app = await createGatewayApp({ databaseUrl: url, store: gatewayStore, gatewayKeys, subgraphs, supergraphSdl, enforcement });
     running.gateways.push(app);
@@ -247,8 +257,9 @@ const main = async () => {
   const sample = await call(consumer, QUERY, { id: representatives[0] }, { 'x-purpose': PURPOSE });
   log(`sample answer through the enforced gateway: ${JSON.stringify(sample.data)}`);
 
-  let peerProblem: string | undefined;
+  let peerProblem: string | undefined = wanted(PEER) ? undefined : 'not asked for (BENCH_SCENARIOS)';
   try {
+    if (peerProblem) throw new Error(peerProblem);
     const { startApolloGateway } = await import('./gateway/peer-apollo-gateway.js');
     running.peer = await startApolloGateway(supergraphSdl, gatewayKeys.privateKey, { clientId: 'bench-apollo', department: CONSUMER, roles: ['CONSUMER'], purpose: PURPOSE });
     const answer = (await (await fetch(running.peer.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: bodies[0] })).json()) as Answer;
@@ -272,8 +283,8 @@ const main = async () => {
       expectFederated: false,
       signAs: { privateKeyPem: gatewayPrivateKeyPem, caller: directCaller },
     },
-    ...(running.peer ? [{ name: '@apollo/gateway (peer)', url: running.peer.url, headers: {}, bodies, expectFederated: true }] : []),
-  ];
+    ...(running.peer ? [{ name: PEER, url: running.peer.url, headers: {}, bodies, expectFederated: true }] : []),
+  ].filter((s) => wanted(s.name));
   const load = (s: (typeof scenarios)[number], durationMs: number, offset: number, ratePerSecond?: number) =>
     new Promise<LoadResult>((done, fail) => {
       const job: LoadJob = {
@@ -286,14 +297,23 @@ const main = async () => {
       worker.once('message', done);
       worker.once('error', fail);
     });
+  /** A run's result, with where the machine's CPU went meanwhile (ms per request, by part). */
+  const measured = async (name: string, run: () => Promise<LoadResult>) => {
+    const before: CpuReading = readCpu(running.subgraphPids);
+    const result = await profiled(name, run);
+    return { result, cpu: cpuPerRequest(before, readCpu(running.subgraphPids), result.requests) };
+  };
   const results = new Map<string, LoadResult[]>(scenarios.map((s) => [s.name, []]));
   for (const s of scenarios) await load(s, WARMUP_MS, 0);
   // Rounds run the scenarios back to back, so that load from elsewhere moves all of them alike.
   for (let round = 0; round < ROUNDS; round++) {
-    for (const s of scenarios) {
-      const result = await profiled(`${round + 1}-${s.name}`, () => load(s, DURATION_MS, (round + 1) * 1_000));
+    // Every other round runs the scenarios in reverse, so that whatever the first run of a round
+    // pays (rows not yet cached, a checkpoint) falls on each scenario alike.
+    for (const s of round % 2 === 0 ? scenarios : [...scenarios].reverse()) {
+      const { result, cpu } = await measured(`${round + 1}-${s.name}`, () => load(s, DURATION_MS, (round + 1) * 1_000));
       results.get(s.name)!.push(result);
       log(`round ${round + 1} ${s.name}: ${result.perSecond.toFixed(0)} req/s, p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, ${result.failures} failed${result.firstFailure ? ` (${result.firstFailure})` : ''}`);
+      log(`  CPU ms per request: ${cpu}`);
     }
   }
 
@@ -321,9 +341,11 @@ const main = async () => {
   const openLoop = new Map<string, LoadResult>();
   for (const s of scenarios.slice(0, 2)) {
     metrics().registry.resetMetrics();
-    const result = await profiled(`open-loop-${s.name}`, () => load(s, DURATION_MS, 90_000, rate));
+    const { result, cpu } = await measured(`open-loop-${s.name}`, () => load(s, DURATION_MS, 90_000, rate));
     openLoop.set(s.name, result);
     log(`open loop at ${rate} req/s, ${s.name}: p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, ${result.failures} failed`);
+    log(`  slowest (due at ms into the run: took ms): ${result.slowest.map((r) => `${r.at}: ${r.ms}`).join(', ')}`);
+    log(`  CPU ms per request: ${cpu}`);
     log(`  where the gateways' time went (their own metrics): ${await gatewayTimings()}`);
   }
   const pgVersion = await (async () => {
@@ -337,7 +359,7 @@ const main = async () => {
   console.log(`PostgreSQL ${pgVersion}, ${server.embedded ? 'embedded' : 'DATABASE_URL'}; ${population.residents} residents, ${register.enterprises} enterprises`);
   console.log(`query: ${QUERY}`);
   console.log(`${CONCURRENCY} requests in flight from a worker thread of this process (the gateways run in its main thread), ${DURATION_MS / 1000} s or ${MAX_REQUESTS} requests per run after a ${WARMUP_MS / 1000} s warm-up,`);
-  console.log(`over ${QUERIED_RESIDENTS} residents (half of them legal representatives); median of ${ROUNDS} paired round(s); baseline: plugins OFF\n`);
+  console.log(`over ${QUERIED_RESIDENTS} residents (half of them legal representatives); median of ${ROUNDS} paired round(s), every other one in reverse order; baseline: plugins OFF\n`);
   for (const s of scenarios) {
     const f = figure(s.name);
     console.log(
@@ -350,7 +372,7 @@ const main = async () => {
   console.log('');
   console.log(`enforced / plugins-off throughput: ${overhead.toFixed(2)}`);
   if (running.peer) {
-    console.log(`ours (plugins off) / @apollo/gateway throughput: ${(baseline.perSecond / figure('@apollo/gateway (peer)').perSecond).toFixed(2)}`);
+    console.log(`ours (plugins off) / @apollo/gateway throughput: ${(baseline.perSecond / figure(PEER).perSecond).toFixed(2)}`);
   } else {
     console.log(`ours (plugins off) / @apollo/gateway: not measured (${peerProblem})`);
   }

@@ -12,6 +12,8 @@ export interface LoadResult {
   perSecond: number;
   p50: number;
   p99: number;
+  /** The slowest requests: when each was due (ms into the run) and how long it took, slowest first. */
+  slowest: Array<{ at: number; ms: number }>;
 }
 
 export interface LoadOptions {
@@ -41,6 +43,7 @@ const percentile = (sorted: Float64Array, p: number) => sorted[Math.min(sorted.l
 /** Stops at `maxRequests` or `durationMs`, whichever comes first. */
 export const runLoad = async (options: LoadOptions, offset = 0): Promise<LoadResult> => {
   const latencies: number[] = [];
+  const dueAt: number[] = [];
   let next = offset;
   let issued = 0;
   let failures = 0;
@@ -61,6 +64,7 @@ export const runLoad = async (options: LoadOptions, offset = 0): Promise<LoadRes
       text = String(error);
     }
     latencies.push(performance.now() - due);
+    dueAt.push(due - started);
     if (!ok) {
       failures++;
       firstFailure ??= text.slice(0, 400);
@@ -96,5 +100,9 @@ export const runLoad = async (options: LoadOptions, offset = 0): Promise<LoadRes
     perSecond: latencies.length / seconds,
     p50: percentile(sorted, 50),
     p99: percentile(sorted, 99),
+    slowest: latencies
+      .map((ms, i) => ({ at: Math.round(dueAt[i]), ms: Math.round(ms) }))
+      .sort((a, b) => b.ms - a.ms)
+      .slice(0, 12),
   };
 };
