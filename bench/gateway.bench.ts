@@ -19,6 +19,7 @@ import { Worker } from 'node:worker_threads';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { INestApplication } from '@nestjs/common';
@@ -51,7 +52,7 @@ const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 10) * 1000;
 // with 3 s, the first measured run paid for the warm-up of everyone's code.
 const WARMUP_MS = Number(process.env.BENCH_WARMUP_SECONDS ?? 10) * 1000;
 const MAX_REQUESTS = Number(process.env.BENCH_MAX_REQUESTS ?? 50_000);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
 /** The open-loop latency run's rate, as a share of the baseline's closed-loop throughput. */
 const LATENCY_LOAD_SHARE = Number(process.env.BENCH_LATENCY_LOAD_SHARE ?? 0.5);
 /** Besides the two gateways the targets compare, only the scenarios whose names start with one of these (comma-separated). */
@@ -239,7 +240,9 @@ const main = async () => {
     intervalMs: 500,
     what: 'the enterprise read model to catch up',
   });
-  await raw.end();
+  /** Autovacuum and autoanalyze runs so far on this database's tables: each takes a core for a while. */
+  const vacuums = async () =>
+    Number((await raw.query('select coalesce(sum(autovacuum_count + autoanalyze_count), 0) as n from pg_stat_all_tables')).rows[0].n);
 
   // Half the load asks for people who represent enterprises, half for anyone.
   const queried = Array.from({ length: QUERIED_RESIDENTS }, (_, i) =>
@@ -300,8 +303,17 @@ const main = async () => {
   /** A run's result, with where the machine's CPU went meanwhile (ms per request, by part). */
   const measured = async (name: string, run: () => Promise<LoadResult>) => {
     const before: CpuReading = readCpu(running.subgraphPids);
+    const vacuumsBefore = await vacuums();
+    // How long the gateways' event loop was held up, by GC or by anything run on it.
+    const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    loopDelay.enable();
     const result = await profiled(name, run);
-    return { result, cpu: cpuPerRequest(before, readCpu(running.subgraphPids), result.requests) };
+    loopDelay.disable();
+    const loop = `gateway event-loop delay p99 ${(loopDelay.percentile(99) / 1e6).toFixed(1)} ms, max ${(loopDelay.max / 1e6).toFixed(1)} ms`;
+    const after = readCpu(running.subgraphPids);
+    // Statistics reach the view within a second or so of the worker's end.
+    const vacuumed = `${(await vacuums()) - vacuumsBefore} autovacuum/autoanalyze runs`;
+    return { result, cpu: `${cpuPerRequest(before, after, result.requests)}; ${loop}; ${vacuumed}` };
   };
   const results = new Map<string, LoadResult[]>(scenarios.map((s) => [s.name, []]));
   for (const s of scenarios) await load(s, WARMUP_MS, 0);
@@ -348,13 +360,8 @@ const main = async () => {
     log(`  CPU ms per request: ${cpu}`);
     log(`  where the gateways' time went (their own metrics): ${await gatewayTimings()}`);
   }
-  const pgVersion = await (async () => {
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    const version = (await client.query('show server_version')).rows[0].server_version as string;
-    await client.end();
-    return version;
-  })();
+  const pgVersion = (await raw.query('show server_version')).rows[0].server_version as string;
+  await raw.end();
   console.log('');
   console.log(`PostgreSQL ${pgVersion}, ${server.embedded ? 'embedded' : 'DATABASE_URL'}; ${population.residents} residents, ${register.enterprises} enterprises`);
   console.log(`query: ${QUERY}`);
