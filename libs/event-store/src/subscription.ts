@@ -56,6 +56,11 @@ export class Subscription {
   /** Set by a notification, cleared before each read: one that lands mid-read is not lost. */
   private appended = false;
   private lockClient: pg.Client | undefined;
+  /**
+   * A standby's connection, kept from one attempt to the next: a new one every retry would cost
+   * PostgreSQL a backend and both sides an authentication each time, for as long as it waits.
+   */
+  private standbyClient: pg.Client | undefined;
   private running: Promise<void> | undefined;
   private position: Checkpoint | undefined;
   private readonly progressWaiters = new Set<() => void>();
@@ -174,6 +179,7 @@ export class Subscription {
       }
     } finally {
       unsubscribe();
+      await this.dropStandbyClient();
       for (const task of this.leaderTasks.splice(0)) task.reject(new Error(`subscription ${this.name} stopped`));
     }
   }
@@ -235,29 +241,48 @@ export class Subscription {
 
   private async acquireLock(): Promise<boolean> {
     this.attempts++;
-    let client: pg.Client | undefined;
     try {
-      client = new pg.Client(lockConnectionConfig(this.dataSource));
-      const connected = client;
-      connected.on('error', () => {
-        // The lock died with its connection: stop leading at once, and wake to notice.
-        if (this.lockClient === connected) this.lockClient = undefined;
-        this.wakeForNews?.();
-      });
-      await connected.connect();
-      const { rows } = await connected.query<{ locked: boolean }>(
-        'select pg_try_advisory_lock($1, hashtext($2)) as locked',
-        [LOCK_NAMESPACE.subscription, this.name],
-      );
-      if (rows[0].locked && !this.stopping) {
-        this.lockClient = connected;
-        return true;
+      const client = (this.standbyClient ??= await this.connectLockClient());
+      const { rows } = await client.query<{ locked: boolean }>('select pg_try_advisory_lock($1, hashtext($2)) as locked', [
+        LOCK_NAMESPACE.subscription,
+        this.name,
+      ]);
+      if (!rows[0].locked) return false;
+      this.standbyClient = undefined;
+      if (this.stopping) {
+        await client.end().catch(() => {});
+        return false;
       }
+      this.lockClient = client;
+      return true;
     } catch (error) {
       this.options.onError?.(error);
+      await this.dropStandbyClient();
+      return false;
     }
+  }
+
+  private async connectLockClient(): Promise<pg.Client> {
+    const client = new pg.Client(lockConnectionConfig(this.dataSource));
+    client.on('error', () => {
+      // The lock died with its connection: stop leading at once, and wake to notice.
+      if (this.lockClient === client) this.lockClient = undefined;
+      if (this.standbyClient === client) this.standbyClient = undefined;
+      this.wakeForNews?.();
+    });
+    try {
+      await client.connect();
+      return client;
+    } catch (error) {
+      await client.end().catch(() => {});
+      throw error;
+    }
+  }
+
+  private async dropStandbyClient(): Promise<void> {
+    const client = this.standbyClient;
+    this.standbyClient = undefined;
     await client?.end().catch(() => {});
-    return false;
   }
 
   private async releaseLock(): Promise<void> {

@@ -191,6 +191,37 @@ describe('postgres: subscriptions and projections', () => {
     await leader.stop();
   });
 
+  it('a standby keeps one connection while it waits, rather than a new one (a backend and an authentication) per attempt', async () => {
+    const leader = new Subscription(store, dataSource, { name: 'kept-connection', handler: async () => {} });
+    leader.start();
+    await leader.waitFor(await appendCounters(1, 3_500));
+    const standby = new Subscription(store, dataSource, { name: 'kept-connection', handler: async () => {}, lockRetryMs: 50 });
+    /** Backends whose last statement was an attempt at this subscription's lock: the leader's, and the standby's while connected. */
+    const lockBackends = async () =>
+      (
+        await dataSource.query(
+          `select pid from pg_stat_activity where datname = current_database() and query like 'select pg_try_advisory_lock(%' order by pid`,
+        )
+      ).map((row: { pid: number }) => row.pid);
+    try {
+      standby.start();
+      await waitUntil(() => standby.lockAttempts >= 2, { what: 'the standby trying twice' });
+      const first = await lockBackends();
+      expect(first).toHaveLength(2);
+      for (let i = 0; i < 5; i++) {
+        const attempts = standby.lockAttempts;
+        await waitUntil(() => standby.lockAttempts > attempts, { what: 'another attempt' });
+        expect(await lockBackends()).toEqual(first);
+      }
+      await leader.stop();
+      // The kept connection is the one that takes the lead when the leader goes.
+      await waitUntil(async () => (await appendCounters(1, 3_600), standby.checkpoint !== undefined), { what: 'the standby leading' });
+    } finally {
+      await standby.stop();
+      await leader.stop();
+    }
+  });
+
   it('delivers an event held back by an older open transaction soon after that one ends, not at the next poll', async () => {
     const delivered: string[] = [];
     const subscription = new Subscription(store, dataSource, {
