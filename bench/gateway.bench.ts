@@ -240,9 +240,15 @@ const main = async () => {
     intervalMs: 500,
     what: 'the enterprise read model to catch up',
   });
-  /** Autovacuum and autoanalyze runs so far on this database's tables: each takes a core for a while. */
+  /** Autovacuum and autoanalyze runs so far, by table: each takes a core for a while. */
   const vacuums = async () =>
-    Number((await raw.query('select coalesce(sum(autovacuum_count + autoanalyze_count), 0) as n from pg_stat_all_tables')).rows[0].n);
+    new Map(
+      (
+        await raw.query<{ name: string; runs: string }>(
+          `select schemaname || '.' || relname as name, autovacuum_count + autoanalyze_count as runs from pg_stat_all_tables where autovacuum_count + autoanalyze_count > 0`,
+        )
+      ).rows.map((row) => [row.name, Number(row.runs)]),
+    );
 
   // Half the load asks for people who represent enterprises, half for anyone.
   const queried = Array.from({ length: QUERIED_RESIDENTS }, (_, i) =>
@@ -312,7 +318,12 @@ const main = async () => {
     const loop = `gateway event-loop delay p99 ${(loopDelay.percentile(99) / 1e6).toFixed(1)} ms, max ${(loopDelay.max / 1e6).toFixed(1)} ms`;
     const after = readCpu(running.subgraphPids);
     // Statistics reach the view within a second or so of the worker's end.
-    const vacuumed = `${(await vacuums()) - vacuumsBefore} autovacuum/autoanalyze runs`;
+    const vacuumed = `autovacuum/autoanalyze runs: ${
+      [...(await vacuums())]
+        .filter(([table, runs]) => runs > (vacuumsBefore.get(table) ?? 0))
+        .map(([table, runs]) => `${table} ${runs - (vacuumsBefore.get(table) ?? 0)}`)
+        .join(', ') || 'none'
+    }`;
     return { result, cpu: `${cpuPerRequest(before, after, result.requests)}; ${loop}; ${vacuumed}` };
   };
   const results = new Map<string, LoadResult[]>(scenarios.map((s) => [s.name, []]));
