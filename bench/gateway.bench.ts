@@ -19,7 +19,7 @@ import { Worker } from 'node:worker_threads';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { INestApplication } from '@nestjs/common';
@@ -312,10 +312,16 @@ const main = async () => {
     const vacuumsBefore = await vacuums();
     // How long the gateways' event loop was held up, by GC or by anything run on it.
     const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    const pauses: number[] = [];
+    const gc = new PerformanceObserver((list) => pauses.push(...list.getEntries().map((entry) => entry.duration)));
     loopDelay.enable();
+    gc.observe({ entryTypes: ['gc'] });
     const result = await profiled(name, run);
     loopDelay.disable();
-    const loop = `gateway event-loop delay p99 ${(loopDelay.percentile(99) / 1e6).toFixed(1)} ms, max ${(loopDelay.max / 1e6).toFixed(1)} ms`;
+    gc.disconnect();
+    const loop =
+      `gateway event-loop delay p99 ${(loopDelay.percentile(99) / 1e6).toFixed(1)} ms, max ${(loopDelay.max / 1e6).toFixed(1)} ms; ` +
+      `its GC pauses ${(pauses.reduce((sum, ms) => sum + ms, 0) / Math.max(1, result.requests)).toFixed(2)} ms per request, longest ${Math.max(0, ...pauses).toFixed(1)} ms`;
     const after = readCpu(running.subgraphPids);
     // Statistics reach the view within a second or so of the worker's end.
     const vacuumed = `autovacuum/autoanalyze runs: ${
