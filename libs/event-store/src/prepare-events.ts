@@ -136,7 +136,7 @@ const jsonProblem = (value: unknown, ancestors: object[]): { path: string[]; say
 
 const arrayProblem = (items: unknown[], ancestors: object[]) => {
   for (let i = 0; i < items.length; i++) {
-    // A hole is skipped, as forEach and JSON.stringify's callers have always seen it.
+    // Holes pass, as they always have here (JSON.stringify writes them as null).
     if (!(i in items)) continue;
     const problem = jsonProblem(items[i], ancestors);
     if (problem) return (problem.path.unshift(`[${i}]`), problem);

@@ -202,7 +202,7 @@ export class PostgresEventStore implements EventStore {
          -- Is a row of this reader's at or past the horizon? Only the newest rows past it are
          -- looked at, walking the key down from the end, so a reader of governance's events is
          -- not kept polling by the access records other transactions are always writing. Past
-         -- 100 such rows it answers yes without knowing, as it did for every reader before.
+         -- PENDING_PROBE_ROWS such rows it answers yes without knowing, as it did for every reader before.
          select coalesce(bool_or(($3::text[] is null or beyond.type = any($3)) and ($4::text is null or beyond.stream_id like $4)), false)
                 or count(*) = ${PENDING_PROBE_ROWS} as pending
          from (select p.type, p.stream_id from event_store.events p
