@@ -7,7 +7,10 @@
  *   4. `@apollo/gateway` on the same supergraph and subgraphs (a peer, signing the same way),
  * each at the same fixed concurrency from a worker thread of this process, in paired rounds. Prints throughput and
  * p50/p99 latency, the ratios, then the latency of 1 and 2 under an open-loop load at half the
- * baseline's throughput, and one verdict line per target. BENCH_CPU_PROFILE=<dir> writes a CPU
+ * baseline's throughput, and one verdict line per target. With each measured run it prints where
+ * the machine's CPU went (per request, by process), the gateways' event-loop delay and GC pauses,
+ * and the tables autovacuum worked on; after an open-loop run, its slowest requests. BENCH_SCENARIOS
+ * limits the run to the two gateways and the scenarios named; BENCH_CPU_PROFILE=<dir> writes a CPU
  * profile of the gateways' thread for each measured run.
  *
  * Uses DATABASE_URL's server when set, otherwise an embedded PostgreSQL in .data/bench-gateway;
@@ -323,7 +326,7 @@ const main = async () => {
       `gateway event-loop delay p99 ${(loopDelay.percentile(99) / 1e6).toFixed(1)} ms, max ${(loopDelay.max / 1e6).toFixed(1)} ms; ` +
       `its GC pauses ${(pauses.reduce((sum, ms) => sum + ms, 0) / Math.max(1, result.requests)).toFixed(2)} ms per request, longest ${Math.max(0, ...pauses).toFixed(1)} ms`;
     const after = readCpu(running.subgraphPids);
-    // Statistics reach the view within a second or so of the worker's end.
+    // An autovacuum still at work when the run ends shows in the next run's count.
     const vacuumed = `autovacuum/autoanalyze runs: ${
       [...(await vacuums())]
         .filter(([table, runs]) => runs > (vacuumsBefore.get(table) ?? 0))
