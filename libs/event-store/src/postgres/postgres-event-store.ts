@@ -74,6 +74,10 @@ const toRecorded = (row: EventRow): RecordedEvent => ({
   recordedAt: row.recorded_at,
 });
 
+/** The reader's filters (`$3` types, `$4` stream LIKE pattern, either null for none) on a row of `alias`. */
+const passesFilters = (alias: string) =>
+  `($3::text[] is null or ${alias}.type = any($3)) and ($4::text is null or ${alias}.stream_id like $4)`;
+
 /** LIKE treats % and _ as wildcards; a stream prefix means the characters themselves. */
 const likePrefix = (prefix: string) => `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
@@ -203,7 +207,7 @@ export class PostgresEventStore implements EventStore {
          -- looked at, walking the key down from the end, so a reader of governance's events is
          -- not kept polling by the access records other transactions are always writing. Past
          -- PENDING_PROBE_ROWS such rows it answers yes without knowing, as it did for every reader before.
-         select coalesce(bool_or(($3::text[] is null or beyond.type = any($3)) and ($4::text is null or beyond.stream_id like $4)), false)
+         select coalesce(bool_or(${passesFilters('beyond')}), false)
                 or count(*) = ${PENDING_PROBE_ROWS} as pending
          from (select p.type, p.stream_id from event_store.events p
                where p.transaction_id >= (select xmin from horizon)
@@ -219,8 +223,7 @@ export class PostgresEventStore implements EventStore {
          select ${EVENT_COLUMNS} from event_store.events e
          where (e.transaction_id, e.global_position) > ($1::text::xid8, $2::bigint)
            and e.transaction_id < (select xmin from horizon)
-           and ($3::text[] is null or e.type = any($3))
-           and ($4::text is null or e.stream_id like $4)
+           and ${passesFilters('e')}
          order by e.transaction_id, e.global_position
          limit $5)
        select pending.pending, head.*, page.* from pending left join head on true left join page on true
