@@ -31,10 +31,8 @@ const commandOf = (pid: string): string => {
  */
 export const readCpu = (children: ReadonlyMap<string, number>): CpuReading => {
   if (process.platform !== 'linux') return {};
-  const reading: CpuReading = {
-    'gateway thread': cpuOf(`/proc/self/task/${process.pid}/stat`),
-    'rest of the bench process': cpuOf('/proc/self/stat') - cpuOf(`/proc/self/task/${process.pid}/stat`),
-  };
+  const mainThread = cpuOf(`/proc/self/task/${process.pid}/stat`);
+  const reading: CpuReading = { 'gateway thread': mainThread, 'rest of the bench process': cpuOf('/proc/self/stat') - mainThread };
   for (const [name, pid] of children) reading[name] = cpuOf(`/proc/${pid}/stat`);
   // Exited backends take their CPU with them; the long-lived ones (each connection's) dominate.
   reading.postgresql = readdirSync('/proc')
