@@ -32,7 +32,7 @@ describe('console (headless Chromium against the real gateway, governance, popul
     // The machine is shared: generous waits, never timing assertions.
     context.setDefaultTimeout(60_000);
     const page = await context.newPage();
-    await page.goto(`${platform.url}${path}`);
+    await page.goto(`${platform.gatewayUrl}${path}`);
     await page.getByTestId('api-key').fill(apiKey);
     await page.getByTestId('sign-in').click();
     await page.getByTestId('identity').waitFor();
@@ -48,9 +48,9 @@ describe('console (headless Chromium against the real gateway, governance, popul
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: BROWSER_ARGS });
     const admin = platform.adminKey;
     await platform.ok(admin, `mutation { registerPurpose(input: { code: "${PURPOSE}", name: "最低生活保障资格核验" }) { code } }`);
-    consumerKey = await platform.issueKey(CONSUMER_DEPARTMENT, ['CONSUMER']);
-    stewardKey = await platform.issueKey(PROVIDER_DEPARTMENT, ['STEWARD']);
-    auditorKey = await platform.issueKey('data-bureau', ['AUDITOR']);
+    consumerKey = (await platform.issueKey(CONSUMER_DEPARTMENT, ['CONSUMER'])).apiKey;
+    stewardKey = (await platform.issueKey(PROVIDER_DEPARTMENT, ['STEWARD'])).apiKey;
+    auditorKey = (await platform.issueKey('data-bureau', ['AUDITOR'])).apiKey;
     const first17 = '33010619800101123';
     const { registerResident } = await platform.ok(stewardKey, REGISTER_RESIDENT, {
       input: { idNumber: first17 + checkCharacter(first17), name: '张三', gender: 'MALE', birthDate: '1980-01-01' },
@@ -65,18 +65,18 @@ describe('console (headless Chromium against the real gateway, governance, popul
 
   it('serves the console at /console, its client routes included', async () => {
     for (const path of ['/console', '/console/', '/console/auditor']) {
-      const response = await fetch(`${platform.url}${path}`);
+      const response = await fetch(`${platform.gatewayUrl}${path}`);
       expect(response.status).toBe(200);
       expect(await response.text()).toContain('<div id="root">');
     }
-    expect((await fetch(`${platform.url}/console/assets/none.js`)).status).toBe(404);
-    expect((await fetch(`${platform.url}/console/..%2f..%2fpackage.json`)).status).toBe(404);
+    expect((await fetch(`${platform.gatewayUrl}/console/assets/none.js`)).status).toBe(404);
+    expect((await fetch(`${platform.gatewayUrl}/console/..%2f..%2fpackage.json`)).status).toBe(404);
   }, STEP_MS);
 
   it('refuses a wrong key with a clear sign-in error, keeping nothing', async () => {
     const context = await browser.newContext({ locale: 'zh-CN' });
     const page = await context.newPage();
-    await page.goto(`${platform.url}/console/`);
+    await page.goto(`${platform.gatewayUrl}/console/`);
     await page.getByTestId('api-key').fill('sz_not-a-real-key');
     await page.getByTestId('sign-in').click();
     const error = page.getByTestId('error');

@@ -24,12 +24,46 @@ export const newKeyPair = (): SigningKeyPair =>
 /** Base URL of a listening Nest application, on the IPv4 loopback. */
 export const baseUrlOf = async (app: INestApplication): Promise<string> => (await app.getUrl()).replace('[::1]', '127.0.0.1');
 
+/** GraphQL over HTTP through a gateway, as any department's system calls it. */
+export abstract class GatewayCaller {
+  abstract readonly gatewayUrl: string;
+
+  /** POST /graphql with a raw body, as any HTTP client could send it. */
+  async post<T = Record<string, any>>(body: string, headers: Record<string, string> = {}, url = this.gatewayUrl): Promise<Answer<T>> {
+    const response = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body,
+    });
+    const text = await response.text();
+    return { status: response.status, ...(JSON.parse(text) as Omit<Answer<T>, 'status'>) };
+  }
+
+  /** A GraphQL operation through the gateway with `apiKey` (none when null). */
+  call<T = Record<string, any>>(
+    apiKey: string | null,
+    query: string,
+    variables: object = {},
+    headers: Record<string, string> = {},
+    url = this.gatewayUrl,
+  ): Promise<Answer<T>> {
+    return this.post<T>(JSON.stringify({ query, variables }), { ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}), ...headers }, url);
+  }
+
+  /** As `call`, but the answer must carry no errors. */
+  async ok<T = Record<string, any>>(apiKey: string, query: string, variables: object = {}, headers: Record<string, string> = {}): Promise<T> {
+    const answer = await this.call<T>(apiKey, query, variables, headers);
+    if (answer.errors?.length) throw new Error(`unexpected errors: ${JSON.stringify(answer.errors)}`);
+    return answer.data!;
+  }
+}
+
 /**
  * The real governance subgraph (and, when asked, the real population subgraph) and the real
  * gateway in front of them, with contract enforcement on, over HTTP, on one PostgreSQL database:
  * the subgraphs trust this gateway's key, and only it.
  */
-export class GatewayHarness {
+export class GatewayHarness extends GatewayCaller {
   private readonly extraGateways: INestApplication[] = [];
 
   private constructor(
@@ -43,7 +77,9 @@ export class GatewayHarness {
     readonly gateway: INestApplication,
     readonly gatewayUrl: string,
     readonly adminKey: string,
-  ) {}
+  ) {
+    super();
+  }
 
   static async start(label: string, options: { population?: boolean } = {}): Promise<GatewayHarness> {
     const database = await createTestDatabase(label);
@@ -93,34 +129,5 @@ export class GatewayHarness {
     await this.governance.close();
     await this.store.close();
     await this.database.drop();
-  }
-
-  /** POST /graphql with a raw body, as any HTTP client could send it. */
-  async post<T = Record<string, any>>(body: string, headers: Record<string, string> = {}, url = this.gatewayUrl): Promise<Answer<T>> {
-    const response = await fetch(`${url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
-      body,
-    });
-    const text = await response.text();
-    return { status: response.status, ...(JSON.parse(text) as Omit<Answer<T>, 'status'>) };
-  }
-
-  /** A GraphQL operation through the gateway with `apiKey` (none when null). */
-  call<T = Record<string, any>>(
-    apiKey: string | null,
-    query: string,
-    variables: object = {},
-    headers: Record<string, string> = {},
-    url = this.gatewayUrl,
-  ): Promise<Answer<T>> {
-    return this.post<T>(JSON.stringify({ query, variables }), { ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}), ...headers }, url);
-  }
-
-  /** As `call`, but the answer must carry no errors. */
-  async ok<T = Record<string, any>>(apiKey: string, query: string, variables: object = {}, headers: Record<string, string> = {}): Promise<T> {
-    const answer = await this.call<T>(apiKey, query, variables, headers);
-    if (answer.errors?.length) throw new Error(`unexpected errors: ${JSON.stringify(answer.errors)}`);
-    return answer.data!;
   }
 }

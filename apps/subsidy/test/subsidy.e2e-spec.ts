@@ -64,10 +64,10 @@ describe('subsidy (real gateway in front of governance, population, enterprise a
     const admin = platform.adminKey;
     // The economic bureau is registered with its built-in datasets (schemas/subsidy/) by governance.
     await platform.ok(admin, `mutation { registerPurpose(input: { code: "${PURPOSE}", name: "惠企补贴资格核验" }) { code } }`);
-    ebSteward = await platform.issueKey('economic-bureau', ['STEWARD']);
-    mrSteward = await platform.issueKey('market-regulation', ['STEWARD']);
-    psSteward = await platform.issueKey('public-security', ['STEWARD']);
-    ebSystem = await platform.issueKey('economic-bureau', ['CONSUMER']);
+    ebSteward = (await platform.issueKey('economic-bureau', ['STEWARD'])).apiKey;
+    mrSteward = (await platform.issueKey('market-regulation', ['STEWARD'])).apiKey;
+    psSteward = (await platform.issueKey('public-security', ['STEWARD'])).apiKey;
+    ebSystem = (await platform.issueKey('economic-bureau', ['CONSUMER'])).apiKey;
 
     // The market register, seeded by its own steward through the gateway.
     const seed: Array<[string, string, number | null]> = [
@@ -134,7 +134,7 @@ describe('subsidy (real gateway in front of governance, population, enterprise a
       expect(byMr.data ?? null).toBeNull();
       expect(['PURPOSE_REQUIRED', 'CONTRACT_REQUIRED']).toContain(byMr.errors?.[0].extensions.code);
       // The bureau's own system does, and the subsidy service refuses it: programs are for stewards.
-      const bySystem = await platform.call(await platform.issueKey('economic-bureau', ['CONSUMER']), CREATE_PROGRAM, { input });
+      const bySystem = await platform.call((await platform.issueKey('economic-bureau', ['CONSUMER'])).apiKey, CREATE_PROGRAM, { input });
       expect(bySystem.errors?.[0].extensions).toMatchObject({ code: 'FORBIDDEN', reason: expect.stringContaining('steward of economic-bureau') });
       const bad = await platform.call(ebSteward, CREATE_PROGRAM, { input: { ...input, rules: [{ minAge: 60 }, { industryIn: ['Z9'] }] } });
       expect(bad.errors?.[0].extensions).toMatchObject({ code: 'VALIDATION_FAILED', violations: [{ field: 'rules[0]' }, { field: 'rules[1]' }] });
@@ -200,7 +200,7 @@ describe('subsidy (real gateway in front of governance, population, enterprise a
     });
 
     it('refuses a batch from a consumer key', async () => {
-      const answer = await platform.call(await platform.issueKey('economic-bureau', ['CONSUMER']), RUN, { id: programId });
+      const answer = await platform.call((await platform.issueKey('economic-bureau', ['CONSUMER'])).apiKey, RUN, { id: programId });
       expect(answer.errors?.[0].extensions.code).toBe('FORBIDDEN');
     });
   });
