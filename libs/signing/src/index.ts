@@ -3,6 +3,7 @@ export {
   InvalidSigningKey,
   keyPairFromPem,
   loadOrCreateKeyPair,
+  makePrivateDir,
   publicKeyFromPem,
   type SigningKeyPair,
 } from './key-pair.js';

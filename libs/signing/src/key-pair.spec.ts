@@ -1,5 +1,5 @@
 import { generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
-import { chmod, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InvalidSigningKey, keyPairFromPem, loadOrCreateKeyPair, publicKeyFromPem } from './key-pair.js';
@@ -39,6 +39,10 @@ describe('loadOrCreateKeyPair', () => {
     const pair = await loadOrCreateKeyPair(dir, 'gateway');
     const file = join(dir, 'gateway.key.pem');
     expect((await stat(file)).mode & 0o777).toBe(0o600);
+    expect((await stat(dir)).mode & 0o777).toBe(0o700);
+    // .data itself is made as any folder: the embedded PostgreSQL's own user must reach .data/postgres.
+    await mkdir(join(root, 'plain'));
+    expect((await stat(join(root, '.data'))).mode).toBe((await stat(join(root, 'plain'))).mode);
     expect(await readFile(file, 'utf8')).toMatch(/^-----BEGIN PRIVATE KEY-----\n[\s\S]+-----END PRIVATE KEY-----\n$/);
     expect(pair.privateKey.asymmetricKeyType).toBe('ed25519');
     expect(pair.publicKey.asymmetricKeyType).toBe('ed25519');

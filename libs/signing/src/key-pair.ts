@@ -1,6 +1,6 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
 import { link, mkdir, open, unlink, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 /** An Ed25519 key pair, with the public half as SPKI PEM ready to hand to verifiers. */
 export interface SigningKeyPair {
@@ -86,11 +86,21 @@ const readKeyFile = async (file: string): Promise<string | undefined> => {
   }
 };
 
+/**
+ * `dir`, readable by its owner only; the folders above it, where missing, are made as any other
+ * (`mkdir -p` with a mode would make them all private). `.data` holds the embedded PostgreSQL
+ * beside the keys, and PostgreSQL runs as its own user when the platform runs as root.
+ */
+export const makePrivateDir = async (dir: string): Promise<void> => {
+  await mkdir(dirname(dir), { recursive: true });
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+};
+
 // Written aside, then hard-linked into place: link() never replaces an existing file, so
 // services starting together on one machine settle on a single key, and none of them can read
 // a half-written file.
 const createKeyFileOnce = async (dir: string, file: string): Promise<void> => {
-  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await makePrivateDir(dir);
   const pem = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
   const draft = `${file}.${randomUUID()}.tmp`;
   await writeFile(draft, pem, { mode: 0o600, flag: 'wx' });

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { makePrivateDir } from '@shuzhi/signing';
 
 /**
  * The secret of the HASH mask: SHUZHI_FIELD_HASH_KEY as deployed (every replica must share it,
@@ -11,7 +12,7 @@ export const loadFieldHashKey = async (env: NodeJS.ProcessEnv = process.env): Pr
   if (env.SHUZHI_FIELD_HASH_KEY) return env.SHUZHI_FIELD_HASH_KEY;
   const dir = join(env.SHUZHI_DATA_DIR ?? '.data', 'keys');
   const file = join(dir, 'field-hash.key');
-  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await makePrivateDir(dir);
   try {
     // 'wx': of two processes starting together, one writes and the other reads what it wrote.
     await writeFile(file, randomBytes(32).toString('base64'), { flag: 'wx', mode: 0o600 });
