@@ -40,10 +40,11 @@ import { PLATFORM_ADMIN_CLIENT_ID } from '../apps/governance/src/bootstrap/platf
 import { generatePopulation } from '../apps/population/src/seed/population-generator.js';
 import { writePopulation } from '../apps/population/src/seed/seed-writer.js';
 import { isFederatedAnswer, type LoadResult } from './gateway/load.js';
-import type { LoadJob } from './gateway/load-worker.js';
+import type { LoadJob, LoadMessage } from './gateway/load-worker.js';
 import type { PeerGateway } from './gateway/peer-apollo-gateway.js';
 import { openBenchServer } from './bench-server.js';
 import { cpuPerRequest, readCpu, type CpuReading } from './gateway/cpu-meter.js';
+import { readSubgraphStalls, subgraphStalls } from './gateway/subgraph-stalls.js';
 
 // A log line per request is an operator's choice, the same for every variant: off while measuring.
 process.env.LOG_LEVEL ??= 'warn';
@@ -54,6 +55,8 @@ const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 10) * 1000;
 // Long enough for V8 to optimise every process's hot paths and PostgreSQL to cache the rows:
 // with 3 s, the first measured run paid for the warm-up of everyone's code.
 const WARMUP_MS = Number(process.env.BENCH_WARMUP_SECONDS ?? 10) * 1000;
+/** Each run's own lead-in on its new thread, not measured (see LoadOptions.warmupMs). */
+const LOAD_WARMUP_MS = 1_000;
 const MAX_REQUESTS = Number(process.env.BENCH_MAX_REQUESTS ?? 50_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
 /** The open-loop latency run's rate, as a share of the baseline's closed-loop throughput. */
@@ -297,35 +300,48 @@ const main = async () => {
     },
     ...(running.peer ? [{ name: PEER, url: running.peer.url, headers: {}, bodies, expectFederated: true }] : []),
   ].filter((s) => wanted(s.name));
-  const load = (s: (typeof scenarios)[number], durationMs: number, offset: number, ratePerSecond?: number) =>
+  /** A load from a new worker thread; with `whenWarm`, the worker warms up first and the run starts once `whenWarm` is done. */
+  const load = (s: (typeof scenarios)[number], durationMs: number, offset: number, ratePerSecond?: number, whenWarm?: () => Promise<void>) =>
     new Promise<LoadResult>((done, fail) => {
       const job: LoadJob = {
         options: { url: s.url, headers: s.headers, bodies: s.bodies, concurrency: CONCURRENCY, ratePerSecond, durationMs, maxRequests: MAX_REQUESTS },
         offset,
         signAs: s.signAs,
         expectFederated: s.expectFederated,
+        warmupMs: whenWarm ? LOAD_WARMUP_MS : undefined,
       };
       const worker = new Worker(new URL('./gateway/load-worker.js', import.meta.url), { workerData: job });
-      worker.once('message', done);
+      worker.on('message', (message: LoadMessage) => {
+        if (message !== 'warm') return done(message);
+        whenWarm!().then(() => worker.postMessage('go'), fail);
+      });
       worker.once('error', fail);
     });
-  /** A run's result, with where the machine's CPU went meanwhile (ms per request, by part). */
-  const measured = async (name: string, run: () => Promise<LoadResult>) => {
-    const before: CpuReading = readCpu(running.subgraphPids);
-    const vacuumsBefore = await vacuums();
+  /** A run's result, with where the machine's CPU went meanwhile (ms per request, by part), all read from the end of its warm-up. */
+  const measured = async (name: string, s: (typeof scenarios)[number], offset: number, ratePerSecond?: number) => {
+    let before: CpuReading = {};
+    let vacuumsBefore = new Map<string, number>();
+    let stallsBefore: Awaited<ReturnType<typeof readSubgraphStalls>> = new Map();
     // How long the gateways' event loop was held up, by GC or by anything run on it.
     const loopDelay = monitorEventLoopDelay({ resolution: 10 });
     const pauses: number[] = [];
     const gc = new PerformanceObserver((list) => pauses.push(...list.getEntries().map((entry) => entry.duration)));
-    loopDelay.enable();
-    gc.observe({ entryTypes: ['gc'] });
-    const result = await profiled(name, run);
+    let profile: Awaited<ReturnType<typeof startProfile>>;
+    const result = await load(s, DURATION_MS, offset, ratePerSecond, async () => {
+      [vacuumsBefore, stallsBefore] = await Promise.all([vacuums(), readSubgraphStalls(subgraphs)]);
+      before = readCpu(running.subgraphPids);
+      loopDelay.enable();
+      gc.observe({ entryTypes: ['gc'] });
+      profile = await startProfile();
+    });
+    await profile!(name);
     loopDelay.disable();
     gc.disconnect();
     const loop =
       `gateway event-loop delay p99 ${(loopDelay.percentile(99) / 1e6).toFixed(1)} ms, max ${(loopDelay.max / 1e6).toFixed(1)} ms; ` +
       `its GC pauses ${(pauses.reduce((sum, ms) => sum + ms, 0) / Math.max(1, result.requests)).toFixed(2)} ms per request, longest ${Math.max(0, ...pauses).toFixed(1)} ms`;
     const after = readCpu(running.subgraphPids);
+    const stalls = subgraphStalls(stallsBefore, await readSubgraphStalls(subgraphs), result.requests);
     // An autovacuum still at work when the run ends shows in the next run's count.
     const vacuumed = `autovacuum/autoanalyze runs: ${
       [...(await vacuums())]
@@ -333,7 +349,7 @@ const main = async () => {
         .map(([table, runs]) => `${table} ${runs - (vacuumsBefore.get(table) ?? 0)}`)
         .join(', ') || 'none'
     }`;
-    return { result, cpu: `${cpuPerRequest(before, after, result.requests)}; ${loop}; ${vacuumed}` };
+    return { result, cpu: `${cpuPerRequest(before, after, result.requests)}; ${loop}; ${vacuumed}`, stalls };
   };
   const results = new Map<string, LoadResult[]>(scenarios.map((s) => [s.name, []]));
   for (const s of scenarios) await load(s, WARMUP_MS, 0);
@@ -342,10 +358,11 @@ const main = async () => {
     // Every other round runs the scenarios in reverse, so that whatever the first run of a round
     // pays (rows not yet cached, a checkpoint) falls on each scenario alike.
     for (const s of round % 2 === 0 ? scenarios : [...scenarios].reverse()) {
-      const { result, cpu } = await measured(`${round + 1}-${s.name}`, () => load(s, DURATION_MS, (round + 1) * 1_000));
+      const { result, cpu, stalls } = await measured(`${round + 1}-${s.name}`, s, (round + 1) * 1_000);
       results.get(s.name)!.push(result);
       log(`round ${round + 1} ${s.name}: ${result.perSecond.toFixed(0)} req/s, p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, ${result.failures} failed${result.firstFailure ? ` (${result.firstFailure})` : ''}`);
       log(`  CPU ms per request: ${cpu}`);
+      log(`  subgraphs: ${stalls}`);
     }
   }
 
@@ -373,11 +390,12 @@ const main = async () => {
   const openLoop = new Map<string, LoadResult>();
   for (const s of scenarios.slice(0, 2)) {
     metrics().registry.resetMetrics();
-    const { result, cpu } = await measured(`open-loop-${s.name}`, () => load(s, DURATION_MS, 90_000, rate));
+    const { result, cpu, stalls } = await measured(`open-loop-${s.name}`, s, 90_000, rate);
     openLoop.set(s.name, result);
     log(`open loop at ${rate} req/s, ${s.name}: p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, ${result.failures} failed`);
     log(`  slowest (due at ms into the run: took ms): ${result.slowest.map((r) => `${r.at}: ${r.ms}`).join(', ')}`);
     log(`  CPU ms per request: ${cpu}`);
+    log(`  subgraphs: ${stalls}`);
     log(`  where the gateways' time went (their own metrics): ${await gatewayTimings()}`);
   }
   const pgVersion = (await raw.query('show server_version')).rows[0].server_version as string;
@@ -386,6 +404,7 @@ const main = async () => {
   console.log(`PostgreSQL ${pgVersion}, ${server.embedded ? 'embedded' : 'DATABASE_URL'}; ${population.residents} residents, ${register.enterprises} enterprises`);
   console.log(`query: ${QUERY}`);
   console.log(`${CONCURRENCY} requests in flight from a worker thread of this process (the gateways run in its main thread), ${DURATION_MS / 1000} s or ${MAX_REQUESTS} requests per run after a ${WARMUP_MS / 1000} s warm-up,`);
+  console.log(`each run led in by ${LOAD_WARMUP_MS / 1000} s of the same load from its own thread, not measured,`);
   console.log(`over ${QUERIED_RESIDENTS} residents (half of them legal representatives); median of ${ROUNDS} paired round(s), every other one in reverse order; baseline: plugins OFF\n`);
   for (const s of scenarios) {
     const f = figure(s.name);
@@ -431,21 +450,19 @@ const gatewayTimings = async (): Promise<string> => {
   ].join(', ');
 };
 
-/** Runs `measure`, with the gateways' thread profiled into CPU_PROFILE_DIR when it is set. */
-const profiled = async <T>(name: string, measure: () => Promise<T>): Promise<T> => {
-  if (!CPU_PROFILE_DIR) return measure();
+/** When CPU_PROFILE_DIR is set, starts profiling the gateways' thread; the function returned writes the profile as `name`. */
+const startProfile = async (): Promise<(name: string) => Promise<void>> => {
+  if (!CPU_PROFILE_DIR) return async () => {};
   const session = new Session();
   session.connect();
   await session.post('Profiler.enable');
   await session.post('Profiler.start');
-  try {
-    return await measure();
-  } finally {
+  return async (name) => {
     const { profile } = await session.post('Profiler.stop');
     await mkdir(CPU_PROFILE_DIR, { recursive: true });
     await writeFile(join(CPU_PROFILE_DIR, `${name.replace(/[^\w-]+/g, '_')}.cpuprofile`), JSON.stringify(profile));
     session.disconnect();
-  }
+  };
 };
 
 const stopChild = (child: ChildProcess) =>

@@ -5,12 +5,16 @@ export type CpuReading = Record<string, number>;
 
 const TICKS_PER_SECOND = 100;
 
-/** utime + stime of one /proc stat file, in seconds; 0 when it is gone. */
-const cpuOf = (statPath: string): number => {
+/**
+ * utime + stime of one /proc stat file, in seconds (0 when it is gone); with `reapedChildren`,
+ * also cutime + cstime: what its children that exited and were waited for used.
+ */
+const cpuOf = (statPath: string, reapedChildren = false): number => {
   try {
     const stat = readFileSync(statPath, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+    const children = reapedChildren ? Number(fields[13]) + Number(fields[14]) : 0;
+    return (Number(fields[11]) + Number(fields[12]) + children) / TICKS_PER_SECOND;
   } catch {
     return 0;
   }
@@ -34,10 +38,11 @@ export const readCpu = (children: ReadonlyMap<string, number>): CpuReading => {
   const mainThread = cpuOf(`/proc/self/task/${process.pid}/stat`);
   const reading: CpuReading = { 'gateway thread': mainThread, 'rest of the bench process': cpuOf('/proc/self/stat') - mainThread };
   for (const [name, pid] of children) reading[name] = cpuOf(`/proc/${pid}/stat`);
-  // Exited backends take their CPU with them; the long-lived ones (each connection's) dominate.
+  // A backend that exits (a pool closing an idle connection) takes its CPU out of the live
+  // processes' sum, and the postmaster that reaps it adds it to its children's time.
   reading.postgresql = readdirSync('/proc')
     .filter((pid) => /^\d+$/.test(pid) && /^([^\0]*\/)?postgres($|[:\0 ])/.test(commandOf(pid)))
-    .reduce((sum, pid) => sum + cpuOf(`/proc/${pid}/stat`), 0);
+    .reduce((sum, pid) => sum + cpuOf(`/proc/${pid}/stat`, true), 0);
   return reading;
 };
 
