@@ -5,11 +5,13 @@
  *   2. a second gateway on the same subgraphs with our plugins off (the baseline),
  *   3. straight to the population subgraph (the same query without `enterprises`, signed here),
  *   4. `@apollo/gateway` on the same supergraph and subgraphs (a peer, signing the same way),
- * each at the same fixed concurrency from a worker thread of this process, in paired rounds. Prints throughput and
- * p50/p99 latency, the ratios, then the latency of 1 and 2 under an open-loop load at half the
- * baseline's throughput, and one verdict line per target. With each measured run it prints where
- * the machine's CPU went (per request, by process), the gateways' event-loop delay and GC pauses,
- * and the tables autovacuum worked on; after an open-loop run, its slowest requests. BENCH_SCENARIOS
+ * each at the same fixed concurrency from a worker thread of this process (a new one per run,
+ * measured after a lead-in of its own), in paired rounds. Prints throughput and p50/p99 latency,
+ * the ratios, then the latency of 1 and 2 under an open-loop load at half the baseline's
+ * throughput, and one verdict line per target. With each measured run it prints where the
+ * machine's CPU went (per request, by process, and the cores' disk wait and steal), the gateways'
+ * and each subgraph's event-loop delay and GC pauses, and the tables autovacuum worked on; after
+ * an open-loop run, its slowest requests and how late the load sent them. BENCH_SCENARIOS
  * limits the run to the two gateways and the scenarios named; BENCH_CPU_PROFILE=<dir> writes a CPU
  * profile of the gateways' thread for each measured run.
  *
@@ -327,12 +329,14 @@ const main = async () => {
     const pauses: number[] = [];
     const gc = new PerformanceObserver((list) => pauses.push(...list.getEntries().map((entry) => entry.duration)));
     let profile: Awaited<ReturnType<typeof startProfile>>;
+    let startedAt = new Date();
     const result = await load(s, DURATION_MS, offset, ratePerSecond, async () => {
       [vacuumsBefore, stallsBefore] = await Promise.all([vacuums(), readSubgraphStalls(subgraphs)]);
       before = readCpu(running.subgraphPids);
       loopDelay.enable();
       gc.observe({ entryTypes: ['gc'] });
       profile = await startProfile();
+      startedAt = new Date();
     });
     await profile!(name);
     loopDelay.disable();
@@ -349,7 +353,7 @@ const main = async () => {
         .map(([table, runs]) => `${table} ${runs - (vacuumsBefore.get(table) ?? 0)}`)
         .join(', ') || 'none'
     }`;
-    return { result, cpu: `${cpuPerRequest(before, after, result.requests)}; ${loop}; ${vacuumed}`, stalls };
+    return { result, cpu: `${cpuPerRequest(before, after, result.requests)}; ${loop}; ${vacuumed}`, stalls, startedAt };
   };
   const results = new Map<string, LoadResult[]>(scenarios.map((s) => [s.name, []]));
   for (const s of scenarios) await load(s, WARMUP_MS, 0);
@@ -390,10 +394,10 @@ const main = async () => {
   const openLoop = new Map<string, LoadResult>();
   for (const s of scenarios.slice(0, 2)) {
     metrics().registry.resetMetrics();
-    const { result, cpu, stalls } = await measured(`open-loop-${s.name}`, s, 90_000, rate);
+    const { result, cpu, stalls, startedAt } = await measured(`open-loop-${s.name}`, s, 90_000, rate);
     openLoop.set(s.name, result);
-    log(`open loop at ${rate} req/s, ${s.name}: p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, ${result.failures} failed`);
-    log(`  slowest (due at ms into the run: took ms): ${result.slowest.map((r) => `${r.at}: ${r.ms}`).join(', ')}`);
+    log(`open loop at ${rate} req/s, ${s.name}, from ${startedAt.toISOString()}: p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, ${result.failures} failed`);
+    log(`  slowest (due at ms into the run: took ms, of which sent late ms): ${result.slowest.map((r) => `${r.at}: ${r.ms} (${r.late})`).join(', ')}`);
     log(`  CPU ms per request: ${cpu}`);
     log(`  subgraphs: ${stalls}`);
     log(`  where the gateways' time went (their own metrics): ${await gatewayTimings()}`);
@@ -434,19 +438,27 @@ const main = async () => {
   console.log(`target p99-at-half-load: ${enforcedOpenLoop.p99.toFixed(1)} ms (goal < 50 ms) ${enforcedOpenLoop.p99 < 50 && !anyFailed ? 'PASS' : 'FAIL'}`);
 };
 
-/** Mean durations from the gateways' Prometheus metrics since the last reset. */
+/** Durations from the gateways' Prometheus metrics since the last reset. */
 const gatewayTimings = async (): Promise<string> => {
-  const mean = async (name: string, scale = 1) => {
-    const values = ((await metrics().registry.getSingleMetric(name)?.get())?.values ?? []) as Array<{ value: number; metricName?: string }>;
-    const total = (suffix: string) => values.filter((v) => v.metricName === `${name}${suffix}`).reduce((sum, v) => sum + v.value, 0);
+  /** The mean since the last reset, the count, and (for durations) how many took 100 ms or more. */
+  const summary = async (name: string, scale = 1) => {
+    const values = ((await metrics().registry.getSingleMetric(name)?.get())?.values ?? []) as Array<{
+      value: number;
+      metricName?: string;
+      labels?: Record<string, string | number>;
+    }>;
+    const total = (suffix: string, le?: number) =>
+      values.filter((v) => v.metricName === `${name}${suffix}` && (le === undefined || v.labels?.le === le)).reduce((sum, v) => sum + v.value, 0);
     const count = total('_count');
-    return count === 0 ? 'none' : `${((total('_sum') / count) * scale).toFixed(scale === 1 ? 1 : 2)} (${count})`;
+    if (count === 0) return 'none';
+    const slow = scale === 1 ? '' : `, ${count - total('_bucket', 0.1)} of 100 ms or more`;
+    return `${((total('_sum') / count) * scale).toFixed(scale === 1 ? 1 : 2)} (${count}${slow})`;
   };
   return [
-    `request ${await mean('shuzhi_http_request_duration_seconds', 1000)} ms`,
-    `subgraph call ${await mean('shuzhi_subgraph_request_duration_seconds', 1000)} ms`,
-    `access-record append ${await mean('shuzhi_access_record_append_seconds', 1000)} ms`,
-    `records per append ${await mean('shuzhi_access_record_batch_size')}`,
+    `request ${await summary('shuzhi_http_request_duration_seconds', 1000)} ms`,
+    `subgraph call ${await summary('shuzhi_subgraph_request_duration_seconds', 1000)} ms`,
+    `access-record append ${await summary('shuzhi_access_record_append_seconds', 1000)} ms`,
+    `records per append ${await summary('shuzhi_access_record_batch_size')}`,
   ].join(', ');
 };
 

@@ -31,13 +31,18 @@ const commandOf = (pid: string): string => {
 /**
  * Where the machine's CPU goes while a load runs (Linux /proc only; elsewhere an empty
  * reading): this process's main thread (the gateways), the rest of this process (the load
- * worker, V8's and libuv's helper threads), each named child process, and PostgreSQL's.
+ * worker, V8's and libuv's helper threads), each named child process, PostgreSQL's, and the
+ * time the machine's cores spent waiting on disk or taken by the host.
  */
 export const readCpu = (children: ReadonlyMap<string, number>): CpuReading => {
   if (process.platform !== 'linux') return {};
   const mainThread = cpuOf(`/proc/self/task/${process.pid}/stat`);
   const reading: CpuReading = { 'gateway thread': mainThread, 'rest of the bench process': cpuOf('/proc/self/stat') - mainThread };
   for (const [name, pid] of children) reading[name] = cpuOf(`/proc/${pid}/stat`);
+  // Time the machine's cores waited on disk, or were taken by the host (a virtual machine's steal).
+  const [iowait, steal] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).filter((_, i) => i === 5 || i === 8);
+  reading['machine iowait'] = Number(iowait) / TICKS_PER_SECOND;
+  reading['machine steal'] = Number(steal) / TICKS_PER_SECOND;
   // A backend that exits (a pool closing an idle connection) takes its CPU out of the live
   // processes' sum, and the postmaster that reaps it adds it to its children's time.
   reading.postgresql = readdirSync('/proc')

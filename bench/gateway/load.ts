@@ -12,8 +12,11 @@ export interface LoadResult {
   perSecond: number;
   p50: number;
   p99: number;
-  /** The slowest requests: when each was due (ms into the run) and how long it took, slowest first. */
-  slowest: Array<{ at: number; ms: number }>;
+  /**
+   * The slowest requests, slowest first: when each was due (ms into the run), how long it took,
+   * and how late this thread sent it (a stall of the load's own thread, not of what it measures).
+   */
+  slowest: Array<{ at: number; ms: number; late: number }>;
 }
 
 export interface LoadOptions {
@@ -44,6 +47,7 @@ const percentile = (sorted: Float64Array, p: number) => sorted[Math.min(sorted.l
 export const runLoad = async (options: LoadOptions, offset = 0): Promise<LoadResult> => {
   const latencies: number[] = [];
   const dueAt: number[] = [];
+  const lateBy: number[] = [];
   let next = offset;
   let issued = 0;
   let failures = 0;
@@ -56,6 +60,7 @@ export const runLoad = async (options: LoadOptions, offset = 0): Promise<LoadRes
     const headers = { 'content-type': 'application/json', ...options.headers, ...options.sign?.(body) };
     let ok = false;
     let text: string;
+    const late = performance.now() - due;
     try {
       const response = await fetch(options.url, { method: 'POST', headers, body });
       text = await response.text();
@@ -65,6 +70,7 @@ export const runLoad = async (options: LoadOptions, offset = 0): Promise<LoadRes
     }
     latencies.push(performance.now() - due);
     dueAt.push(due - started);
+    lateBy.push(late);
     if (!ok) {
       failures++;
       firstFailure ??= text.slice(0, 400);
@@ -101,7 +107,7 @@ export const runLoad = async (options: LoadOptions, offset = 0): Promise<LoadRes
     p50: percentile(sorted, 50),
     p99: percentile(sorted, 99),
     slowest: latencies
-      .map((ms, i) => ({ at: Math.round(dueAt[i]), ms: Math.round(ms) }))
+      .map((ms, i) => ({ at: Math.round(dueAt[i]), ms: Math.round(ms), late: Math.round(lateBy[i]) }))
       .sort((a, b) => b.ms - a.ms)
       .slice(0, 12),
   };
