@@ -258,6 +258,9 @@ const main = async () => {
       ).rows.map((row) => [row.name, Number(row.runs)]),
     );
 
+  /** PostgreSQL sessions opened so far: each a backend forked, authenticated and warmed up. */
+  const sessions = async () => Number((await raw.query<{ n: string }>('select sum(sessions) as n from pg_stat_database')).rows[0].n);
+
   // Half the load asks for people who represent enterprises, half for anyone.
   const queried = Array.from({ length: QUERIED_RESIDENTS }, (_, i) =>
     i % 2 === 0 ? representatives[(i * 7919) % representatives.length] : residentIds[(i * 104_729) % residentIds.length],
@@ -323,6 +326,7 @@ const main = async () => {
   const measured = async (name: string, s: (typeof scenarios)[number], offset: number, ratePerSecond?: number) => {
     let before: CpuReading = {};
     let vacuumsBefore = new Map<string, number>();
+    let sessionsBefore = 0;
     let stallsBefore: Awaited<ReturnType<typeof readSubgraphStalls>> = new Map();
     // How long the gateways' event loop was held up, by GC or by anything run on it.
     const loopDelay = monitorEventLoopDelay({ resolution: 10 });
@@ -331,7 +335,7 @@ const main = async () => {
     let profile: Awaited<ReturnType<typeof startProfile>>;
     let startedAt = new Date();
     const result = await load(s, DURATION_MS, offset, ratePerSecond, async () => {
-      [vacuumsBefore, stallsBefore] = await Promise.all([vacuums(), readSubgraphStalls(subgraphs)]);
+      [vacuumsBefore, sessionsBefore, stallsBefore] = await Promise.all([vacuums(), sessions(), readSubgraphStalls(subgraphs)]);
       before = readCpu(running.subgraphPids);
       loopDelay.enable();
       gc.observe({ entryTypes: ['gc'] });
@@ -353,7 +357,8 @@ const main = async () => {
         .map(([table, runs]) => `${table} ${runs - (vacuumsBefore.get(table) ?? 0)}`)
         .join(', ') || 'none'
     }`;
-    return { result, cpu: `${cpuPerRequest(before, after, result.requests)}; ${loop}; ${vacuumed}`, stalls, startedAt };
+    const opened = `PostgreSQL sessions opened: ${(await sessions()) - sessionsBefore}`;
+    return { result, cpu: `${cpuPerRequest(before, after, result.requests)}; ${loop}; ${vacuumed}; ${opened}`, stalls, startedAt };
   };
   const results = new Map<string, LoadResult[]>(scenarios.map((s) => [s.name, []]));
   for (const s of scenarios) await load(s, WARMUP_MS, 0);

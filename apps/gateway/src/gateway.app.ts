@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
-import { PostgresEventStore, type EventStore } from '@shuzhi/event-store';
+import { POOL_SETTINGS, PostgresEventStore, type EventStore } from '@shuzhi/event-store';
 import { NestLogger, observeHttp, releaseSignalsFromEmbeddedPostgres } from '@shuzhi/observability';
 import type { SigningKeyPair } from '@shuzhi/signing';
 import { PolicyEntry } from '@shuzhi/policy';
@@ -61,6 +61,7 @@ export const createGatewayApp = async (options: GatewayAppOptions): Promise<INes
   const dataSource = await new DataSource({
     type: 'postgres',
     url: options.databaseUrl,
+    extra: POOL_SETTINGS,
     schema: 'gateway',
     entities: [gatewayClientsProjection.entity as never, PolicyEntry],
   }).initialize();

@@ -4,7 +4,7 @@ export * from './prepare-events.js';
 export * from './handle-command.js';
 export * from './subscription.js';
 export * from './projection.js';
-export { PostgresEventStore, type PostgresEventStoreOptions } from './postgres/postgres-event-store.js';
+export { POOL_SETTINGS, PostgresEventStore, type PostgresEventStoreOptions } from './postgres/postgres-event-store.js';
 export { migrate, type Migration } from './postgres/migrations.js';
 export { SUBSCRIPTION_MIGRATIONS } from './postgres/event-log.migrations.js';
 export { InMemoryEventStore } from './in-memory/in-memory-event-store.js';

@@ -1,6 +1,7 @@
 import { Global, Inject, Module, type DynamicModule, type INestApplication, type OnApplicationShutdown } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
+import { POOL_SETTINGS } from '@shuzhi/event-store';
 import {
   GraphQLOperationsPlugin,
   NestLogger,
@@ -53,6 +54,7 @@ export const createSubgraphApp = async (options: SubgraphAppOptions): Promise<IN
   const dataSource = await new DataSource({
     type: 'postgres',
     url: options.databaseUrl,
+    extra: POOL_SETTINGS,
     schema: options.schema,
     entities: options.entities as never[],
   }).initialize();

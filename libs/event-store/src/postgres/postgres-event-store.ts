@@ -18,6 +18,15 @@ import { EVENT_LOG_MIGRATIONS, SUBSCRIPTION_MIGRATIONS } from './event-log.migra
 import { migrate } from './migrations.js';
 import { PgListener } from './pg-listener.js';
 
+/**
+ * Settings for every pool of the platform's connections. pg closes a connection idle for 10 s by
+ * default, so under a steady but uneven load the pools kept closing connections and opening new
+ * ones (10–20 every 10 s in the gateway benchmark): each a backend forked, a SCRAM exchange on
+ * both sides (the client's on libuv's thread pool) and cold catalog caches. A minute keeps what
+ * the last burst needed, and still gives back what an idle service holds.
+ */
+export const POOL_SETTINGS = { idleTimeoutMillis: 60_000 } as const;
+
 const NOTIFY_CHANNEL = 'event_store_appended';
 const DEFAULT_NOTIFY_INTERVAL_MS = 10;
 const MAX_NOTIFY_PAYLOAD = 7_900;
@@ -117,7 +126,7 @@ export class PostgresEventStore implements EventStore {
   }
 
   static async connect(options: PostgresEventStoreOptions): Promise<PostgresEventStore> {
-    const connection: PoolConfig = { max: 10, ...options.pool, connectionString: options.connectionString };
+    const connection: PoolConfig = { max: 10, ...POOL_SETTINGS, ...options.pool, connectionString: options.connectionString };
     const pool = new Pool(connection);
     // An idle client that loses its server must not crash the process; the next query reconnects.
     pool.on('error', () => {});
