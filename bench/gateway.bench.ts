@@ -120,23 +120,7 @@ const main = async () => {
   await createDatabaseIfMissing(server.url, dbName);
   const url = withDatabase(server.url, dbName);
 
-  // Seeding, through the deciders, as `npm run seed` does.
-  const seedStarted = performance.now();
-  const store = (running.store = await PostgresEventStore.connect({ connectionString: url, pool: { max: 8, options: '-c synchronous_commit=off' } }));
-  const seedOptions = { seed: 1, residents: RESIDENTS, asOf: '2026-01-01', now: new Date().toISOString() };
-  const population = await writePopulation(store, generatePopulation(seedOptions));
-  const residentIds = [...generatePopulation(seedOptions)].flatMap((household) => household.residents.map((r) => r.register.residentId));
-  const register = await seedEnterprises(store, { seed: '1', count: ENTERPRISES, residentIds });
-  await store.close();
-  running.store = undefined;
-  log(`seeded ${population.residents} residents in ${population.households} households and ${register.enterprises} enterprises in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s`);
-  const representatives = [
-    ...new Set(
-      decideSeed({ seed: '1', count: ENTERPRISES, residentIds })
-        .flatMap(({ events }) => events.map((e) => (e.data as { legalRepresentativeId?: string | null }).legalRepresentativeId))
-        .filter((id): id is string => typeof id === 'string'),
-    ),
-  ];
+  const { population, register, queried } = await seedCity(url);
 
   // The subgraphs, as the platform starts them, trusting a gateway key made for this run.
   const gatewayPrivateKeyPem = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
@@ -261,20 +245,17 @@ const main = async () => {
   /** PostgreSQL sessions opened so far: each a backend forked, authenticated and warmed up. */
   const sessions = async () => Number((await raw.query<{ n: string }>('select sum(sessions) as n from pg_stat_database')).rows[0].n);
 
-  // Half the load asks for people who represent enterprises, half for anyone.
-  const queried = Array.from({ length: QUERIED_RESIDENTS }, (_, i) =>
-    i % 2 === 0 ? representatives[(i * 7919) % representatives.length] : residentIds[(i * 104_729) % residentIds.length],
-  );
   const bodies = queried.map((id) => JSON.stringify({ query: QUERY, variables: { id } }));
   const subgraphBodies = queried.map((id) => JSON.stringify({ query: SUBGRAPH_QUERY, variables: { id } }));
   const consumerHeaders = { authorization: `Bearer ${consumer}`, 'x-purpose': PURPOSE };
-  const probe = await call(consumer, QUERY, { id: representatives[0] }, { 'x-purpose': PURPOSE });
-  await waitUntil(async () => !(await call(consumer, QUERY, { id: representatives[0] }, { 'x-purpose': PURPOSE })).errors, {
+  // queried[0] is a legal representative: the answer has enterprises.
+  const probe = await call(consumer, QUERY, { id: queried[0] }, { 'x-purpose': PURPOSE });
+  await waitUntil(async () => !(await call(consumer, QUERY, { id: queried[0] }, { 'x-purpose': PURPOSE })).errors, {
     timeoutMs: 30_000,
     intervalMs: 200,
     what: `the approved contracts to apply (last answer: ${JSON.stringify(probe.errors ?? probe.data).slice(0, 300)})`,
   });
-  const sample = await call(consumer, QUERY, { id: representatives[0] }, { 'x-purpose': PURPOSE });
+  const sample = await call(consumer, QUERY, { id: queried[0] }, { 'x-purpose': PURPOSE });
   log(`sample answer through the enforced gateway: ${JSON.stringify(sample.data)}`);
 
   let peerProblem: string | undefined = wanted(PEER) ? undefined : 'not asked for (BENCH_SCENARIOS)';
@@ -441,6 +422,36 @@ const main = async () => {
   console.log('');
   console.log(`target enforcement-overhead: ${overhead.toFixed(2)} (goal >= 0.85) ${overhead >= 0.85 && !anyFailed ? 'PASS' : 'FAIL'}`);
   console.log(`target p99-at-half-load: ${enforcedOpenLoop.p99.toFixed(1)} ms (goal < 50 ms) ${enforcedOpenLoop.p99 < 50 && !anyFailed ? 'PASS' : 'FAIL'}`);
+};
+
+/**
+ * Seeds the city through the deciders, as `npm run seed` does, and picks the residents the load
+ * asks for: half of them legal representatives (the first is one), half anyone. Only counts and
+ * those ids leave this function, as fresh strings: the gateways run in this process, and the
+ * generated population (each id built from pieces that a concatenated string keeps alive) would
+ * otherwise stay in their heap, for every major GC to mark.
+ */
+const seedCity = async (url: string) => {
+  const seedStarted = performance.now();
+  const store = (running.store = await PostgresEventStore.connect({ connectionString: url, pool: { max: 8, options: '-c synchronous_commit=off' } }));
+  const seedOptions = { seed: 1, residents: RESIDENTS, asOf: '2026-01-01', now: new Date().toISOString() };
+  const population = await writePopulation(store, generatePopulation(seedOptions));
+  const residentIds = [...generatePopulation(seedOptions)].flatMap((household) => household.residents.map((r) => r.register.residentId));
+  const register = await seedEnterprises(store, { seed: '1', count: ENTERPRISES, residentIds });
+  await store.close();
+  running.store = undefined;
+  log(`seeded ${population.residents} residents in ${population.households} households and ${register.enterprises} enterprises in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s`);
+  const representatives = [
+    ...new Set(
+      decideSeed({ seed: '1', count: ENTERPRISES, residentIds })
+        .flatMap(({ events }) => events.map((e) => (e.data as { legalRepresentativeId?: string | null }).legalRepresentativeId))
+        .filter((id): id is string => typeof id === 'string'),
+    ),
+  ];
+  const queried = Array.from({ length: QUERIED_RESIDENTS }, (_, i) =>
+    i % 2 === 0 ? representatives[(i * 7919) % representatives.length] : residentIds[(i * 104_729) % residentIds.length],
+  );
+  return { population, register, queried: JSON.parse(JSON.stringify(queried)) as string[] };
 };
 
 /** Durations from the gateways' Prometheus metrics since the last reset. */
