@@ -6,7 +6,6 @@ import { chinaDay } from '../src/enforcement/daily-quota.js';
 import { publishBuiltInDatasets, readBuiltInDatasets } from '../../governance/src/bootstrap/built-in-datasets.js';
 import { GatewayHarness, TEST_HASH_KEY, type Answer } from './gateway-harness.js';
 
-const ISSUE_KEY = 'mutation ($input: IssueClientKeyInput!) { issueClientKey(input: $input) { clientId apiKey } }';
 const REGISTER_RESIDENT = 'mutation ($input: RegisterResidentInput!) { registerResident(input: $input) { id } }';
 const SUBMIT = 'mutation ($input: SubmitSharingContractInput!) { submitSharingContract(input: $input) { id } }';
 const REVIEW = 'mutation ($id: ID!) { completeComplianceReview(id: $id, approved: true) { id status } }';
@@ -53,13 +52,7 @@ describe('gateway enforcement (contracts, masking, consent, access records)', ()
       .filter((e) => e.metadata.correlationId === correlationId)
       .map((e) => ({ type: e.type, data: e.data }) as AccessEvent);
 
-  const issue = async (departmentCode: string, roles: string[]) => {
-    const { issueClientKey } = await harness.ok(harness.adminKey, ISSUE_KEY, { input: { departmentCode, name: `${departmentCode} system`, roles } });
-    for (const url of [harness.gatewayUrl, plainGateway]) {
-      await waitUntil(async () => (await harness.call(issueClientKey.apiKey, '{ purposes { code } }', {}, {}, url)).status === 200, { what: 'the key to work' });
-    }
-    return issueClientKey as { clientId: string; apiKey: string };
-  };
+  const issue = (departmentCode: string, roles: string[]) => harness.issueKey(departmentCode, roles, [harness.gatewayUrl, plainGateway]);
 
   beforeAll(async () => {
     harness = await GatewayHarness.start('gateway_enforcement', { population: true });

@@ -3,7 +3,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { PostgresEventStore } from '@shuzhi/event-store';
 import { keyPairFromPem, type SigningKeyPair } from '@shuzhi/signing';
-import { createTestDatabase, startSubgraphProcess, stopProcess, type TestDatabase } from '@shuzhi/testing';
+import { createTestDatabase, startSubgraphProcess, stopProcess, waitUntil, type TestDatabase } from '@shuzhi/testing';
 import { ensurePlatformAdmin } from '../../governance/src/bootstrap/platform-admin.js';
 import { createGovernanceApp } from '../../governance/src/governance.app.js';
 import type { SubgraphEndpoints } from '../src/composition/subgraph-endpoints.js';
@@ -24,9 +24,18 @@ export const newKeyPair = (): SigningKeyPair =>
 /** Base URL of a listening Nest application, on the IPv4 loopback. */
 export const baseUrlOf = async (app: INestApplication): Promise<string> => (await app.getUrl()).replace('[::1]', '127.0.0.1');
 
+const ISSUE_KEY = 'mutation ($input: IssueClientKeyInput!) { issueClientKey(input: $input) { clientId apiKey } }';
+
+export interface IssuedKey {
+  clientId: string;
+  apiKey: string;
+}
+
 /** GraphQL over HTTP through a gateway, as any department's system calls it. */
 export abstract class GatewayCaller {
   abstract readonly gatewayUrl: string;
+  /** The platform admin's key, which issues the others. */
+  abstract readonly adminKey: string;
 
   /** POST /graphql with a raw body, as any HTTP client could send it. */
   async post<T = Record<string, any>>(body: string, headers: Record<string, string> = {}, url = this.gatewayUrl): Promise<Answer<T>> {
@@ -55,6 +64,19 @@ export abstract class GatewayCaller {
     const answer = await this.call<T>(apiKey, query, variables, headers);
     if (answer.errors?.length) throw new Error(`unexpected errors: ${JSON.stringify(answer.errors)}`);
     return answer.data!;
+  }
+
+  /** A key issued by the platform admin, once each of `gatewayUrls` accepts it. */
+  async issueKey(departmentCode: string, roles: string[], gatewayUrls: readonly string[] = [this.gatewayUrl]): Promise<IssuedKey> {
+    const { issueClientKey } = await this.ok<{ issueClientKey: IssuedKey }>(this.adminKey, ISSUE_KEY, {
+      input: { departmentCode, name: `${departmentCode} ${roles.join('+')}`, roles },
+    });
+    for (const url of gatewayUrls) {
+      await waitUntil(async () => (await this.call(issueClientKey.apiKey, '{ purposes { code } }', {}, {}, url)).status === 200, {
+        what: `the ${departmentCode} key to work`,
+      });
+    }
+    return issueClientKey;
   }
 }
 

@@ -5,7 +5,6 @@ import { GatewayHarness } from './gateway-harness.js';
 const PURPOSES = '{ purposes { code name } }';
 const REGISTER_DEPARTMENT = 'mutation ($input: RegisterDepartmentInput!) { registerDepartment(input: $input) { code name } }';
 const REGISTER_PURPOSE = 'mutation ($input: RegisterPurposeInput!) { registerPurpose(input: $input) { code } }';
-const ISSUE_KEY = 'mutation ($input: IssueClientKeyInput!) { issueClientKey(input: $input) { clientId apiKey } }';
 const REVOKE_KEY = 'mutation ($clientId: ID!) { revokeClientKey(clientId: $clientId, reason: "left the project") }';
 
 describe('gateway (real gateway, real governance subgraph, real PostgreSQL)', () => {
@@ -18,13 +17,6 @@ describe('gateway (real gateway, real governance subgraph, real PostgreSQL)', ()
   afterAll(async () => {
     await harness?.stop();
   });
-
-  /** A key issued through the gateway that the gateway already accepts. */
-  const issueKey = async (departmentCode: string, roles: string[]): Promise<{ clientId: string; apiKey: string }> => {
-    const { issueClientKey } = await harness.ok(harness.adminKey, ISSUE_KEY, { input: { departmentCode, name: `${departmentCode} system`, roles } });
-    await waitUntil(async () => (await harness.call(issueClientKey.apiKey, PURPOSES)).status === 200, { what: 'the new key to work' });
-    return issueClientKey;
-  };
 
   describe('the signed caller context', () => {
     it('lets the platform admin read purposes and register a department through the gateway', async () => {
@@ -55,7 +47,7 @@ describe('gateway (real gateway, real governance subgraph, real PostgreSQL)', ()
 
     it('passes on the roles of the caller: a consumer may not do what the platform may', async () => {
       await harness.ok(harness.adminKey, REGISTER_DEPARTMENT, { input: { code: 'human-resources', name: '人力资源和社会保障局' } });
-      const consumer = await issueKey('human-resources', ['CONSUMER']);
+      const consumer = await harness.issueKey('human-resources', ['CONSUMER']);
       const answer = await harness.call(consumer.apiKey, REGISTER_DEPARTMENT, { input: { code: 'rogue', name: 'rogue' } });
       expect(answer.status).toBe(200);
       expect(answer.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'FORBIDDEN' }) })]);
@@ -73,7 +65,7 @@ describe('gateway (real gateway, real governance subgraph, real PostgreSQL)', ()
 
   describe('authentication', () => {
     it('refuses a missing key, a wrong key and a key that names no client', async () => {
-      const issued = await issueKey('civil-affairs', ['STEWARD']);
+      const issued = await harness.issueKey('civil-affairs', ['STEWARD']);
       const forged = `${issued.apiKey.slice(0, -4)}AAAA`;
       for (const key of [null, forged, 'not-a-key', `shz_${'0'.repeat(8)}-0000-0000-0000-${'0'.repeat(12)}_${'A'.repeat(43)}`]) {
         const answer = await harness.call(key, PURPOSES);
@@ -83,7 +75,7 @@ describe('gateway (real gateway, real governance subgraph, real PostgreSQL)', ()
     });
 
     it('accepts a key issued through the gateway and stops it within a second of its revocation', async () => {
-      const issued = await issueKey('civil-affairs', ['CONSUMER']);
+      const issued = await harness.issueKey('civil-affairs', ['CONSUMER']);
       expect((await harness.call(issued.apiKey, PURPOSES)).status).toBe(200);
 
       await harness.ok(harness.adminKey, REVOKE_KEY, { clientId: issued.clientId });

@@ -6,18 +6,11 @@ import { fileURLToPath } from 'node:url';
 import type { INestApplication } from '@nestjs/common';
 import { PostgresEventStore } from '@shuzhi/event-store';
 import { generateApiKey } from '@shuzhi/signing';
-import { createTestDatabase, startSubgraphProcess, stopProcess, waitUntil, type TestDatabase } from '@shuzhi/testing';
+import { createTestDatabase, startSubgraphProcess, stopProcess, type TestDatabase } from '@shuzhi/testing';
 import { createGatewayApp, type GatewayAppOptions } from '../src/gateway.app.js';
 import { GatewayCaller, baseUrlOf, newKeyPair } from './gateway-harness.js';
 
 const ROOT = new URL('../../../', import.meta.url);
-const ISSUE_KEY = 'mutation ($input: IssueClientKeyInput!) { issueClientKey(input: $input) { clientId apiKey } }';
-
-export interface IssuedKey {
-  clientId: string;
-  apiKey: string;
-}
-
 /**
  * The platform as a department meets it: real subgraphs, each a process of its own started from
  * its main.ts, behind real gateways in this process, on one real PostgreSQL database. The
@@ -94,14 +87,5 @@ export class PlatformHarness extends GatewayCaller {
     await this.store.close();
     await this.database.drop();
     await rm(this.dataDir, { recursive: true, force: true });
-  }
-
-  /** A key issued by the platform admin through the gateway, once the gateway accepts it. */
-  async issueKey(departmentCode: string, roles: string[]): Promise<IssuedKey> {
-    const { issueClientKey } = await this.ok<{ issueClientKey: IssuedKey }>(this.adminKey, ISSUE_KEY, {
-      input: { departmentCode, name: `${departmentCode} ${roles.join('+')}`, roles },
-    });
-    await waitUntil(async () => (await this.call(issueClientKey.apiKey, '{ purposes { code } }')).status === 200, { what: `the ${departmentCode} key to work` });
-    return issueClientKey;
   }
 }
