@@ -57,7 +57,7 @@ const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 10) * 1000;
 // Long enough for V8 to optimise every process's hot paths and PostgreSQL to cache the rows:
 // with 3 s, the first measured run paid for the warm-up of everyone's code.
 const WARMUP_MS = Number(process.env.BENCH_WARMUP_SECONDS ?? 10) * 1000;
-/** Each run's own lead-in on its new thread, not measured (see LoadOptions.warmupMs). */
+/** Each run's own lead-in on its new thread, not measured (see LoadJob.warmupMs). */
 const LOAD_WARMUP_MS = 1_000;
 const MAX_REQUESTS = Number(process.env.BENCH_MAX_REQUESTS ?? 50_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
