@@ -43,7 +43,7 @@ describe('subgraph HTTP transport', () => {
     httpTransport.getSubgraphExecutor({
       subgraphName: 'probe',
       transportEntry: { kind: 'http', subgraph: 'probe', location: url },
-      fetch: ((input: string, init?: RequestInit) => fetch(input, init)) as never,
+      fetch: fetch as never,
       getDisposeReason: () => new Error('executor disposed'),
     } as never) as unknown as ((request: object) => Promise<{ data?: unknown; errors?: Array<{ message: string }> }>) & AsyncDisposable;
 
