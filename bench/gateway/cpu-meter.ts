@@ -30,14 +30,12 @@ const commandOf = (pid: string): string => {
 
 /**
  * Where the machine's CPU goes while a load runs (Linux /proc only; elsewhere an empty
- * reading): this process's main thread (the gateways), the rest of this process (the load
- * worker, V8's and libuv's helper threads), each named child process, PostgreSQL's, and the
- * time the machine's cores spent waiting on disk or taken by the host.
+ * reading): this process (the load), each named child process (gateways, subgraphs),
+ * PostgreSQL's, and the time the machine's cores spent waiting on disk or taken by the host.
  */
 export const readCpu = (children: ReadonlyMap<string, number>): CpuReading => {
   if (process.platform !== 'linux') return {};
-  const mainThread = cpuOf(`/proc/self/task/${process.pid}/stat`);
-  const reading: CpuReading = { 'gateway thread': mainThread, 'rest of the bench process': cpuOf('/proc/self/stat') - mainThread };
+  const reading: CpuReading = { load: cpuOf('/proc/self/stat') };
   for (const [name, pid] of children) reading[name] = cpuOf(`/proc/${pid}/stat`);
   // Time the machine's cores waited on disk, or were taken by the host (a virtual machine's steal).
   const [iowait, steal] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).filter((_, i) => i === 5 || i === 8);

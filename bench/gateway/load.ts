@@ -12,6 +12,8 @@ export interface LoadResult {
   perSecond: number;
   p50: number;
   p99: number;
+  /** Every request's latency (ms), in the order they were answered: runs can be pooled. */
+  latencies: number[];
   /**
    * The slowest requests, slowest first: when each was due (ms into the run), how long it took,
    * and how late this thread sent it (a stall of the load's own thread, not of what it measures).
@@ -41,7 +43,11 @@ export const isFederatedAnswer = (answer: { data?: unknown; errors?: unknown[] }
   return !answer.errors && resident !== undefined && resident !== null && resident.household !== undefined && Array.isArray(resident.enterprises);
 };
 
-const percentile = (sorted: Float64Array, p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+/** The p-th percentile (0–100) of latencies in any order: the smallest value that p% of them do not exceed. */
+export const latencyPercentile = (latencies: readonly number[], p: number): number => {
+  const sorted = Float64Array.from(latencies).sort();
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+};
 
 /** Stops at `maxRequests` or `durationMs`, whichever comes first. */
 export const runLoad = async (options: LoadOptions, offset = 0): Promise<LoadResult> => {
@@ -97,15 +103,15 @@ export const runLoad = async (options: LoadOptions, offset = 0): Promise<LoadRes
     await Promise.all(Array.from({ length: options.concurrency }, worker));
   }
   const seconds = (performance.now() - started) / 1000;
-  const sorted = Float64Array.from(latencies).sort();
   return {
     requests: latencies.length,
     failures,
     firstFailure,
     seconds,
     perSecond: latencies.length / seconds,
-    p50: percentile(sorted, 50),
-    p99: percentile(sorted, 99),
+    p50: latencyPercentile(latencies, 50),
+    p99: latencyPercentile(latencies, 99),
+    latencies,
     slowest: latencies
       .map((ms, i) => ({ at: Math.round(dueAt[i]), ms: Math.round(ms), late: Math.round(lateBy[i]) }))
       .sort((a, b) => b.ms - a.ms)
