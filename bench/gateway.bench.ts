@@ -111,6 +111,12 @@ const running = {
   /** The subgraph and gateway processes by name, for the CPU readings. */
   processPids: new Map<string, number>(),
   store: undefined as PostgresEventStore | undefined,
+  /**
+   * The benchmark's own connection (counts, autovacuum, sessions). Ended before the database is
+   * dropped: dropping it `with (force)` would otherwise end it from the server's side, and its
+   * unhandled 'error' event would kill this process before PostgreSQL is stopped.
+   */
+  raw: undefined as pg.Client | undefined,
 };
 
 const log = (line: string) => console.log(`[bench] ${line}`);
@@ -235,7 +241,7 @@ const main = async () => {
   }
 
   // The enterprise read model catches up from the log; the query reads it.
-  const raw = new pg.Client({ connectionString: url });
+  const raw = (running.raw = new pg.Client({ connectionString: url }));
   await raw.connect();
   await waitUntil(async () => Number((await raw.query('select count(*) from enterprise.enterprises')).rows[0].count) >= register.enterprises, {
     timeoutMs: 600_000,
@@ -404,6 +410,7 @@ const main = async () => {
   }
   const pgVersion = (await raw.query('show server_version')).rows[0].server_version as string;
   await raw.end();
+  running.raw = undefined;
   console.log('');
   console.log(`PostgreSQL ${pgVersion}, ${server.embedded ? 'embedded' : 'DATABASE_URL'}; ${population.residents} residents, ${register.enterprises} enterprises`);
   console.log(`query: ${QUERY}`);
@@ -513,6 +520,7 @@ const cleanUp = async () => {
   // The gateways (started last) first: a request they drain may still need a subgraph.
   for (const child of [...running.children].reverse()) await quietly('a process', () => stopChild(child));
   await quietly('the event store', async () => running.store?.close());
+  await quietly("the benchmark's connection", async () => running.raw?.end());
   if (running.adminUrl && running.dbName) {
     const dbName = running.dbName;
     const adminUrl = running.adminUrl;
