@@ -8,8 +8,9 @@
  * each gateway in a process of its own, as deployed (bench/gateway/gateway-process.ts); each run
  * at the same fixed concurrency from a worker thread of this process (a new one per run,
  * measured after a lead-in of its own), in paired rounds. Prints throughput and p50/p99 latency,
- * the ratios, then the latency of 1 and 2 under an open-loop load at half the baseline's
- * throughput, and one verdict line per target. With each measured run it prints where the
+ * the ratios (the target's is the median of each round's own), then the latency of 1 and 2 over
+ * alternating open-loop runs at half the baseline's throughput (the target's p99 is over all their
+ * requests), and one verdict line per target. With each measured run it prints where the
  * machine's CPU went (per request, by process, and the cores' disk wait and steal), our gateway's
  * and each subgraph's event-loop delay and GC pauses, the gateway's own timings, and the tables
  * autovacuum worked on; after an open-loop run, its slowest requests and how late the load sent
