@@ -37,7 +37,7 @@ import { seedEnterprises, decideSeed } from '../apps/enterprise/src/seed/seed-en
 import { PLATFORM_ADMIN_CLIENT_ID } from '../apps/governance/src/bootstrap/platform-admin.js';
 import { generatePopulation } from '../apps/population/src/seed/population-generator.js';
 import { writePopulation } from '../apps/population/src/seed/seed-writer.js';
-import { isFederatedAnswer, latencyPercentile, type LoadResult } from './gateway/load.js';
+import { isFederatedAnswer, latencyPercentiles, type LoadResult } from './gateway/load.js';
 import type { LoadJob, LoadMessage } from './gateway/load-worker.js';
 import type { GatewayCommand, GatewayJob, GatewayReport } from './gateway/gateway-process.js';
 import { openBenchServer } from './bench-server.js';
@@ -442,16 +442,17 @@ const main = async () => {
     console.log(`ours (plugins off) / @apollo/gateway: not measured (${peerProblem})`);
   }
   console.log('');
-  /** Each gateway's open-loop latencies, all its runs pooled. */
-  const pooled = new Map([...openLoop].map(([name, runs]) => [name, runs.flatMap((r) => r.latencies)]));
-  for (const [name, latencies] of pooled) {
+  /** Each gateway's open-loop percentiles over all its runs' requests pooled. */
+  const pooled = new Map([...openLoop].map(([name, runs]) => [name, latencyPercentiles(runs.flatMap((r) => r.latencies))]));
+  for (const [name, { p50, p99 }] of pooled) {
+    const runs = openLoop.get(name)!;
     console.log(
       `open loop at ${rate} req/s (${LATENCY_LOAD_SHARE} of the baseline's throughput), ${name.padEnd(34)} ` +
-        `p50 ${latencyPercentile(latencies, 50).toFixed(1).padStart(6)} ms  p99 ${latencyPercentile(latencies, 99).toFixed(1).padStart(6)} ms  ` +
-        `(${latencies.length} requests in ${openLoop.get(name)!.length} runs; each run's p99: ${openLoop.get(name)!.map((r) => r.p99.toFixed(1)).join(', ')} ms)`,
+        `p50 ${p50.toFixed(1).padStart(6)} ms  p99 ${p99.toFixed(1).padStart(6)} ms  ` +
+        `(${runs.reduce((n, r) => n + r.requests, 0)} requests in ${runs.length} runs; each run's p99: ${runs.map((r) => r.p99.toFixed(1)).join(', ')} ms)`,
     );
   }
-  const enforcedP99 = latencyPercentile(pooled.get(ENFORCED)!, 99);
+  const enforcedP99 = pooled.get(ENFORCED)!.p99;
   const anyFailed = [...results.values(), ...openLoop.values()].flat().some((r) => r.failures > 0);
   if (anyFailed) console.log('WARNING: some requests failed; the figures above count them as answered');
   console.log('');

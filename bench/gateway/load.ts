@@ -43,10 +43,11 @@ export const isFederatedAnswer = (answer: { data?: unknown; errors?: unknown[] }
   return !answer.errors && resident !== undefined && resident !== null && resident.household !== undefined && Array.isArray(resident.enterprises);
 };
 
-/** The p-th percentile (0–100) of latencies in any order: the smallest value that p% of them do not exceed. */
-export const latencyPercentile = (latencies: readonly number[], p: number): number => {
+/** The median and 99th percentile of latencies in any order (each the smallest value that 50% or 99% of them do not exceed). */
+export const latencyPercentiles = (latencies: readonly number[]): { p50: number; p99: number } => {
   const sorted = Float64Array.from(latencies).sort();
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+  return { p50: at(50), p99: at(99) };
 };
 
 /** Stops at `maxRequests` or `durationMs`, whichever comes first. */
@@ -109,8 +110,7 @@ export const runLoad = async (options: LoadOptions, offset = 0): Promise<LoadRes
     firstFailure,
     seconds,
     perSecond: latencies.length / seconds,
-    p50: latencyPercentile(latencies, 50),
-    p99: latencyPercentile(latencies, 99),
+    ...latencyPercentiles(latencies),
     latencies,
     slowest: latencies
       .map((ms, i) => ({ at: Math.round(dueAt[i]), ms: Math.round(ms), late: Math.round(lateBy[i]) }))

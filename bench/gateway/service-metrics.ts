@@ -19,6 +19,10 @@ const sampleSum = (text: string, name: string, ...labels: string[]): number =>
     .filter((line) => labels.every((label) => line.includes(label)))
     .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
 
+/** How much a cumulative metric (a counter, or a histogram's count, sum or bucket) grew between two readings. */
+const increase = (before: string, after: string, name: string, ...labels: string[]): number =>
+  sampleSum(after, name, ...labels) - sampleSum(before, name, ...labels);
+
 /**
  * Each service's event-loop delay over the run, and its GC in ms per request. prom-client resets
  * its event-loop delay monitor at each scrape, so the delays cover the time since the reading before.
@@ -26,8 +30,7 @@ const sampleSum = (text: string, name: string, ...labels: string[]): number =>
 export const stallsBetween = (before: MetricsReading, after: MetricsReading, requests: number): string =>
   [...after]
     .map(([name, end]) => {
-      const start = before.get(name)!;
-      const difference = (metric: string, ...labels: string[]) => sampleSum(end, metric, ...labels) - sampleSum(start, metric, ...labels);
+      const difference = (metric: string, ...labels: string[]) => increase(before.get(name)!, end, metric, ...labels);
       const gcMs = (difference('shuzhi_nodejs_gc_duration_seconds_sum') * 1000) / Math.max(1, requests);
       const longPauses = difference('shuzhi_nodejs_gc_duration_seconds_count') - difference('shuzhi_nodejs_gc_duration_seconds_bucket', 'le="0.01"');
       return (
@@ -43,7 +46,7 @@ export const stallsBetween = (before: MetricsReading, after: MetricsReading, req
  * took 100 ms or more; and the mean access records per append.
  */
 export const gatewayTimingsBetween = (before: string, after: string): string => {
-  const difference = (metric: string, ...labels: string[]) => sampleSum(after, metric, ...labels) - sampleSum(before, metric, ...labels);
+  const difference = (metric: string, ...labels: string[]) => increase(before, after, metric, ...labels);
   const summary = (name: string, asDuration: boolean, ...labels: string[]) => {
     const count = difference(`${name}_count`, ...labels);
     if (count === 0) return 'none';
