@@ -1,7 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { DataSource } from 'typeorm';
-import { POOL_SETTINGS, PostgresEventStore, type EventStore } from '@shuzhi/event-store';
+import { openReadModels, PostgresEventStore, type EventStore } from '@shuzhi/event-store';
 import { NestLogger, observeHttp, releaseSignalsFromEmbeddedPostgres } from '@shuzhi/observability';
 import type { SigningKeyPair } from '@shuzhi/signing';
 import { PolicyEntry } from '@shuzhi/policy';
@@ -58,13 +57,7 @@ export const createGatewayApp = async (options: GatewayAppOptions): Promise<INes
     options.supergraphSdl !== undefined
       ? SupergraphSource.fixed(options.supergraphSdl)
       : await SupergraphSource.composed(options.subgraphs, options.gatewayKeys.privateKey);
-  const dataSource = await new DataSource({
-    type: 'postgres',
-    url: options.databaseUrl,
-    extra: POOL_SETTINGS,
-    schema: 'gateway',
-    entities: [gatewayClientsProjection.entity as never, PolicyEntry],
-  }).initialize();
+  const dataSource = await openReadModels(options.databaseUrl, 'gateway', [gatewayClientsProjection.entity, PolicyEntry]);
   const connection = { connectionString: options.databaseUrl };
   let enforcement: RunningEnforcement | undefined;
   try {

@@ -1,7 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { DataSource, In, type EntityManager, type EntityTarget, type ObjectLiteral } from 'typeorm';
 import type { Checkpoint, EventStore, RecordedEvent } from './event-store.js';
+import { POOL_SETTINGS } from './postgres/postgres-event-store.js';
 import { Subscription } from './subscription.js';
+
+/**
+ * A long-lived service's read models: its entities in its own schema, on a pool with the
+ * platform's `POOL_SETTINGS`, connected.
+ */
+export const openReadModels = (url: string, schema: string, entities: ReadonlyArray<EntityTarget<ObjectLiteral>>): Promise<DataSource> =>
+  new DataSource({ type: 'postgres', url, extra: POOL_SETTINGS, schema, entities: [...entities] as never[] }).initialize();
 
 /**
  * A read model as a pure fold over the rows of one TypeORM entity. The runner loads the rows

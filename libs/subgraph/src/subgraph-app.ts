@@ -1,7 +1,7 @@
 import { Global, Inject, Module, type DynamicModule, type INestApplication, type OnApplicationShutdown } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { DataSource } from 'typeorm';
-import { POOL_SETTINGS } from '@shuzhi/event-store';
+import type { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
+import { openReadModels } from '@shuzhi/event-store';
 import {
   GraphQLOperationsPlugin,
   NestLogger,
@@ -16,7 +16,7 @@ export interface SubgraphAppOptions {
   /** The PostgreSQL schema of the subgraph's read models (one per subgraph). */
   schema: string;
   /** The read models' entities. */
-  entities: readonly unknown[];
+  entities: ReadonlyArray<EntityTarget<ObjectLiteral>>;
   /** The subgraph's root module, given its read-model DataSource. */
   module: (dataSource: DataSource) => DynamicModule;
   /** Nest's log levels (default errors and warnings). */
@@ -51,13 +51,7 @@ const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
  * body kept, since that is what the gateway's signature covers.
  */
 export const createSubgraphApp = async (options: SubgraphAppOptions): Promise<INestApplication> => {
-  const dataSource = await new DataSource({
-    type: 'postgres',
-    url: options.databaseUrl,
-    extra: POOL_SETTINGS,
-    schema: options.schema,
-    entities: options.entities as never[],
-  }).initialize();
+  const dataSource = await openReadModels(options.databaseUrl, options.schema, options.entities);
   try {
     const readModels: DynamicModule = {
       module: SubgraphReadModels,
@@ -67,7 +61,7 @@ export const createSubgraphApp = async (options: SubgraphAppOptions): Promise<IN
           provide: READ_MODEL_TABLES,
           useValue: () =>
             options.entities.map((entity) => {
-              const table = dataSource.getMetadata(entity as never);
+              const table = dataSource.getMetadata(entity);
               return `${quoted(table.schema ?? options.schema)}.${quoted(table.tableName)}`;
             }),
         },
