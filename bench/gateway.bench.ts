@@ -10,7 +10,8 @@
  * measured after a lead-in of its own), in paired rounds. Prints throughput and p50/p99 latency,
  * the ratios (the target's is the median of each round's own), then the latency of 1, 2 and 4
  * over alternating open-loop runs at half the baseline's throughput (the target's p99 is 1's, over
- * all its runs' requests; 4's is a reference), and one verdict line per target. With each measured run it prints where the
+ * all its runs' requests; 4's is a reference) with the machine's CPU per request in those runs
+ * (what each costs at the same rate), and one verdict line per target. With each measured run it prints where the
  * machine's CPU went (per request, by process, and the cores' disk wait and steal), our gateway's
  * and each subgraph's event-loop delay and GC pauses, the gateway's own timings, and the tables
  * autovacuum worked on; after an open-loop run, its slowest requests and how late the load sent
@@ -41,7 +42,7 @@ import { isFederatedAnswer, latencyPercentiles, type LoadResult } from './gatewa
 import type { LoadJob, LoadMessage } from './gateway/load-worker.js';
 import type { GatewayCommand, GatewayJob, GatewayReport } from './gateway/gateway-process.js';
 import { openBenchServer } from './bench-server.js';
-import { cpuPerRequest, readCpu, type CpuReading } from './gateway/cpu-meter.js';
+import { cpuPerRequest, machineCpuPerRequest, readCpu, type CpuReading } from './gateway/cpu-meter.js';
 import { gatewayTimingsBetween, readMetrics, stallsBetween, type MetricsReading } from './gateway/service-metrics.js';
 
 // A log line per request is an operator's choice, the same for every variant: off while measuring.
@@ -358,7 +359,14 @@ const main = async () => {
         .join(', ') || 'none'
     }`;
     const opened = `PostgreSQL sessions opened: ${(await sessions()) - sessionsBefore}`;
-    return { result, cpu: `${cpuPerRequest(before, after, result.requests)}; ${vacuumed}; ${opened}`, stalls, timings, startedAt };
+    return {
+      result,
+      cpu: `${cpuPerRequest(before, after, result.requests)}; ${vacuumed}; ${opened}`,
+      machineCpuMs: machineCpuPerRequest(before, after, result.requests),
+      stalls,
+      timings,
+      startedAt,
+    };
   };
   const results = new Map<string, LoadResult[]>(scenarios.map((s) => [s.name, []]));
   for (const s of scenarios) await load(s, WARMUP_MS, 0);
@@ -401,10 +409,13 @@ const main = async () => {
   // gateway that is not ours.
   const latencyScenarios = scenarios.filter((s) => s.name === ENFORCED || s.name === PLAIN || s.name === PEER);
   const openLoop = new Map<string, LoadResult[]>(latencyScenarios.map((s) => [s.name, []]));
+  /** The machine's CPU per request in each open-loop run, by scenario: what each costs at the same rate. */
+  const openLoopCpu = new Map<string, number[]>(latencyScenarios.map((s) => [s.name, []]));
   for (let run = 0; run < OPEN_LOOP_RUNS; run++) {
     for (const s of run % 2 === 0 ? latencyScenarios : [...latencyScenarios].reverse()) {
-      const { result, cpu, stalls, timings, startedAt } = await measured(`open-loop-${run + 1}-${s.name}`, s, 90_000 + run * 1_000, rate);
+      const { result, cpu, machineCpuMs, stalls, timings, startedAt } = await measured(`open-loop-${run + 1}-${s.name}`, s, 90_000 + run * 1_000, rate);
       openLoop.get(s.name)!.push(result);
+      openLoopCpu.get(s.name)!.push(machineCpuMs);
       log(`open loop ${run + 1} at ${rate} req/s, ${s.name}, from ${startedAt.toISOString()}: p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, ${result.failures} failed`);
       log(`  slowest (due at ms into the run: took ms, of which sent late ms): ${result.slowest.map((r) => `${r.at}: ${r.ms} (${r.late})`).join(', ')}`);
       log(`  CPU ms per request: ${cpu}`);
@@ -455,6 +466,15 @@ const main = async () => {
         `(${runs.reduce((n, r) => n + r.requests, 0)} requests in ${runs.length} runs; each run's p99: ${runs.map((r) => r.p99.toFixed(1)).join(', ')} ms)`,
     );
   }
+  // What enforcement costs the machine at the same rate. Closed-loop, each process's CPU per
+  // request also grows as its rate falls (less is amortised per wake-up), so the throughput
+  // ratio charges the enforced gateway for the subgraphs' lost efficiency too.
+  const cpuAtRate = (name: string) => median(openLoopCpu.get(name)!);
+  console.log(
+    `the machine's CPU per request at ${rate} req/s (median of the open-loop runs): ` +
+      [...openLoopCpu.keys()].map((name) => `${name} ${cpuAtRate(name).toFixed(1)} ms`).join(', ') +
+      `; enforced / plugins-off ${(cpuAtRate(ENFORCED) / cpuAtRate(PLAIN)).toFixed(2)}`,
+  );
   const enforcedP99 = pooled.get(ENFORCED)!.p99;
   const anyFailed = [...results.values(), ...openLoop.values()].flat().some((r) => r.failures > 0);
   if (anyFailed) console.log('WARNING: some requests failed; the figures above count them as answered');

@@ -24,7 +24,8 @@ const increase = (before: string, after: string, name: string, ...labels: string
   sampleSum(after, name, ...labels) - sampleSum(before, name, ...labels);
 
 /**
- * Each service's event-loop delay over the run, and its GC in ms per request. prom-client resets
+ * Each service's POST (GraphQL) requests per request of the run (a subgraph's are the gateway's calls to
+ * it), its event-loop delay over the run, and its GC in ms per request. prom-client resets
  * its event-loop delay monitor at each scrape, so the delays cover the time since the reading before.
  */
 export const stallsBetween = (before: MetricsReading, after: MetricsReading, requests: number): string =>
@@ -33,8 +34,9 @@ export const stallsBetween = (before: MetricsReading, after: MetricsReading, req
       const difference = (metric: string, ...labels: string[]) => increase(before.get(name)!, end, metric, ...labels);
       const gcMs = (difference('shuzhi_nodejs_gc_duration_seconds_sum') * 1000) / Math.max(1, requests);
       const longPauses = difference('shuzhi_nodejs_gc_duration_seconds_count') - difference('shuzhi_nodejs_gc_duration_seconds_bucket', 'le="0.01"');
+      const served = difference('shuzhi_http_requests_total', 'method="POST"') / Math.max(1, requests);
       return (
-        `${name} event-loop delay p99 ${(sampleSum(end, 'shuzhi_nodejs_eventloop_lag_p99_seconds') * 1000).toFixed(1)} ms, ` +
+        `${name} ${served.toFixed(2)} POST requests per request, event-loop delay p99 ${(sampleSum(end, 'shuzhi_nodejs_eventloop_lag_p99_seconds') * 1000).toFixed(1)} ms, ` +
         `max ${(sampleSum(end, 'shuzhi_nodejs_eventloop_lag_max_seconds') * 1000).toFixed(1)} ms, ` +
         `GC ${gcMs.toFixed(2)} ms per request with ${longPauses} pauses of 10 ms or more`
       );
