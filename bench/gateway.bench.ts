@@ -11,11 +11,11 @@
  * the ratios (the target's is the median of each round's own), then the latency of 1, 2 and 4
  * over alternating open-loop runs at half the baseline's throughput (the target's p99 is 1's, over
  * all its runs' requests; 4's is a reference) with the machine's CPU per request in those runs
- * (what each costs at the same rate), and one verdict line per target. With each measured run it prints where the
- * machine's CPU went (per request, by process, and the cores' disk wait and steal), our gateway's
- * and each subgraph's event-loop delay and GC pauses, the gateway's own timings, and the tables
- * autovacuum worked on; after an open-loop run, its slowest requests and how late the load sent
- * them. BENCH_SCENARIOS limits the run to the two gateways and the scenarios named;
+ * (what each costs at the same rate), and one verdict line per target. With each measured run it
+ * prints where the machine's CPU went (per request, by process, and the cores' disk wait and
+ * steal), each service's requests per request, our gateway's and each subgraph's event-loop delay
+ * and GC pauses, the gateway's own timings, and the tables autovacuum worked on; after an
+ * open-loop run, its slowest requests and how late the load sent them. BENCH_SCENARIOS limits the run to the two gateways and the scenarios named;
  * BENCH_CPU_PROFILE=<dir> writes a CPU profile of the gateway under load for each measured run.
  *
  * Uses DATABASE_URL's server when set, otherwise an embedded PostgreSQL in .data/bench-gateway;

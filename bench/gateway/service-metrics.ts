@@ -24,9 +24,10 @@ const increase = (before: string, after: string, name: string, ...labels: string
   sampleSum(after, name, ...labels) - sampleSum(before, name, ...labels);
 
 /**
- * Each service's POST (GraphQL) requests per request of the run (a subgraph's are the gateway's calls to
- * it), its event-loop delay over the run, and its GC in ms per request. prom-client resets
- * its event-loop delay monitor at each scrape, so the delays cover the time since the reading before.
+ * Each service's POST (GraphQL) requests per request of the run (a subgraph's are the gateway's
+ * calls to it), its event-loop delay over the run, and its GC in ms per request. prom-client
+ * resets its event-loop delay monitor at each scrape, so the delays cover the time since the
+ * reading before.
  */
 export const stallsBetween = (before: MetricsReading, after: MetricsReading, requests: number): string =>
   [...after]
