@@ -35,6 +35,18 @@ describe('postgres: subscriptions and projections', () => {
     await database.drop();
   });
 
+  // Whatever a test started is stopped after it, passed or failed: a runner left leading would
+  // hold its lock into the next tests, and keep jest from exiting.
+  const started: Array<{ stop(): Promise<unknown> }> = [];
+  const start = <T extends { start(): void; stop(): Promise<unknown> }>(consumer: T): T => {
+    consumer.start();
+    started.push(consumer);
+    return consumer;
+  };
+  afterEach(async () => {
+    await Promise.all(started.splice(0).map((consumer) => consumer.stop()));
+  });
+
   /** Appends `count` events over 20 counter streams and answers the checkpoint of the last. */
   const appendCounters = async (count: number, from = 0): Promise<Checkpoint> => {
     let last: Checkpoint | undefined;
@@ -68,7 +80,7 @@ describe('postgres: subscriptions and projections', () => {
   it('a consumer killed in the middle of a batch: a standby takes over and the rows equal a full replay', async () => {
     // The projection's table and checkpoint row, as the first leader leaves them.
     const first = new ProjectionRunner(store, dataSource, streamCounterProjection());
-    first.start();
+    start(first);
     await first.rebuild();
     await first.stop();
     const head = await appendCounters(400);
@@ -77,13 +89,14 @@ describe('postgres: subscriptions and projections', () => {
       env: { ...process.env, TEST_DATABASE_URL: database.url },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
+    started.push({ stop: async () => void child.kill('SIGKILL') });
     let output = '';
     child.stdout!.on('data', (chunk) => (output += chunk));
     await waitUntil(() => output.includes('LEADING'), { what: 'the child leading', timeoutMs: 30_000 });
 
     // A standby in this process, waiting on the lock the child holds.
     const standby = new ProjectionRunner(store, dataSource, streamCounterProjection(), { lockRetryMs: 50 });
-    standby.start();
+    start(standby);
     await waitUntil(() => output.includes('HANGING_IN_BATCH'), { what: 'the child inside its third batch' });
     expect(standby.subscription.checkpoint).toBeUndefined();
     // Two batches of 50 committed; the third is open. Read before the kill: once the child's
@@ -108,7 +121,7 @@ describe('postgres: subscriptions and projections', () => {
 
   it('rebuilds from position 0 into a scratch schema and swaps it in, live rows unchanged', async () => {
     const runner = new ProjectionRunner(store, dataSource, streamCounterProjection());
-    runner.start();
+    start(runner);
     await runner.waitFor(await appendCounters(60, 1_000));
     const before = await checksum('counters');
     const tableOid = async () =>
@@ -133,7 +146,7 @@ describe('postgres: subscriptions and projections', () => {
   it('a new projection version is rebuilt by the leader before it consumes', async () => {
     await dataSource.query(`update counters.stream_counters set sum = -1`);
     const runner = new ProjectionRunner(store, dataSource, streamCounterProjection(2));
-    runner.start();
+    start(runner);
     await waitUntil(async () => {
       const [row] = await dataSource.query(`select version from event_store.subscription_checkpoints where name = 'stream-counters'`);
       return row?.version === 2;
@@ -160,7 +173,7 @@ describe('postgres: subscriptions and projections', () => {
     const { positions, checkpoint } = await store.appendToStream('flaky-1', [{ type: 'A', data: {} }, { type: 'B', data: {} }], {
       expectedVersion: 'no-stream',
     });
-    subscription.start();
+    start(subscription);
     await subscription.waitFor(checkpoint);
     await subscription.stop();
     expect(failures).toBe(2);
@@ -179,10 +192,10 @@ describe('postgres: subscriptions and projections', () => {
 
   it('a standby waits for the lock at its own pace, however many events arrive', async () => {
     const leader = new Subscription(store, dataSource, { name: 'paced', handler: async () => {} });
-    leader.start();
+    start(leader);
     await leader.waitFor(await appendCounters(1, 3_000));
     const standby = new Subscription(store, dataSource, { name: 'paced', handler: async () => {}, lockRetryMs: 200 });
-    standby.start();
+    start(standby);
     const started = Date.now();
     for (let i = 0; i < 30; i++) await appendCounters(1, 3_100 + i);
     await waitUntil(() => Date.now() - started >= 1_000, { what: 'a second passing' });
@@ -195,7 +208,7 @@ describe('postgres: subscriptions and projections', () => {
 
   it('a standby keeps one connection while it waits, rather than a new one (a backend and an authentication) per attempt', async () => {
     const leader = new Subscription(store, dataSource, { name: 'kept-connection', handler: async () => {} });
-    leader.start();
+    start(leader);
     await leader.waitFor(await appendCounters(1, 3_500));
     const standby = new Subscription(store, dataSource, { name: 'kept-connection', handler: async () => {}, lockRetryMs: 50 });
     /** Backends whose last statement was an attempt at this subscription's lock: the leader's, and the standby's while connected. */
@@ -206,7 +219,7 @@ describe('postgres: subscriptions and projections', () => {
         )
       ).map((row: { pid: number }) => row.pid);
     try {
-      standby.start();
+      start(standby);
       await waitUntil(() => standby.lockAttempts >= 2, { what: 'the standby trying twice' });
       const first = await lockBackends();
       expect(first).toHaveLength(2);
@@ -234,7 +247,7 @@ describe('postgres: subscriptions and projections', () => {
         delivered.push(...events.map((e) => e.streamId));
       },
     });
-    subscription.start();
+    start(subscription);
     await waitUntil(() => subscription.checkpoint !== undefined || subscription.lockAttempts > 0, { what: 'the subscription starting' });
     const blocker = new pg.Client({ connectionString: database.url });
     await blocker.connect();
@@ -292,9 +305,9 @@ describe('postgres: subscriptions and projections', () => {
     const prefixed = new Subscription(counting(prefixReads), dataSource, { name: 'signal-streams', streamPrefix: 'signal-', pollIntervalMs: 60_000, handler: async () => {} });
     const unfiltered = new Subscription(counting(unfilteredReads), dataSource, { name: 'everything', pollIntervalMs: 60_000, handler: async () => {} });
     try {
-      filtered.start();
-      prefixed.start();
-      unfiltered.start();
+      start(filtered);
+      start(prefixed);
+      start(unfiltered);
       const started = await appendCounters(1, 4_000);
       for (const subscription of [filtered, prefixed, unfiltered]) await subscription.waitFor(started);
       const [filteredBefore, prefixBefore, unfilteredBefore] = [filteredReads.count, prefixReads.count, unfilteredReads.count];
@@ -339,7 +352,7 @@ describe('postgres: subscriptions and projections', () => {
       pollIntervalMs: 50,
       onError: (error) => errors.push((error as Error).message),
     });
-    old.start();
+    start(old);
     await waitUntil(() => errors.length > 0, { what: 'the old replica refusing' });
     await old.stop();
     expect(errors[0]).toMatch(/at version 2, newer than this code's 1: not leading/);
