@@ -37,14 +37,14 @@ describe('postgres: subscriptions and projections', () => {
 
   // Whatever a test started is stopped after it, passed or failed: a runner left leading would
   // hold its lock into the next tests, and keep jest from exiting.
-  const started: Array<{ stop(): Promise<unknown> }> = [];
+  const toStop: Array<{ stop(): Promise<unknown> }> = [];
   const start = <T extends { start(): void; stop(): Promise<unknown> }>(consumer: T): T => {
     consumer.start();
-    started.push(consumer);
+    toStop.push(consumer);
     return consumer;
   };
   afterEach(async () => {
-    await Promise.all(started.splice(0).map((consumer) => consumer.stop()));
+    await Promise.all(toStop.splice(0).map((consumer) => consumer.stop()));
   });
 
   /** Appends `count` events over 20 counter streams and answers the checkpoint of the last. */
@@ -89,7 +89,7 @@ describe('postgres: subscriptions and projections', () => {
       env: { ...process.env, TEST_DATABASE_URL: database.url },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
-    started.push({ stop: async () => void child.kill('SIGKILL') });
+    toStop.push({ stop: async () => void child.kill('SIGKILL') });
     let output = '';
     child.stdout!.on('data', (chunk) => (output += chunk));
     await waitUntil(() => output.includes('LEADING'), { what: 'the child leading', timeoutMs: 30_000 });
@@ -202,8 +202,6 @@ describe('postgres: subscriptions and projections', () => {
     const elapsed = Date.now() - started;
     // One attempt per retry interval (and the first one): appends do not hurry a standby.
     expect(standby.lockAttempts).toBeLessThanOrEqual(Math.ceil(elapsed / 200) + 1);
-    await standby.stop();
-    await leader.stop();
   });
 
   it('a standby keeps one connection while it waits, rather than a new one (a backend and an authentication) per attempt', async () => {
@@ -218,23 +216,18 @@ describe('postgres: subscriptions and projections', () => {
           `select pid from pg_stat_activity where datname = current_database() and query like 'select pg_try_advisory_lock(%' order by pid`,
         )
       ).map((row: { pid: number }) => row.pid);
-    try {
-      start(standby);
-      await waitUntil(() => standby.lockAttempts >= 2, { what: 'the standby trying twice' });
-      const first = await lockBackends();
-      expect(first).toHaveLength(2);
-      for (let i = 0; i < 5; i++) {
-        const attempts = standby.lockAttempts;
-        await waitUntil(() => standby.lockAttempts > attempts, { what: 'another attempt' });
-        expect(await lockBackends()).toEqual(first);
-      }
-      await leader.stop();
-      // The kept connection is the one that takes the lead when the leader goes.
-      await waitUntil(async () => (await appendCounters(1, 3_600), standby.checkpoint !== undefined), { what: 'the standby leading' });
-    } finally {
-      await standby.stop();
-      await leader.stop();
+    start(standby);
+    await waitUntil(() => standby.lockAttempts >= 2, { what: 'the standby trying twice' });
+    const first = await lockBackends();
+    expect(first).toHaveLength(2);
+    for (let i = 0; i < 5; i++) {
+      const attempts = standby.lockAttempts;
+      await waitUntil(() => standby.lockAttempts > attempts, { what: 'another attempt' });
+      expect(await lockBackends()).toEqual(first);
     }
+    await leader.stop();
+    // The kept connection is the one that takes the lead when the leader goes.
+    await waitUntil(async () => (await appendCounters(1, 3_600), standby.checkpoint !== undefined), { what: 'the standby leading' });
   });
 
   it('delivers an event held back by an older open transaction soon after that one ends, not at the next poll', async () => {
@@ -258,7 +251,6 @@ describe('postgres: subscriptions and projections', () => {
     await blocker.end();
     // With a one-minute poll, only the pending-event backoff can deliver it within the deadline.
     await waitUntil(() => delivered.includes('held-1'), { what: 'the held-back event delivered', timeoutMs: 5_000 });
-    await subscription.stop();
   });
 
   it('counts as pending only the held-back events a filtered reader reads, so others\u2019 open transactions do not keep it polling', async () => {
@@ -324,9 +316,6 @@ describe('postgres: subscriptions and projections', () => {
       await waitUntil(() => prefixed.checkpoint === filtered.checkpoint, { what: 'the stream-filtered reader reaching the signal' });
       expect(prefixReads.count - prefixBefore).toBeLessThanOrEqual(2);
     } finally {
-      await filtered.stop();
-      await prefixed.stop();
-      await unfiltered.stop();
       await other.close();
     }
   });
