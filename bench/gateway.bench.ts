@@ -15,8 +15,9 @@
  * prints where the machine's CPU went (per request, by process, and the cores' disk wait and
  * steal), each service's requests per request, our gateway's and each subgraph's event-loop delay
  * and GC pauses, the gateway's own timings, and the tables autovacuum worked on; after an
- * open-loop run, its slowest requests and how late the load sent them. BENCH_SCENARIOS limits the run to the two gateways and the scenarios named;
- * BENCH_CPU_PROFILE=<dir> writes a CPU profile of the gateway under load for each measured run.
+ * open-loop run, its slowest requests and how late the load sent them. BENCH_SCENARIOS limits
+ * the run to the two gateways and the scenarios named; BENCH_CPU_PROFILE=<dir> writes a CPU
+ * profile of the gateway under load for each measured run.
  *
  * Uses DATABASE_URL's server when set, otherwise an embedded PostgreSQL in .data/bench-gateway;
  * either way the run seeds a database of its own and drops it at the end.

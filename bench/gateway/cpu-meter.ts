@@ -49,16 +49,18 @@ export const readCpu = (children: ReadonlyMap<string, number>): CpuReading => {
   return reading;
 };
 
+/** Milliseconds of one part's CPU per request between two readings. */
+const msPerRequest = (before: CpuReading, after: CpuReading, part: string, requests: number): number =>
+  ((after[part] - (before[part] ?? 0)) * 1000) / Math.max(1, requests);
+
 /** Milliseconds of CPU per request, by part, between two readings. */
 export const cpuPerRequest = (before: CpuReading, after: CpuReading, requests: number): string =>
   Object.keys(after)
-    .map((part) => `${part} ${(((after[part] - (before[part] ?? 0)) * 1000) / Math.max(1, requests)).toFixed(2)}`)
+    .map((part) => `${part} ${msPerRequest(before, after, part, requests).toFixed(2)}`)
     .join(', ');
 
 /** Milliseconds of CPU per request used by every process measured (the cores' disk wait and steal aside). */
 export const machineCpuPerRequest = (before: CpuReading, after: CpuReading, requests: number): number =>
-  (Object.keys(after)
+  Object.keys(after)
     .filter((part) => !part.startsWith('machine '))
-    .reduce((sum, part) => sum + after[part] - (before[part] ?? 0), 0) *
-    1000) /
-  Math.max(1, requests);
+    .reduce((sum, part) => sum + msPerRequest(before, after, part, requests), 0);
