@@ -160,6 +160,16 @@ export interface PolicySnapshot {
   datasets: DatasetBinding[];
 }
 
+/**
+ * The rows that can grant anything, as the table holds them now: every contract and dataset,
+ * and the ACTIVE consents (withdrawn and expired ones pile up over the years and grant nothing).
+ */
+export const loadGrantingEntries = (manager: EntityManager): Promise<PolicyEntry[]> =>
+  manager
+    .createQueryBuilder(PolicyEntry, 'entry')
+    .where(`entry.kind <> 'consent' or entry.body -> 'grant' ->> 'status' = 'ACTIVE'`)
+    .getMany();
+
 /** The whole snapshot as the table holds it now. */
 export const loadPolicySnapshot = async (manager: EntityManager): Promise<PolicySnapshot> => {
   const rows = await manager.find(PolicyEntry, { order: { key: 'ASC' } });

@@ -1,7 +1,7 @@
 import type { ClientConfig } from 'pg';
 import type { DataSource } from 'typeorm';
-import { PgListener, ProjectionRunner, type EventStore } from '@shuzhi/event-store';
-import { indexSnapshot, loadPolicySnapshot, policySnapshotProjection, type PolicyEntry, type PolicyIndex } from '@shuzhi/policy';
+import { PgListener, ProjectionRunner, readCheckpoint, type Checkpoint, type EventStore } from '@shuzhi/event-store';
+import { LivePolicyIndex, indexSnapshot, loadGrantingEntries, policySnapshotProjection, type PolicyEntry, type PolicyIndex } from '@shuzhi/policy';
 import { waitUntil } from '@shuzhi/shared-kernel';
 
 /** NOTIFY channel of the gateway's policy snapshot projection. */
@@ -24,23 +24,41 @@ export interface IndexedSnapshot {
 const quotasOf = (contracts: ReadonlyArray<{ id: string; status: string; dailyQuota: number | null }>): ReadonlyMap<string, number> =>
   new Map(contracts.flatMap((c) => (c.status === 'ACTIVE' && c.dailyQuota !== null ? [[c.id, c.dailyQuota] as const] : [])));
 
+/** Governance events read per page while catching up. */
+const PAGE = 1_000;
+/** After a failed catch-up, the next try: a NOTIFY might not come for a while. */
+const RETRY_MS = 1_000;
 /**
- * Keeps the policy snapshot projection running and an indexed copy of it in memory, reloaded on
- * each NOTIFY of the projection's commits, so a suspension, revocation or withdrawn consent
- * applies from the next request after it commits. It does what `PolicySnapshotCache` does,
- * plus reading the table and its checkpoint in one snapshot-isolated transaction: an access
- * record must cite the exact position the decision's data is as of.
+ * A catch-up this often whatever NOTIFY says. The log has no index by type, so a read for
+ * governance's few events steps over every access record appended since the last one; read
+ * every second, that is a second's worth, where an hour without a policy change would make
+ * the next catch-up step over an hour's.
+ */
+const POLL_MS = 1_000;
+
+/**
+ * Keeps the policy snapshot projection running and an indexed copy of it in memory. The copy
+ * is loaded once from the table and its checkpoint, read in one snapshot-isolated transaction
+ * (an access record must cite the exact position its decision's data is as of), then moved
+ * forward by folding governance's events from that position on each NOTIFY of the projection's
+ * commits, so a suspension, revocation or withdrawn consent applies from the next request after
+ * it commits. Folding costs what changed: re-reading the table costs every consent in the
+ * city (a second of the gateway's CPU per 100 000), and a reload per consent change would
+ * leave the gateway behind and busy as soon as citizens grant and withdraw at any pace.
  */
 export class GatewayPolicySnapshot {
   private readonly runner: ProjectionRunner<PolicyEntry>;
   private readonly listener: PgListener;
   private snapshot: IndexedSnapshot = { index: indexSnapshot({ contracts: [], consents: [], datasets: [] }), checkpoint: null, quotas: new Map() };
+  private live: { index: LivePolicyIndex; checkpoint: Checkpoint | undefined } | undefined;
   private loading: Promise<void> | undefined;
   private again = false;
+  private retry: NodeJS.Timeout | undefined;
+  private poll: NodeJS.Timeout | undefined;
   private stopped = false;
 
   constructor(
-    store: EventStore,
+    private readonly store: EventStore,
     private readonly dataSource: DataSource,
     connection: ClientConfig,
   ) {
@@ -66,6 +84,7 @@ export class GatewayPolicySnapshot {
     // Listening first, then loading: a change that commits in between is loaded either way.
     this.listener.start();
     await this.reload();
+    this.poll = setInterval(() => void this.reload(), POLL_MS);
   }
 
   current(): IndexedSnapshot {
@@ -74,6 +93,8 @@ export class GatewayPolicySnapshot {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    clearTimeout(this.retry);
+    clearInterval(this.poll);
     await this.runner.stop();
     await this.listener.close();
     await this.loading;
@@ -85,18 +106,14 @@ export class GatewayPolicySnapshot {
       this.again = true;
       return this.loading;
     }
-    this.loading = this.dataSource
-      .transaction('REPEATABLE READ', async (tx) => {
-        const rows: Array<{ checkpoint: string | null }> = await tx.query(
-          'select checkpoint from event_store.subscription_checkpoints where name = $1',
-          [gatewayPolicyProjection.name],
-        );
-        return { snapshot: await loadPolicySnapshot(tx), checkpoint: rows[0]?.checkpoint ?? null };
+    clearTimeout(this.retry);
+    this.loading = this.catchUp()
+      .catch((error) => {
+        console.error('gateway: the policy snapshot could not catch up; loading it afresh:', error);
+        // A fold that failed half-way may have moved some rows and not the index: start over.
+        this.live = undefined;
+        if (!this.stopped) this.retry = setTimeout(() => void this.reload(), RETRY_MS);
       })
-      .then(({ snapshot, checkpoint }) => {
-        this.snapshot = { index: indexSnapshot(snapshot), checkpoint, quotas: quotasOf(snapshot.contracts) };
-      })
-      .catch((error) => console.error('gateway: policy snapshot reload failed:', error))
       .finally(() => {
         this.loading = undefined;
         if (this.again) {
@@ -105,5 +122,31 @@ export class GatewayPolicySnapshot {
         }
       });
     return this.loading;
+  }
+
+  private async catchUp(): Promise<void> {
+    const live = (this.live ??= await this.load());
+    for (;;) {
+      const page = await this.store.readAll({ after: live.checkpoint, limit: PAGE, types: gatewayPolicyProjection.types });
+      const index = page.events.length > 0 ? live.index.apply(page.events) : live.index.index;
+      live.checkpoint = page.checkpoint ?? live.checkpoint;
+      this.publish(index, live);
+      if (page.endOfLog) return;
+    }
+  }
+
+  /** The table and the checkpoint it is as of, in one snapshot. */
+  private async load(): Promise<{ index: LivePolicyIndex; checkpoint: Checkpoint | undefined }> {
+    const loaded = await this.dataSource.transaction('REPEATABLE READ', async (tx) => ({
+      checkpoint: await readCheckpoint(tx, gatewayPolicyProjection.name),
+      index: new LivePolicyIndex(await loadGrantingEntries(tx)),
+    }));
+    this.publish(loaded.index.index, loaded);
+    return loaded;
+  }
+
+  private publish(index: PolicyIndex, live: { index: LivePolicyIndex; checkpoint: Checkpoint | undefined }): void {
+    const quotas = index.contracts === this.snapshot.index.contracts ? this.snapshot.quotas : quotasOf(live.index.contracts());
+    this.snapshot = { index, checkpoint: live.checkpoint ?? null, quotas };
   }
 }

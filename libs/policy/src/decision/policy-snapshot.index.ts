@@ -1,5 +1,6 @@
 import type { MaskRule } from '@shuzhi/governance-events';
-import type { PolicySnapshot } from '../policy-snapshot.projection.js';
+import type { ConsentGrant, ContractGrant, DatasetBinding, PolicySnapshot } from '../policy-snapshot.projection.js';
+import { SubjectConsents } from './subject-consents.index.js';
 
 /** An ACTIVE contract as a decision reads it: window as instants, fields and masks as lookups. */
 export interface IndexedContract {
@@ -47,11 +48,12 @@ export interface PolicyIndex {
   /** `contractKey(department, datasetCode)` → that department's ACTIVE contracts for the dataset. */
   readonly contracts: ReadonlyMap<string, readonly IndexedContract[]>;
   /**
-   * Subject id → that subject's ACTIVE consents. Keyed by the id alone, not by a joined key:
-   * the consent phase looks up every row, and the id string of a row carries its hash already,
-   * where a joined key would be built and hashed anew each time. A subject has few consents.
+   * Subject id → that subject's ACTIVE consents, ordered by id. Keyed by the id alone, not by a
+   * joined key: the consent phase looks up every row, and the id string of a row carries its
+   * hash already, where a joined key would be built and hashed anew each time. A subject has
+   * few consents.
    */
-  readonly consents: ReadonlyMap<string, readonly IndexedConsent[]>;
+  readonly consents: SubjectConsents;
 }
 
 // NUL cannot occur in department codes or dataset codes, so the joined key is unambiguous.
@@ -59,7 +61,7 @@ const SEPARATOR = '\u0000';
 
 export const contractKey = (department: string, datasetCode: string): string => department + SEPARATOR + datasetCode;
 
-const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+export const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 const push = <T>(map: Map<string, T[]>, key: string, value: T) => {
   const list = map.get(key);
@@ -67,23 +69,28 @@ const push = <T>(map: Map<string, T[]>, key: string, value: T) => {
   else map.set(key, [value]);
 };
 
-export const indexSnapshot = (snapshot: PolicySnapshot): PolicyIndex => {
+/** What the catalog binds: the index's `types` and `providers`. */
+export const indexDatasets = (datasets: readonly DatasetBinding[]): Pick<PolicyIndex, 'types' | 'providers'> => {
   const datasetsByType = new Map<string, Map<string, string[]>>();
   const codesByType = new Map<string, string[]>();
-  for (const binding of snapshot.datasets) {
+  for (const binding of datasets) {
     push(codesByType, binding.graphqlType, binding.code);
     let fields = datasetsByType.get(binding.graphqlType);
     if (!fields) datasetsByType.set(binding.graphqlType, (fields = new Map()));
     for (const { name } of binding.fields) push(fields, name, binding.code);
   }
-  const providers = new Map(snapshot.datasets.map((binding) => [binding.code, binding.providerDepartment]));
+  const providers = new Map(datasets.map((binding) => [binding.code, binding.providerDepartment]));
   const types = new Map<string, TypeBinding>();
   for (const [type, datasetCodes] of codesByType) {
     types.set(type, { datasetCodes, datasetsOfField: datasetsByType.get(type)! });
   }
+  return { types, providers };
+};
 
+/** The index's `contracts`: the ACTIVE ones, by consumer department and dataset. */
+export const indexContracts = (grants: Iterable<ContractGrant>): PolicyIndex['contracts'] => {
   const contracts = new Map<string, IndexedContract[]>();
-  for (const grant of snapshot.contracts) {
+  for (const grant of grants) {
     if (grant.status !== 'ACTIVE') continue;
     push(contracts, contractKey(grant.consumerDepartment, grant.datasetCode), {
       id: grant.id,
@@ -98,20 +105,24 @@ export const indexSnapshot = (snapshot: PolicySnapshot): PolicyIndex => {
     });
   }
   for (const list of contracts.values()) list.sort(byId);
+  return contracts;
+};
 
+/** An ACTIVE consent as the index holds it. */
+export const indexConsent = (grant: ConsentGrant): IndexedConsent => ({
+  id: grant.id,
+  consumerDepartment: grant.consumerDepartment,
+  purpose: grant.purpose,
+  datasetCode: grant.datasetCode,
+  fields: new Set(grant.fields),
+  expiresAt: Date.parse(grant.expiresAt),
+});
+
+export const indexSnapshot = (snapshot: PolicySnapshot): PolicyIndex => {
   const consents = new Map<string, IndexedConsent[]>();
   for (const grant of snapshot.consents) {
-    if (grant.status !== 'ACTIVE') continue;
-    push(consents, grant.subjectId, {
-      id: grant.id,
-      consumerDepartment: grant.consumerDepartment,
-      purpose: grant.purpose,
-      datasetCode: grant.datasetCode,
-      fields: new Set(grant.fields),
-      expiresAt: Date.parse(grant.expiresAt),
-    });
+    if (grant.status === 'ACTIVE') push(consents, grant.subjectId, indexConsent(grant));
   }
   for (const list of consents.values()) list.sort(byId);
-
-  return { types, providers, contracts, consents };
+  return { ...indexDatasets(snapshot.datasets), contracts: indexContracts(snapshot.contracts), consents: SubjectConsents.of(consents) };
 };
