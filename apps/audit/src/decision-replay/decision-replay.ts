@@ -5,7 +5,6 @@ import {
   ACCESS_STREAM_PREFIX,
   decide,
   decideSubjects,
-  indexSnapshot,
   type AccessEvent,
   type PolicyDecision,
   type PolicyIndex,
@@ -71,13 +70,12 @@ export class DecisionReplay {
     records.sort((a, b) => compareOptional(store, checkpointOf(a), checkpointOf(b)) || a.globalPosition - b.globalPosition);
 
     const history = new PolicyHistory(store);
-    let index = indexSnapshot(history.snapshot());
     const mismatches: DecisionMismatch[] = [];
     let checked = 0;
     for (const record of records) {
       const checkpoint = checkpointOf(record);
-      if (checkpoint && (await history.advanceTo(checkpoint))) index = indexSnapshot(history.snapshot());
-      mismatches.push(...compareRecord(record, index));
+      if (checkpoint) await history.advanceTo(checkpoint);
+      mismatches.push(...compareRecord(record, history.index()));
       checked += 1;
       progress?.(checked, records.length);
     }

@@ -1,5 +1,5 @@
 import type { Checkpoint, EventStore, RecordedEvent } from '@shuzhi/event-store';
-import { policySnapshotProjection, type PolicyEntry, type PolicySnapshot } from '@shuzhi/policy';
+import { LivePolicyIndex, policySnapshotProjection, type PolicyEntry, type PolicyIndex, type PolicySnapshot } from '@shuzhi/policy';
 
 const PAGE = 1_000;
 
@@ -10,6 +10,11 @@ const PAGE = 1_000;
  */
 export class PolicyHistory {
   private readonly rows = new Map<string, PolicyEntry>();
+  /**
+   * Kept by `advanceTo`: a replay asks for the index at each record, and indexing the whole
+   * snapshot again at each would cost every consent in the city per record.
+   */
+  private readonly live = new LivePolicyIndex([]);
   private after: Checkpoint | undefined;
   private buffered: RecordedEvent[] = [];
   private ended = false;
@@ -19,26 +24,31 @@ export class PolicyHistory {
   /**
    * Folds every governance event at or before `checkpoint` (a position of the log, as the
    * gateway cites it). Checkpoints must come in order: a range of records costs one pass.
-   * Returns whether anything changed.
    */
-  async advanceTo(checkpoint: Checkpoint): Promise<boolean> {
-    let changed = false;
+  async advanceTo(checkpoint: Checkpoint): Promise<void> {
+    const applied: RecordedEvent[] = [];
     for (;;) {
       if (this.buffered.length === 0) {
-        if (this.ended) return changed;
+        if (this.ended) break;
         await this.readPage();
         continue;
       }
       const next = this.buffered[0];
-      if (this.store.compareCheckpoints(next.checkpoint, checkpoint) > 0) return changed;
+      if (this.store.compareCheckpoints(next.checkpoint, checkpoint) > 0) break;
       this.buffered.shift();
       this.apply(next);
-      changed = true;
+      applied.push(next);
     }
+    if (applied.length > 0) this.live.apply(applied);
   }
 
   snapshot(): PolicySnapshot {
     return snapshotOf(this.rows);
+  }
+
+  /** The snapshot as of the last `advanceTo`, indexed: what `indexSnapshot(snapshot())` gives, kept up event by event. */
+  index(): PolicyIndex {
+    return this.live.index;
   }
 
   /** The snapshot of the events recorded at or before `at`: contract and consent history as it stood then. */

@@ -77,12 +77,9 @@ const entryOf = (record: AccessRecordRow, subjectId: string, history: PolicyHist
   const types = new Set(mine.map((s) => s.type));
   const ofSubject = (coordinate: string) => types.has(coordinate.slice(0, coordinate.indexOf('.')));
   const at = record.at.getTime();
-  const consents = history
-    .snapshot()
-    .consents.filter(
-      (c) => c.subjectId === subjectId && c.status === 'ACTIVE' && c.consumerDepartment === record.department && at < Date.parse(c.expiresAt),
-    )
-    .map((c) => ({ consentId: c.id, purpose: c.purpose, datasetCode: c.datasetCode, fields: c.fields, expiresAt: new Date(c.expiresAt) }));
+  const consents = (history.index().consents.get(subjectId) ?? [])
+    .filter((c) => c.consumerDepartment === record.department && at < c.expiresAt)
+    .map((c) => ({ consentId: c.id, purpose: c.purpose, datasetCode: c.datasetCode, fields: [...c.fields], expiresAt: new Date(c.expiresAt) }));
   return {
     at: record.at,
     department: record.department,
