@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { ProjectionRunner, buildShadow } from '@shuzhi/event-store';
-import { PolicyEntry, PolicySnapshotCache, policySnapshotProjection, type PolicySnapshot } from '@shuzhi/policy';
+import { PolicyEntry, loadPolicySnapshot, policySnapshotProjection, type PolicySnapshot } from '@shuzhi/policy';
 import { waitUntil } from '@shuzhi/testing';
 import { GovernanceHarness, type Actor } from './governance-harness.js';
 
@@ -10,32 +10,28 @@ const consumer: Actor = { clientId: 'hr', department: 'human-resources', roles: 
 const channel: Actor = { clientId: 'app', department: 'citizen-app', roles: ['CITIZEN_CHANNEL'] };
 
 /**
- * The policy snapshot as the gateway and the audit service will hold it: projected from
- * governance's events produced by the real commands, refreshed by notification, and equal to
- * a replay from position 0.
+ * The policy snapshot as the gateway and the audit service hold it: projected from
+ * governance's events produced by the real commands, and equal to a replay from position 0.
  */
 describe('policy snapshot', () => {
   let gov: GovernanceHarness;
   let policyData: DataSource;
   let runner: ProjectionRunner<PolicyEntry>;
-  let cache: PolicySnapshotCache;
 
   beforeAll(async () => {
     gov = await GovernanceHarness.start('policy_snapshot');
     policyData = await new DataSource({ type: 'postgres', url: gov.database.url, schema: 'policy', entities: [PolicyEntry] }).initialize();
-    runner = new ProjectionRunner(gov.store, policyData, policySnapshotProjection, { notifyChannel: 'policy_changed' });
+    runner = new ProjectionRunner(gov.store, policyData, policySnapshotProjection);
     runner.start();
     await waitUntil(async () => (await policyData.query(`select to_regclass('policy.policy_entries') as t`))[0].t !== null);
-    cache = new PolicySnapshotCache(policyData, { connectionString: gov.database.url }, 'policy_changed');
-    await cache.start();
   });
   afterAll(async () => {
-    await cache?.close();
     await runner?.stop();
     await policyData?.destroy();
     await gov?.stop();
   });
 
+  const current = () => loadPolicySnapshot(policyData.manager);
   const contractIn = (snapshot: PolicySnapshot, id: string) => snapshot.contracts.find((c) => c.id === id);
 
   it('follows contracts, consents and bindings as they change, and equals a replay from 0', async () => {
@@ -58,20 +54,20 @@ describe('policy snapshot', () => {
     await gov.ok(bureau, `mutation ($id: ID!) { completeComplianceReview(id: $id, approved: true) { id } }`, { id: c.id });
     await gov.ok(steward, `mutation ($id: ID!) { approveSharingContract(id: $id) { id } }`, { id: c.id });
 
-    await waitUntil(() => contractIn(cache.current(), c.id)?.status === 'ACTIVE', { what: 'the cache seeing the contract active' });
-    expect(contractIn(cache.current(), c.id)).toMatchObject({
+    await waitUntil(async () => contractIn(await current(), c.id)?.status === 'ACTIVE', { what: 'the projection seeing the contract active' });
+    expect(contractIn(await current(), c.id)).toMatchObject({
       consumerDepartment: 'human-resources',
       fields: ['birthDate'],
       consentRequired: true,
       masking: [{ field: 'birthDate', rule: 'MASK' }],
       version: 5,
     });
-    expect(cache.current().datasets).toContainEqual(
+    expect((await current()).datasets).toContainEqual(
       expect.objectContaining({ code: 'population.resident', graphqlType: 'Resident', fields: expect.arrayContaining([{ name: 'name', classification: 'PERSONAL' }]) }),
     );
 
     await gov.ok(steward, `mutation ($id: ID!) { suspendSharingContract(id: $id, reason: "audit") { id } }`, { id: c.id });
-    await waitUntil(() => contractIn(cache.current(), c.id)?.status === 'SUSPENDED', { what: 'the cache seeing the suspension' });
+    await waitUntil(async () => contractIn(await current(), c.id)?.status === 'SUSPENDED', { what: 'the projection seeing the suspension' });
 
     const { grantConsent: k } = await gov.ok(
       channel,
@@ -79,7 +75,7 @@ describe('policy snapshot', () => {
         datasetCode: "population.resident", expiresAt: "2027-01-01T00:00:00Z" }) { id } }`,
     );
     await gov.ok(channel, `mutation ($id: ID!) { withdrawConsent(id: $id) { id } }`, { id: k.id });
-    await waitUntil(() => cache.current().consents.some((g) => g.id === k.id && g.status === 'WITHDRAWN'), { what: 'the withdrawal' });
+    await waitUntil(async () => (await current()).consents.some((g) => g.id === k.id && g.status === 'WITHDRAWN'), { what: 'the withdrawal' });
 
     const checksum = async (schema: string) =>
       (await policyData.query(`select md5(string_agg(t::text, '|' order by key)) as sum, count(*)::int as n from "${schema}".policy_entries t`))[0];

@@ -1,5 +1,4 @@
 export * from './policy-snapshot.projection.js';
-export * from './policy-snapshot-cache.js';
 export * from './live-policy-index.js';
 export * from './decision/index.js';
 export * from './access.events.js';

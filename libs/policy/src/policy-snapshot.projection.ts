@@ -133,7 +133,8 @@ const evolveDataset = (row: PolicyEntry | null, recorded: RecordedEvent, key: st
 /**
  * The policy snapshot: contracts, consents and catalog bindings, projected from governance's
  * published events by whoever enforces or replays policy (the gateway, the audit service),
- * each in its own schema. `PolicyRuntime` tells its readers when it changed.
+ * each in its own schema. The gateway and the audit history also fold the same events in memory
+ * with this `evolve` (`LivePolicyIndex`).
  */
 export const policySnapshotProjection: Projection<PolicyEntry> = {
   name: 'policy-snapshot',
