@@ -12,6 +12,7 @@ const REVIEW = 'mutation ($id: ID!) { completeComplianceReview(id: $id, approved
 const APPROVE = 'mutation ($id: ID!) { approveSharingContract(id: $id) { id status version } }';
 const SUSPEND = 'mutation ($id: ID!) { suspendSharingContract(id: $id, reason: "数据核查") { status } }';
 const RESUME = 'mutation ($id: ID!) { resumeSharingContract(id: $id) { status } }';
+const REVOKE = 'mutation ($id: ID!) { revokeSharingContract(id: $id, reason: "项目结束") { status } }';
 const GRANT = 'mutation ($input: GrantConsentInput!) { grantConsent(input: $input) { id } }';
 const WITHDRAW = 'mutation ($id: ID!) { withdrawConsent(id: $id) { status } }';
 const READ = 'query ($id: ID!) { resident(id: $id) { name birthDate idNumber } }';
@@ -260,6 +261,27 @@ describe('gateway enforcement (contracts, masking, consent, access records)', ()
       timeoutMs: 1_000,
       what: 'the withdrawal to apply',
     });
+  });
+
+  it('refuses within a second of a revocation, and for good', async () => {
+    const genderContract = await contract({ fields: ['gender'], purpose: SUBSIDY, consentRequired: false, masking: [] });
+    const GENDER = 'query ($id: ID!) { resident(id: $id) { gender } }';
+    await waitUntil(async () => (await read(GENDER, { id: residents[0].id })).answer.errors === undefined, {
+      what: 'the gender contract to apply',
+    });
+
+    expect((await harness.ok(hr, REVOKE, { id: genderContract })).revokeSharingContract.status).toBe('REVOKED');
+    const revokedAt = Date.now();
+    await waitUntil(async () => codeOf((await read(GENDER, { id: residents[0].id })).answer) === 'CONTRACT_REQUIRED', {
+      timeoutMs: 1_000,
+      what: 'the revocation to apply',
+    });
+    expect(Date.now() - revokedAt).toBeLessThan(1_000);
+
+    // Unlike a suspension, nothing brings it back: the steward's resume is refused, and so is the read.
+    expect(codeOf(await harness.call(steward, RESUME, { id: genderContract }))).toBe('INVALID_TRANSITION');
+    const { answer } = await read(GENDER, { id: residents[0].id });
+    expect(answer.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'CONTRACT_REQUIRED', fields: ['Resident.gender'] }) })]);
   });
 
   it('leaves platform operations unrecorded: they read no dataset', async () => {
