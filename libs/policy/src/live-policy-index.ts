@@ -1,45 +1,78 @@
 import type { RecordedEvent } from '@shuzhi/event-store';
-import { byId, indexConsent, indexContracts, indexDatasets, type IndexedConsent, type PolicyIndex } from './decision/policy-snapshot.index.js';
-import { SubjectConsents } from './decision/subject-consents.index.js';
-import { policySnapshotProjection, type ContractGrant, type PolicyEntry, type PolicyEntryBody } from './policy-snapshot.projection.js';
+import {
+  SubjectConsents,
+  byId,
+  indexConsent,
+  indexContracts,
+  indexDatasets,
+  type IndexedConsent,
+  type PolicyIndex,
+} from './decision/policy-snapshot.index.js';
+import {
+  policySnapshotProjection,
+  type ConsentGrant,
+  type ContractGrant,
+  type DatasetBinding,
+  type PolicyEntry,
+} from './policy-snapshot.projection.js';
 
-type Kind = PolicyEntryBody['kind'];
+/**
+ * An ACTIVE consent between events: its entry in the index and what else `evolve` is given of
+ * it. A city holds millions of consents, so not the whole row: about a quarter of the memory.
+ */
+interface HeldConsent {
+  subjectId: string;
+  version: number;
+  consent: IndexedConsent;
+}
 
-const inKeyOrder = (rows: ReadonlyMap<string, PolicyEntry>): PolicyEntry[] =>
-  [...rows.keys()].sort().map((key) => rows.get(key)!);
+const held = (grant: ConsentGrant): HeldConsent => ({ subjectId: grant.subjectId, version: grant.version, consent: indexConsent(grant) });
 
-/** Whether a row can grant anything: a consent that is not ACTIVE never will again (only a new grant revives its stream). */
-const grants = (row: PolicyEntry): boolean => row.body.kind !== 'consent' || row.body.grant.status === 'ACTIVE';
+/** The row `evolve` is given for a held consent: the grant as the index has it, all that a decision reads of it. */
+const rowOf = (key: string, { subjectId, version, consent }: HeldConsent): PolicyEntry => ({
+  key,
+  kind: 'consent',
+  body: {
+    kind: 'consent',
+    grant: {
+      id: consent.id,
+      version,
+      status: 'ACTIVE',
+      subjectId,
+      consumerDepartment: consent.consumerDepartment,
+      purpose: consent.purpose,
+      datasetCode: consent.datasetCode,
+      fields: [...consent.fields],
+      // An expiry that did not parse stays one that does not parse.
+      expiresAt: Number.isNaN(consent.expiresAt) ? '' : new Date(consent.expiresAt).toISOString(),
+    },
+  },
+});
+
+const inKeyOrder = (rows: ReadonlyMap<string, PolicyEntry>): PolicyEntry[] => [...rows.keys()].sort().map((key) => rows.get(key)!);
 
 /**
  * The policy index kept current event by event, with the projection's own `evolve` (one
  * definition of what an event does to policy), instead of re-read and re-indexed whole on
  * every change. Contracts and datasets are few and are re-indexed whole when one of them
- * changes; a consent granted or withdrawn changes only its subject's entry. Consents that
- * are no longer ACTIVE are forgotten. Each `apply` answers a new immutable `PolicyIndex`,
- * so a decision in flight keeps the index it started with.
+ * changes; a consent granted or withdrawn changes only its subject's entry. A consent that is
+ * no longer ACTIVE is forgotten: it never grants again (only a new grant revives its stream).
+ * Each `apply` answers a new immutable `PolicyIndex`, so a decision in flight keeps the index
+ * it started with.
  */
 export class LivePolicyIndex {
-  private readonly rows: Record<Kind, Map<string, PolicyEntry>> = { contract: new Map(), consent: new Map(), dataset: new Map() };
+  private readonly contractRows = new Map<string, PolicyEntry>();
+  private readonly datasetRows = new Map<string, PolicyEntry>();
+  private readonly consents = new Map<string, HeldConsent>();
   private current: PolicyIndex;
 
-  /** From the projection's rows as of one checkpoint; only rows that can grant anything are kept. */
+  /** From the projection's rows as of one checkpoint. */
   constructor(rows: Iterable<PolicyEntry>) {
-    const consents = new Map<string, IndexedConsent[]>();
-    for (const row of rows) {
-      if (!grants(row)) continue;
-      this.rows[row.body.kind].set(row.key, row);
-      if (row.body.kind === 'consent') {
-        const list = consents.get(row.body.grant.subjectId);
-        if (list) list.push(indexConsent(row.body.grant));
-        else consents.set(row.body.grant.subjectId, [indexConsent(row.body.grant)]);
-      }
-    }
-    for (const list of consents.values()) list.sort(byId);
+    for (const row of rows) this.keep(row);
     this.current = {
       ...indexDatasets(this.datasets()),
       contracts: indexContracts(this.contracts()),
-      consents: SubjectConsents.of(consents),
+      consents: SubjectConsents.of(this.consents.values()),
     };
   }
 
@@ -49,12 +82,13 @@ export class LivePolicyIndex {
 
   /** The contracts as the projection holds them now, whatever their status, in key order. */
   contracts(): ContractGrant[] {
-    return inKeyOrder(this.rows.contract).map((row) => (row.body as Extract<PolicyEntryBody, { kind: 'contract' }>).grant);
+    return inKeyOrder(this.contractRows).flatMap(({ body }) => (body.kind === 'contract' ? [body.grant] : []));
   }
 
   /** Folds events past the rows' checkpoint, in log order, and answers the index after them. */
   apply(events: readonly RecordedEvent[]): PolicyIndex {
-    const changed = new Set<Kind>();
+    let contractsChanged = false;
+    let datasetsChanged = false;
     // Subject id → that subject's consents as they stand after the events so far.
     const subjects = new Map<string, IndexedConsent[]>();
     const consentsOf = (subjectId: string): IndexedConsent[] => {
@@ -64,36 +98,45 @@ export class LivePolicyIndex {
     };
     for (const event of events) {
       for (const key of policySnapshotProjection.keysOf(event)) {
-        const before = this.rows.contract.get(key) ?? this.rows.consent.get(key) ?? this.rows.dataset.get(key) ?? null;
+        const consent = this.consents.get(key);
+        const before = consent ? rowOf(key, consent) : (this.contractRows.get(key) ?? this.datasetRows.get(key) ?? null);
         const after = policySnapshotProjection.evolve(before, event);
-        if (before) {
-          this.rows[before.body.kind].delete(key);
-          changed.add(before.body.kind);
-          if (before.body.kind === 'consent') {
-            const { id, subjectId } = before.body.grant;
-            const list = consentsOf(subjectId);
-            const at = list.findIndex((c) => c.id === id);
-            if (at >= 0) list.splice(at, 1);
-          }
+        if (consent) {
+          this.consents.delete(key);
+          const list = consentsOf(consent.subjectId);
+          const at = list.findIndex((c) => c.id === consent.consent.id);
+          if (at >= 0) list.splice(at, 1);
         }
-        if (after && grants(after)) {
-          this.rows[after.body.kind].set(key, after);
-          changed.add(after.body.kind);
-          if (after.body.kind === 'consent') consentsOf(after.body.grant.subjectId).push(indexConsent(after.body.grant));
-        }
+        if (this.contractRows.delete(key) || after?.body.kind === 'contract') contractsChanged = true;
+        if (this.datasetRows.delete(key) || after?.body.kind === 'dataset') datasetsChanged = true;
+        const kept = after ? this.keep(after) : undefined;
+        if (kept) consentsOf(kept.subjectId).push(kept.consent);
       }
     }
     for (const list of subjects.values()) list.sort(byId);
     this.current = {
-      ...(changed.has('dataset') ? indexDatasets(this.datasets()) : { types: this.current.types, providers: this.current.providers }),
-      contracts: changed.has('contract') ? indexContracts(this.contracts()) : this.current.contracts,
+      ...(datasetsChanged ? indexDatasets(this.datasets()) : { types: this.current.types, providers: this.current.providers }),
+      contracts: contractsChanged ? indexContracts(this.contracts()) : this.current.contracts,
       consents: this.current.consents.with(subjects),
     };
     return this.current;
   }
 
+  /** Holds a row that can grant anything; answers the consent when it was one. */
+  private keep(row: PolicyEntry): HeldConsent | undefined {
+    const { body } = row;
+    if (body.kind === 'contract') this.contractRows.set(row.key, row);
+    else if (body.kind === 'dataset') this.datasetRows.set(row.key, row);
+    else if (body.grant.status === 'ACTIVE') {
+      const consent = held(body.grant);
+      this.consents.set(row.key, consent);
+      return consent;
+    }
+    return undefined;
+  }
+
   /** In key order, as `loadPolicySnapshot` and the audit's history give them: one index for one set of rows. */
-  private datasets() {
-    return inKeyOrder(this.rows.dataset).map((row) => (row.body as Extract<PolicyEntryBody, { kind: 'dataset' }>).binding);
+  private datasets(): DatasetBinding[] {
+    return inKeyOrder(this.datasetRows).flatMap(({ body }) => (body.kind === 'dataset' ? [body.binding] : []));
   }
 }

@@ -1,6 +1,5 @@
 import type { MaskRule } from '@shuzhi/governance-events';
 import type { ConsentGrant, ContractGrant, DatasetBinding, PolicySnapshot } from '../policy-snapshot.projection.js';
-import { SubjectConsents } from './subject-consents.index.js';
 
 /** An ACTIVE contract as a decision reads it: window as instants, fields and masks as lookups. */
 export interface IndexedContract {
@@ -114,15 +113,79 @@ export const indexConsent = (grant: ConsentGrant): IndexedConsent => ({
   consumerDepartment: grant.consumerDepartment,
   purpose: grant.purpose,
   datasetCode: grant.datasetCode,
-  fields: new Set(grant.fields),
+  fields: fieldSetOf(grant.fields),
   expiresAt: Date.parse(grant.expiresAt),
 });
 
-export const indexSnapshot = (snapshot: PolicySnapshot): PolicyIndex => {
-  const consents = new Map<string, IndexedConsent[]>();
-  for (const grant of snapshot.consents) {
-    if (grant.status === 'ACTIVE') push(consents, grant.subjectId, indexConsent(grant));
-  }
-  for (const list of consents.values()) list.sort(byId);
-  return { ...indexDatasets(snapshot.datasets), contracts: indexContracts(snapshot.contracts), consents: SubjectConsents.of(consents) };
+// Millions of consents name a few field lists between them: each list's set is held once
+// (a fifth of the index's memory). Never mutated, so sharing it changes nothing.
+const fieldSets = new Map<string, ReadonlySet<string>>();
+const fieldSetOf = (fields: readonly string[]): ReadonlySet<string> => {
+  const key = fields.join(SEPARATOR);
+  let set = fieldSets.get(key);
+  if (!set) fieldSets.set(key, (set = new Set(fields)));
+  return set;
 };
+
+// Enough that a shard of a city's consents (a million subjects: about a thousand each) copies
+// in a fraction of a millisecond, few enough that a small snapshot costs nothing.
+const SHARDS = 1024;
+
+const EMPTY: ReadonlyMap<string, readonly IndexedConsent[]> = new Map();
+
+/** FNV-1a over the id's UTF-16 code units: spreads UUIDs and any other id format alike. */
+const shardOf = (subjectId: string): number => {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < subjectId.length; i++) hash = Math.imul(hash ^ subjectId.charCodeAt(i), 0x01000193);
+  return (hash >>> 0) % SHARDS;
+};
+
+/**
+ * Subject id → that subject's ACTIVE consents, ordered by id, immutable and sharded: `with`
+ * answers a copy in which only the shards of the subjects it changes are copied, the rest
+ * shared. A decision keeps reading the version it started with, and a consent granted or
+ * withdrawn costs its subject's shard, not a copy (or a reload) of every consent in the city.
+ */
+export class SubjectConsents {
+  private constructor(private readonly shards: ReadonlyArray<ReadonlyMap<string, readonly IndexedConsent[]>>) {}
+
+  /** From each ACTIVE consent with its subject, in any order. */
+  static of(consents: Iterable<{ subjectId: string; consent: IndexedConsent }>): SubjectConsents {
+    const shards: Array<Map<string, IndexedConsent[]>> = [];
+    for (const { subjectId, consent } of consents) {
+      push((shards[shardOf(subjectId)] ??= new Map()), subjectId, consent);
+    }
+    for (const shard of shards) for (const list of shard?.values() ?? []) list.sort(byId);
+    return new SubjectConsents(Array.from({ length: SHARDS }, (_, i) => shards[i] ?? EMPTY));
+  }
+
+  get(subjectId: string): readonly IndexedConsent[] | undefined {
+    return this.shards[shardOf(subjectId)].get(subjectId);
+  }
+
+  /** A copy with these subjects' consents replaced; an empty list removes the subject. */
+  with(changes: ReadonlyMap<string, readonly IndexedConsent[]>): SubjectConsents {
+    if (changes.size === 0) return this;
+    const shards = [...this.shards];
+    const copied = new Set<number>();
+    for (const [subjectId, consents] of changes) {
+      const i = shardOf(subjectId);
+      if (!copied.has(i)) {
+        shards[i] = new Map(shards[i]);
+        copied.add(i);
+      }
+      const shard = shards[i] as Map<string, readonly IndexedConsent[]>;
+      if (consents.length > 0) shard.set(subjectId, consents);
+      else shard.delete(subjectId);
+    }
+    return new SubjectConsents(shards);
+  }
+}
+
+export const indexSnapshot = (snapshot: PolicySnapshot): PolicyIndex => ({
+  ...indexDatasets(snapshot.datasets),
+  contracts: indexContracts(snapshot.contracts),
+  consents: SubjectConsents.of(
+    snapshot.consents.filter((grant) => grant.status === 'ACTIVE').map((grant) => ({ subjectId: grant.subjectId, consent: indexConsent(grant) })),
+  ),
+});
