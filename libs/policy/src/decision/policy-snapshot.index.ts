@@ -133,10 +133,14 @@ const SHARDS = 1024;
 
 const EMPTY: ReadonlyMap<string, readonly IndexedConsent[]> = new Map();
 
-/** FNV-1a over the id's UTF-16 code units: spreads UUIDs and any other id format alike. */
+/**
+ * FNV-1a over the id's last 8 UTF-16 code units, where ids vary (a UUID's random tail, a
+ * sequence, an ID number's birth date, serial and check digit): every consent-phase row looks
+ * one up, and the whole id would cost a 50-row decision about 20 µs more.
+ */
 const shardOf = (subjectId: string): number => {
   let hash = 0x811c9dc5;
-  for (let i = 0; i < subjectId.length; i++) hash = Math.imul(hash ^ subjectId.charCodeAt(i), 0x01000193);
+  for (let i = Math.max(0, subjectId.length - 8); i < subjectId.length; i++) hash = Math.imul(hash ^ subjectId.charCodeAt(i), 0x01000193);
   return (hash >>> 0) % SHARDS;
 };
 
