@@ -52,7 +52,7 @@ const submit = (id: string, datasetCode: string, fields: string[], consentRequir
     },
   });
 const contractEvent = (id: string, type: string) => recorded(`contract-${id}`, type, { at, by, reason: 'r' });
-const grant = (id: string, subjectId: string, purpose = 'SUBSIDY_ELIGIBILITY') =>
+const grant = (id: string, subjectId: string, purpose = 'SUBSIDY_ELIGIBILITY', expiresAt = '2027-01-01T00:00:00Z') =>
   recorded(`consent-${id}`, 'ConsentGranted', {
     terms: {
       consentId: id,
@@ -62,7 +62,7 @@ const grant = (id: string, subjectId: string, purpose = 'SUBSIDY_ELIGIBILITY') =
       purpose,
       datasetCode: 'population.resident',
       fields: ['birthDate'],
-      expiresAt: '2027-01-01T00:00:00Z',
+      expiresAt,
     },
     receipt: { payload: '{}', signature: '' },
     by,
@@ -94,8 +94,15 @@ const history: RecordedEvent[] = [
   submit('c-3', 'population.resident', ['name']),
   consentEvent('k-3', 'ConsentWithdrawn'),
   contractEvent('c-1', 'ContractSuspended'),
+  // Granted again on its stream, for another subject: the first subject's entry goes.
+  grant('k-5', 's-4'),
+  grant('k-5', 's-5'),
+  // An expiry that does not parse is held as one, and withdrawn like any other.
+  grant('k-6', 's-4', 'SUBSIDY_ELIGIBILITY', 'not a date'),
+  grant('k-7', 's-4', 'SUBSIDY_ELIGIBILITY', 'not a date'),
+  consentEvent('k-6', 'ConsentWithdrawn'),
 ];
-const subjects = ['s-1', 's-2', 's-3'];
+const subjects = ['s-1', 's-2', 's-3', 's-4', 's-5'];
 
 /** The projection's table after these events, as the gateway loads it. */
 const rowsAfter = (events: readonly RecordedEvent[]): PolicyEntry[] => {
@@ -159,6 +166,20 @@ describe('live policy index', () => {
     expect(before.contracts.get('human-resources\u0000population.household')?.map((c) => c.id)).toEqual(['c-2']);
     expect(live.index.consents.get('s-1')?.map((c) => c.id)).toEqual(['k-2']);
     expect(live.index.consents.get('s-3')).toBeUndefined();
+  });
+
+  it('changes nothing when an event of the batch cannot be folded', () => {
+    const live = new LivePolicyIndex(rowsAfter(history));
+    const before = live.index;
+    const withdrawal = consentEvent('k-2', 'ConsentWithdrawn');
+    const malformed = recorded('contract-c-9', 'ContractSubmitted', {});
+
+    expect(() => live.apply([withdrawal, malformed])).toThrow(TypeError);
+
+    // Had the withdrawal been half-applied (gone from what the index holds, still in the index),
+    // folding it again would leave the consent granting for good.
+    expect(live.index).toBe(before);
+    expectSameIndex(live.apply([withdrawal]), reloaded([...history, withdrawal]));
   });
 
   it('keeps the parts no event touched, and forgets consents that no longer grant', () => {

@@ -29,7 +29,7 @@ interface HeldConsent {
 const held = (grant: ConsentGrant): HeldConsent => ({ subjectId: grant.subjectId, version: grant.version, consent: indexConsent(grant) });
 
 /** The row `evolve` is given for a held consent: the grant as the index has it, all that a decision reads of it. */
-const rowOf = (key: string, { subjectId, version, consent }: HeldConsent): PolicyEntry => ({
+const consentRow = (key: string, { subjectId, version, consent }: HeldConsent): PolicyEntry => ({
   key,
   kind: 'consent',
   body: {
@@ -85,33 +85,41 @@ export class LivePolicyIndex {
     return inKeyOrder(this.contractRows).flatMap(({ body }) => (body.kind === 'contract' ? [body.grant] : []));
   }
 
-  /** Folds events past the rows' checkpoint, in log order, and answers the index after them. */
+  /**
+   * Folds events past the rows' checkpoint, in log order, and answers the index after them.
+   * Every event is evolved before anything is changed: an event that `keysOf` or `evolve`
+   * throws on leaves the index as it was.
+   */
   apply(events: readonly RecordedEvent[]): PolicyIndex {
+    // Key → its row after the events so far; null when it no longer grants anything.
+    const staged = new Map<string, PolicyEntry | null>();
+    for (const event of events) {
+      for (const key of policySnapshotProjection.keysOf(event)) {
+        staged.set(key, policySnapshotProjection.evolve(staged.has(key) ? (staged.get(key) ?? null) : this.rowOf(key), event));
+      }
+    }
+
     let contractsChanged = false;
     let datasetsChanged = false;
-    // Subject id → that subject's consents as they stand after the events so far.
+    // Subject id → that subject's consents as they stand after the events.
     const subjects = new Map<string, IndexedConsent[]>();
     const consentsOf = (subjectId: string): IndexedConsent[] => {
       let list = subjects.get(subjectId);
       if (!list) subjects.set(subjectId, (list = [...(this.current.consents.get(subjectId) ?? [])]));
       return list;
     };
-    for (const event of events) {
-      for (const key of policySnapshotProjection.keysOf(event)) {
-        const consent = this.consents.get(key);
-        const before = consent ? rowOf(key, consent) : (this.contractRows.get(key) ?? this.datasetRows.get(key) ?? null);
-        const after = policySnapshotProjection.evolve(before, event);
-        if (consent) {
-          this.consents.delete(key);
-          const list = consentsOf(consent.subjectId);
-          const at = list.findIndex((c) => c.id === consent.consent.id);
-          if (at >= 0) list.splice(at, 1);
-        }
-        if (this.contractRows.delete(key) || after?.body.kind === 'contract') contractsChanged = true;
-        if (this.datasetRows.delete(key) || after?.body.kind === 'dataset') datasetsChanged = true;
-        const kept = after ? this.keep(after) : undefined;
-        if (kept) consentsOf(kept.subjectId).push(kept.consent);
+    for (const [key, after] of staged) {
+      const consent = this.consents.get(key);
+      if (consent) {
+        this.consents.delete(key);
+        const list = consentsOf(consent.subjectId);
+        const at = list.findIndex((c) => c.id === consent.consent.id);
+        if (at >= 0) list.splice(at, 1);
       }
+      if (this.contractRows.delete(key) || after?.body.kind === 'contract') contractsChanged = true;
+      if (this.datasetRows.delete(key) || after?.body.kind === 'dataset') datasetsChanged = true;
+      const kept = after ? this.keep(after) : undefined;
+      if (kept) consentsOf(kept.subjectId).push(kept.consent);
     }
     for (const list of subjects.values()) list.sort(byId);
     this.current = {
@@ -120,6 +128,12 @@ export class LivePolicyIndex {
       consents: this.current.consents.with(subjects),
     };
     return this.current;
+  }
+
+  /** The row `evolve` is given for a key: as held, or rebuilt from the consent's index entry. */
+  private rowOf(key: string): PolicyEntry | null {
+    const consent = this.consents.get(key);
+    return consent ? consentRow(key, consent) : (this.contractRows.get(key) ?? this.datasetRows.get(key) ?? null);
   }
 
   /** Holds a row that can grant anything; answers the consent when it was one. */
@@ -135,7 +149,7 @@ export class LivePolicyIndex {
     return undefined;
   }
 
-  /** In key order, as `loadPolicySnapshot` and the audit's history give them: one index for one set of rows. */
+  /** In key order (of code points, as the audit's history sorts them): one index for one set of rows. */
   private datasets(): DatasetBinding[] {
     return inKeyOrder(this.datasetRows).flatMap(({ body }) => (body.kind === 'dataset' ? [body.binding] : []));
   }

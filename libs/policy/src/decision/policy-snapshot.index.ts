@@ -118,7 +118,8 @@ export const indexConsent = (grant: ConsentGrant): IndexedConsent => ({
 });
 
 // Millions of consents name a few field lists between them: each list's set is held once
-// (a fifth of the index's memory). Never mutated, so sharing it changes nothing.
+// (a fifth of the index's memory). Never mutated, so sharing it changes nothing. It only grows,
+// by one set per distinct list, and lists come from the catalog's fields.
 const fieldSets = new Map<string, ReadonlySet<string>>();
 const fieldSetOf = (fields: readonly string[]): ReadonlySet<string> => {
   const key = fields.join(SEPARATOR);
