@@ -81,6 +81,12 @@ export abstract class GatewayCaller {
 }
 
 /**
+ * Enforcement as the tests run it: their HASH key, and the policy snapshot's poll pushed past
+ * any test's deadline, so that a change seen within a second was seen through NOTIFY.
+ */
+const ENFORCEMENT = { hashKey: TEST_HASH_KEY, policyPollMs: 60_000 };
+
+/**
  * The real governance subgraph (and, when asked, the real population subgraph) and the real
  * gateway in front of them, with contract enforcement on, over HTTP, on one PostgreSQL database:
  * the subgraphs trust this gateway's key, and only it.
@@ -125,7 +131,7 @@ export class GatewayHarness extends GatewayCaller {
       endpoints.population = url;
     }
     const subgraphs: SubgraphEndpoints = endpoints;
-    const gateway = await createGatewayApp({ databaseUrl: database.url, store, gatewayKeys, subgraphs, enforcement: { hashKey: TEST_HASH_KEY } });
+    const gateway = await createGatewayApp({ databaseUrl: database.url, store, gatewayKeys, subgraphs, enforcement: ENFORCEMENT });
     await gateway.listen(0, '127.0.0.1');
     return new GatewayHarness(database, store, gatewayKeys, governance, governanceUrl, subgraphs, domainProcesses, gateway, await baseUrlOf(gateway), apiKey!);
   }
@@ -137,7 +143,7 @@ export class GatewayHarness extends GatewayCaller {
       store: this.store,
       gatewayKeys: this.gatewayKeys,
       subgraphs: this.subgraphs,
-      enforcement: { hashKey: TEST_HASH_KEY },
+      enforcement: ENFORCEMENT,
       ...options,
     });
     this.extraGateways.push(app);

@@ -5,14 +5,14 @@ const PAGE = 1_000;
 
 /**
  * The policy snapshot of any moment in the past, folded in memory from governance's events with
- * the very projection the gateway runs (`policySnapshotProjection`): the audit re-reads history
- * through the same pure code, never through a second policy.
+ * the very projection the gateway runs (`policySnapshotProjection`, through the same
+ * `LivePolicyIndex`): the audit re-reads history through the same pure code, never through a
+ * second policy.
  */
 export class PolicyHistory {
-  private readonly rows = new Map<string, PolicyEntry>();
   /**
-   * Kept by `advanceTo`: a replay asks for the index at each record, and indexing the whole
-   * snapshot again at each would cost every consent in the city per record.
+   * A replay asks for the index at each record: kept up event by event, where indexing the
+   * whole snapshot again at each record would cost every consent in the city per record.
    */
   private readonly live = new LivePolicyIndex([]);
   private after: Checkpoint | undefined;
@@ -26,27 +26,22 @@ export class PolicyHistory {
    * gateway cites it). Checkpoints must come in order: a range of records costs one pass.
    */
   async advanceTo(checkpoint: Checkpoint): Promise<void> {
-    const applied: RecordedEvent[] = [];
+    const due: RecordedEvent[] = [];
     for (;;) {
       if (this.buffered.length === 0) {
         if (this.ended) break;
+        // The events taken so far are folded first: a page that fails to come loses none of them.
+        if (due.length > 0) this.live.apply(due.splice(0));
         await this.readPage();
         continue;
       }
-      const next = this.buffered[0];
-      if (this.store.compareCheckpoints(next.checkpoint, checkpoint) > 0) break;
-      this.buffered.shift();
-      this.apply(next);
-      applied.push(next);
+      if (this.store.compareCheckpoints(this.buffered[0].checkpoint, checkpoint) > 0) break;
+      due.push(this.buffered.shift()!);
     }
-    if (applied.length > 0) this.live.apply(applied);
+    if (due.length > 0) this.live.apply(due);
   }
 
-  snapshot(): PolicySnapshot {
-    return snapshotOf(this.rows);
-  }
-
-  /** The snapshot as of the last `advanceTo`, indexed: what `indexSnapshot(snapshot())` gives, kept up event by event. */
+  /** The snapshot as of the last `advanceTo`, indexed: what `indexSnapshot` gives of it. */
   index(): PolicyIndex {
     return this.live.index;
   }
@@ -54,6 +49,7 @@ export class PolicyHistory {
   /** The snapshot of the events recorded at or before `at`: contract and consent history as it stood then. */
   static async asOf(store: EventStore, at: Date): Promise<PolicySnapshot> {
     const history = new PolicyHistory(store);
+    const rows = new Map<string, PolicyEntry>();
     for (;;) {
       if (history.buffered.length === 0) {
         if (history.ended) break;
@@ -61,9 +57,14 @@ export class PolicyHistory {
         continue;
       }
       const event = history.buffered.shift()!;
-      if (event.recordedAt.getTime() <= at.getTime()) history.apply(event);
+      if (event.recordedAt.getTime() > at.getTime()) continue;
+      for (const key of policySnapshotProjection.keysOf(event)) {
+        const row = policySnapshotProjection.evolve(rows.get(key) ?? null, event);
+        if (row) rows.set(key, row);
+        else rows.delete(key);
+      }
     }
-    return history.snapshot();
+    return snapshotOf(rows);
   }
 
   private async readPage(): Promise<void> {
@@ -72,17 +73,9 @@ export class PolicyHistory {
     this.after = page.checkpoint ?? this.after;
     this.ended = page.endOfLog;
   }
-
-  private apply(event: RecordedEvent): void {
-    for (const key of policySnapshotProjection.keysOf(event)) {
-      const row = policySnapshotProjection.evolve(this.rows.get(key) ?? null, event);
-      if (row) this.rows.set(key, row);
-      else this.rows.delete(key);
-    }
-  }
 }
 
-/** As `loadPolicySnapshot` reads the table: rows in key order. */
+/** Rows in key order, as the projection's table holds them. */
 const snapshotOf = (rows: ReadonlyMap<string, PolicyEntry>): PolicySnapshot => {
   const snapshot: PolicySnapshot = { contracts: [], consents: [], datasets: [] };
   for (const key of [...rows.keys()].sort()) {

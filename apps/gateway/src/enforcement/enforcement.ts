@@ -13,6 +13,8 @@ import { withAccessRecordMetrics } from '../observability/access-record-metrics.
 export interface EnforcementOptions {
   /** The HASH mask's key; SHUZHI_FIELD_HASH_KEY or `.data/keys/field-hash.key` when absent. */
   hashKey?: HashKey;
+  /** How often the policy snapshot reads the log whatever NOTIFY says (`POLICY_POLL_MS` by default). */
+  policyPollMs?: number;
 }
 
 export interface RunningEnforcement {
@@ -28,7 +30,7 @@ export const startEnforcement = async (
 ): Promise<RunningEnforcement> => {
   const hashKey = options.hashKey ?? (await loadFieldHashKey());
   await DailyQuotaLedger.prepare(deps.connection);
-  const snapshot = new GatewayPolicySnapshot(deps.store, deps.dataSource, deps.connection);
+  const snapshot = new GatewayPolicySnapshot(deps.store, deps.dataSource, deps.connection, options.policyPollMs);
   await snapshot.start();
   const policy = new ContractEnforcement(
     snapshot,

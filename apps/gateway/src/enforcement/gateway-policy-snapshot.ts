@@ -1,5 +1,5 @@
 import type { ClientConfig } from 'pg';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { PgListener, ProjectionRunner, readCheckpoint, type Checkpoint, type EventStore } from '@shuzhi/event-store';
 import { LivePolicyIndex, indexSnapshot, loadGrantingEntries, policySnapshotProjection, type PolicyEntry, type PolicyIndex } from '@shuzhi/policy';
 import { waitUntil } from '@shuzhi/shared-kernel';
@@ -26,34 +26,42 @@ const quotasOf = (contracts: ReadonlyArray<{ id: string; status: string; dailyQu
 
 /** Governance events read per page while catching up. */
 const PAGE = 1_000;
-/** After a failed catch-up, the next try: a NOTIFY might not come for a while. */
-const RETRY_MS = 1_000;
 /**
- * A catch-up this often whatever NOTIFY says. The log has no index by type, so a read for
- * governance's few events steps over every access record appended since the last one; read
- * every second, that is a second's worth, where an hour without a policy change would make
- * the next catch-up step over an hour's.
+ * A catch-up this often whatever NOTIFY says: a lost notification, a leader that died before
+ * its commit, a failed read are all made good within it. And the log has no index by type, so
+ * a read for governance's few events steps over every access record appended since the last
+ * one: read every second, that is a second's worth, not an hour's after an hour without a
+ * policy change.
  */
-const POLL_MS = 1_000;
+export const POLICY_POLL_MS = 1_000;
+
+interface LiveSnapshot {
+  index: LivePolicyIndex;
+  checkpoint: Checkpoint | undefined;
+  /** The projection table it was loaded from: a rebuild swaps in another one. */
+  table: number | null;
+}
 
 /**
  * Keeps the policy snapshot projection running and an indexed copy of it in memory. The copy
- * is loaded once from the table and its checkpoint, read in one snapshot-isolated transaction
- * (an access record must cite the exact position its decision's data is as of), then moved
- * forward by folding governance's events from that position on each NOTIFY of the projection's
- * commits, so a suspension, revocation or withdrawn consent applies from the next request after
- * it commits. Folding costs what changed: re-reading the table costs every consent in the
- * city (a second of the gateway's CPU per 100 000), and a reload per consent change would
+ * is loaded from the table and its checkpoint, read in one snapshot-isolated transaction (an
+ * access record must cite the exact position its decision's data is as of), then moved forward
+ * by folding governance's events from that position on each NOTIFY of the projection's commits,
+ * so a suspension, revocation or withdrawn consent applies from the next request after it
+ * commits. The table is read again only when the projection is rebuilt (a new version of its
+ * rows, or a repair). Folding costs what changed: re-reading the table costs every consent in
+ * the city (a second of the gateway's CPU per 100 000), and a reload per consent change would
  * leave the gateway behind and busy as soon as citizens grant and withdraw at any pace.
  */
 export class GatewayPolicySnapshot {
   private readonly runner: ProjectionRunner<PolicyEntry>;
   private readonly listener: PgListener;
+  private readonly table: string;
   private snapshot: IndexedSnapshot = { index: indexSnapshot({ contracts: [], consents: [], datasets: [] }), checkpoint: null, quotas: new Map() };
-  private live: { index: LivePolicyIndex; checkpoint: Checkpoint | undefined } | undefined;
+  private live: LiveSnapshot | undefined;
   private loading: Promise<void> | undefined;
   private again = false;
-  private retry: NodeJS.Timeout | undefined;
+  private failing = false;
   private poll: NodeJS.Timeout | undefined;
   private stopped = false;
 
@@ -61,30 +69,25 @@ export class GatewayPolicySnapshot {
     private readonly store: EventStore,
     private readonly dataSource: DataSource,
     connection: ClientConfig,
+    private readonly pollMs = POLICY_POLL_MS,
   ) {
     this.runner = new ProjectionRunner(store, dataSource, gatewayPolicyProjection, {
       notifyChannel: POLICY_CHANNEL,
       onError: (error) => console.error(`projection ${gatewayPolicyProjection.name}:`, error),
     });
     this.listener = new PgListener(connection, POLICY_CHANNEL, () => void this.reload());
+    this.table = `gateway.${dataSource.getMetadata(gatewayPolicyProjection.entity).tableName}`;
   }
 
   async start(): Promise<void> {
     await this.dataSource.query('create schema if not exists gateway');
     this.runner.start();
     // The leader creates the table on its first lead; a standby replica finds it made.
-    const table = this.dataSource.getMetadata(gatewayPolicyProjection.entity).tableName;
-    await waitUntil(
-      async () => {
-        const [{ exists }] = await this.dataSource.query(`select to_regclass('gateway.' || $1) is not null as exists`, [table]);
-        return exists;
-      },
-      { timeoutMs: 60_000, what: 'the gateway policy snapshot read model' },
-    );
+    await waitUntil(async () => (await this.tableOid()) !== null, { timeoutMs: 60_000, what: 'the gateway policy snapshot read model' });
     // Listening first, then loading: a change that commits in between is loaded either way.
     this.listener.start();
     await this.reload();
-    this.poll = setInterval(() => void this.reload(), POLL_MS);
+    if (!this.stopped) this.poll = setInterval(() => void this.reload(), this.pollMs);
   }
 
   current(): IndexedSnapshot {
@@ -93,7 +96,6 @@ export class GatewayPolicySnapshot {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    clearTimeout(this.retry);
     clearInterval(this.poll);
     await this.runner.stop();
     await this.listener.close();
@@ -106,13 +108,15 @@ export class GatewayPolicySnapshot {
       this.again = true;
       return this.loading;
     }
-    clearTimeout(this.retry);
     this.loading = this.catchUp()
+      .then(() => {
+        if (this.failing) console.warn('gateway: the policy snapshot caught up again');
+        this.failing = false;
+      })
       .catch((error) => {
-        console.error('gateway: the policy snapshot could not catch up; loading it afresh:', error);
-        // A fold that failed half-way may have moved some rows and not the index: start over.
-        this.live = undefined;
-        if (!this.stopped) this.retry = setTimeout(() => void this.reload(), RETRY_MS);
+        // Said once, not every poll; the last snapshot keeps serving meanwhile.
+        if (!this.failing) console.error('gateway: the policy snapshot could not catch up; trying again at each poll:', error);
+        this.failing = true;
       })
       .finally(() => {
         this.loading = undefined;
@@ -125,7 +129,8 @@ export class GatewayPolicySnapshot {
   }
 
   private async catchUp(): Promise<void> {
-    const live = (this.live ??= await this.load());
+    if (!this.live || this.live.table !== (await this.tableOid())) this.live = await this.load();
+    const live = this.live;
     for (;;) {
       const page = await this.store.readAll({ after: live.checkpoint, limit: PAGE, types: gatewayPolicyProjection.types });
       const index = page.events.length > 0 ? live.index.apply(page.events) : live.index.index;
@@ -135,18 +140,25 @@ export class GatewayPolicySnapshot {
     }
   }
 
-  /** The table and the checkpoint it is as of, in one snapshot. */
-  private async load(): Promise<{ index: LivePolicyIndex; checkpoint: Checkpoint | undefined }> {
-    const loaded = await this.dataSource.transaction('REPEATABLE READ', async (tx) => ({
+  /** The table, the checkpoint it is as of and which table it was, in one snapshot. */
+  private load(): Promise<LiveSnapshot> {
+    return this.dataSource.transaction('REPEATABLE READ', async (tx) => ({
+      table: await this.tableOid(tx),
       checkpoint: await readCheckpoint(tx, gatewayPolicyProjection.name),
       index: new LivePolicyIndex(await loadGrantingEntries(tx)),
     }));
-    this.publish(loaded.index.index, loaded);
-    return loaded;
   }
 
-  private publish(index: PolicyIndex, live: { index: LivePolicyIndex; checkpoint: Checkpoint | undefined }): void {
+  /** Never backwards: a table read again after a rebuild may start behind what the log already gave. */
+  private publish(index: PolicyIndex, live: LiveSnapshot): void {
+    const published = this.snapshot.checkpoint as Checkpoint | null;
+    if (published !== null && (live.checkpoint === undefined || this.store.compareCheckpoints(live.checkpoint, published) < 0)) return;
     const quotas = index.contracts === this.snapshot.index.contracts ? this.snapshot.quotas : quotasOf(live.index.contracts());
     this.snapshot = { index, checkpoint: live.checkpoint ?? null, quotas };
+  }
+
+  private async tableOid(tx: EntityManager = this.dataSource.manager): Promise<number | null> {
+    const [{ oid }]: Array<{ oid: number | null }> = await tx.query('select to_regclass($1)::oid::int8 as oid', [this.table]);
+    return oid === null ? null : Number(oid);
   }
 }
