@@ -141,7 +141,7 @@ export const policySnapshotProjection: Projection<PolicyEntry> = {
   version: 1,
   entity: PolicyEntry,
   // Only governance's events: the log's other traffic (access records above all, one per read)
-  // must not wake the projection, nor make every gateway reload and re-index its snapshot.
+  // must not wake the projection, nor each gateway's fold of the same events.
   types: [...CONTRACT_EVENT_TYPES, ...CONSENT_EVENT_TYPES, ...DATASET_EVENT_TYPES],
   keysOf: (event) => {
     const key = keyOf(event);
@@ -170,15 +170,3 @@ export const loadGrantingEntries = (manager: EntityManager): Promise<PolicyEntry
     .createQueryBuilder(PolicyEntry, 'entry')
     .where(`entry.kind <> 'consent' or entry.body -> 'grant' ->> 'status' = 'ACTIVE'`)
     .getMany();
-
-/** The whole snapshot as the table holds it now. */
-export const loadPolicySnapshot = async (manager: EntityManager): Promise<PolicySnapshot> => {
-  const rows = await manager.find(PolicyEntry, { order: { key: 'ASC' } });
-  const snapshot: PolicySnapshot = { contracts: [], consents: [], datasets: [] };
-  for (const { body } of rows) {
-    if (body.kind === 'contract') snapshot.contracts.push(body.grant);
-    else if (body.kind === 'consent') snapshot.consents.push(body.grant);
-    else snapshot.datasets.push(body.binding);
-  }
-  return snapshot;
-};
