@@ -129,7 +129,10 @@ export class GatewayPolicySnapshot {
   }
 
   private async catchUp(): Promise<void> {
-    if (!this.live || this.live.table !== (await this.tableOid())) this.live = await this.load();
+    if (!this.live || this.live.table !== (await this.tableOid())) {
+      this.live = await this.load();
+      this.publish(this.live.index.index, this.live);
+    }
     const live = this.live;
     for (;;) {
       const page = await this.store.readAll({ after: live.checkpoint, limit: PAGE, types: gatewayPolicyProjection.types });
