@@ -18,7 +18,7 @@ import {
 
 /**
  * An ACTIVE consent between events: its entry in the index and what else `evolve` is given of
- * it. A city holds millions of consents, so not the whole row: about a quarter of the memory.
+ * it. Not the whole row: at a million consents, the rows would hold a gigabyte more.
  */
 interface HeldConsent {
   subjectId: string;
@@ -91,7 +91,7 @@ export class LivePolicyIndex {
    * throws on leaves the index as it was.
    */
   apply(events: readonly RecordedEvent[]): PolicyIndex {
-    // Key → its row after the events so far; null when it no longer grants anything.
+    // Key → its row after the events so far (null: evolve deleted it).
     const staged = new Map<string, PolicyEntry | null>();
     for (const event of events) {
       for (const key of policySnapshotProjection.keysOf(event)) {
