@@ -1,7 +1,7 @@
 import type { Checkpoint, RecordedEvent } from '@shuzhi/event-store';
 import { indexSnapshot, type PolicyIndex } from './decision/policy-snapshot.index.js';
 import { LivePolicyIndex } from './live-policy-index.js';
-import { policySnapshotProjection, type PolicyEntry, type PolicySnapshot } from './policy-snapshot.projection.js';
+import { foldPolicyEvent, snapshotOfEntries, type PolicyEntry } from './policy-snapshot.projection.js';
 
 let position = 0;
 const versions = new Map<string, number>();
@@ -104,29 +104,21 @@ const history: RecordedEvent[] = [
 ];
 const subjects = ['s-1', 's-2', 's-3', 's-4', 's-5'];
 
-/** The projection's table after these events, as the gateway loads it. */
-const rowsAfter = (events: readonly RecordedEvent[]): PolicyEntry[] => {
+/** The projection's table after these events. */
+const tableAfter = (events: readonly RecordedEvent[]): Map<string, PolicyEntry> => {
   const rows = new Map<string, PolicyEntry>();
-  for (const event of events) {
-    for (const key of policySnapshotProjection.keysOf(event)) {
-      const row = policySnapshotProjection.evolve(rows.get(key) ?? null, event);
-      if (row) rows.set(key, row);
-      else rows.delete(key);
-    }
-  }
+  for (const event of events) foldPolicyEvent(rows, event);
+  return rows;
+};
+
+/** The table's rows after these events, in key order. */
+const rowsAfter = (events: readonly RecordedEvent[]): PolicyEntry[] => {
+  const rows = tableAfter(events);
   return [...rows.keys()].sort().map((key) => rows.get(key)!);
 };
 
 /** `indexSnapshot` of the whole table: what reloading it after these events would give. */
-const reloaded = (events: readonly RecordedEvent[]): PolicyIndex => {
-  const snapshot: PolicySnapshot = { contracts: [], consents: [], datasets: [] };
-  for (const { body } of rowsAfter(events)) {
-    if (body.kind === 'contract') snapshot.contracts.push(body.grant);
-    else if (body.kind === 'consent') snapshot.consents.push(body.grant);
-    else snapshot.datasets.push(body.binding);
-  }
-  return indexSnapshot(snapshot);
-};
+const reloaded = (events: readonly RecordedEvent[]): PolicyIndex => indexSnapshot(snapshotOfEntries(tableAfter(events)));
 
 const expectSameIndex = (actual: PolicyIndex, expected: PolicyIndex) => {
   expect(actual.types).toEqual(expected.types);

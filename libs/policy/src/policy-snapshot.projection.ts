@@ -161,6 +161,27 @@ export interface PolicySnapshot {
   datasets: DatasetBinding[];
 }
 
+/** Folds one event into rows keyed as the projection's table: what its runner does to the table. */
+export const foldPolicyEvent = (rows: Map<string, PolicyEntry>, event: RecordedEvent): void => {
+  for (const key of policySnapshotProjection.keysOf(event)) {
+    const row = policySnapshotProjection.evolve(rows.get(key) ?? null, event);
+    if (row) rows.set(key, row);
+    else rows.delete(key);
+  }
+};
+
+/** The snapshot these rows make, in key order as the table holds them. */
+export const snapshotOfEntries = (rows: ReadonlyMap<string, PolicyEntry>): PolicySnapshot => {
+  const snapshot: PolicySnapshot = { contracts: [], consents: [], datasets: [] };
+  for (const key of [...rows.keys()].sort()) {
+    const { body } = rows.get(key)!;
+    if (body.kind === 'contract') snapshot.contracts.push(body.grant);
+    else if (body.kind === 'consent') snapshot.consents.push(body.grant);
+    else snapshot.datasets.push(body.binding);
+  }
+  return snapshot;
+};
+
 /**
  * The rows that can grant anything, as the table holds them now: every contract and dataset,
  * and the ACTIVE consents (withdrawn and expired ones pile up over the years and grant nothing).

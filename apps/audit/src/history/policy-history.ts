@@ -1,5 +1,13 @@
 import type { Checkpoint, EventStore, RecordedEvent } from '@shuzhi/event-store';
-import { LivePolicyIndex, policySnapshotProjection, type PolicyEntry, type PolicyIndex, type PolicySnapshot } from '@shuzhi/policy';
+import {
+  LivePolicyIndex,
+  foldPolicyEvent,
+  policySnapshotProjection,
+  snapshotOfEntries,
+  type PolicyEntry,
+  type PolicyIndex,
+  type PolicySnapshot,
+} from '@shuzhi/policy';
 
 const PAGE = 1_000;
 
@@ -57,14 +65,9 @@ export class PolicyHistory {
         continue;
       }
       const event = history.buffered.shift()!;
-      if (event.recordedAt.getTime() > at.getTime()) continue;
-      for (const key of policySnapshotProjection.keysOf(event)) {
-        const row = policySnapshotProjection.evolve(rows.get(key) ?? null, event);
-        if (row) rows.set(key, row);
-        else rows.delete(key);
-      }
+      if (event.recordedAt.getTime() <= at.getTime()) foldPolicyEvent(rows, event);
     }
-    return snapshotOf(rows);
+    return snapshotOfEntries(rows);
   }
 
   private async readPage(): Promise<void> {
@@ -74,15 +77,3 @@ export class PolicyHistory {
     this.ended = page.endOfLog;
   }
 }
-
-/** Rows in key order, as the projection's table holds them. */
-const snapshotOf = (rows: ReadonlyMap<string, PolicyEntry>): PolicySnapshot => {
-  const snapshot: PolicySnapshot = { contracts: [], consents: [], datasets: [] };
-  for (const key of [...rows.keys()].sort()) {
-    const { body } = rows.get(key)!;
-    if (body.kind === 'contract') snapshot.contracts.push(body.grant);
-    else if (body.kind === 'consent') snapshot.consents.push(body.grant);
-    else snapshot.datasets.push(body.binding);
-  }
-  return snapshot;
-};
