@@ -44,7 +44,8 @@ export const createShuzhiRuntime = (options: ShuzhiRuntimeOptions): ShuzhiGatewa
     // Plans with Hive Router's query planner (Rust, native addon) and runs the plan with its own
     // executor, instead of the default stitching runtime: half the gateway's CPU per request in
     // bench:gateway. patches/@graphql-hive+router-runtime+*.patch keeps `data` in a result whose
-    // every fetch failed.
+    // every fetch failed, and bubbles a null in a non-null position up to its nearest nullable
+    // parent, as graphql-js does (null-propagation.spec.ts).
     unifiedGraphHandler,
     upstreamTimeout: options.upstreamTimeoutMs,
     // A subgraph's failure names the subgraph (the API errors say which service failed, and
