@@ -5,17 +5,19 @@
  *   2. a second gateway on the same subgraphs with our plugins off (the baseline),
  *   3. straight to the population subgraph (the same query without `enterprises`, signed here),
  *   4. `@apollo/gateway` on the same supergraph and subgraphs (a peer, signing the same way),
- * each gateway in a process of its own, as deployed (bench/gateway/gateway-process.ts); each run
- * at the same fixed concurrency from a worker thread of this process (a new one per run,
- * measured after a lead-in of its own), in paired rounds. Prints throughput and p50/p99 latency,
- * the ratios (the target's is the median of each round's own), then the latency of 1, 2 and 4
+ * each gateway in a process of its own, as deployed (bench/gateway/gateway-process.ts), the
+ * others paused while one is measured; each run at the same fixed concurrency from a worker
+ * thread of this process (a new one per run, measured after a lead-in of its own), in paired
+ * rounds. Prints throughput and p50/p99 latency, the ratios (the target's is the median of each
+ * round's own), then the latency of 1, 2 and 4
  * over alternating open-loop runs at half the baseline's throughput (the target's p99 is 1's, over
  * all its runs' requests; 4's is a reference) with the machine's CPU per request in those runs
  * (what each costs at the same rate), and one verdict line per target. With each measured run it
  * prints where the machine's CPU went (per request, by process, and the cores' disk wait and
  * steal), each service's requests per request, our gateway's and each subgraph's event-loop delay
  * and GC pauses, the gateway's own timings, and the tables autovacuum worked on; after an
- * open-loop run, its slowest requests and how late the load sent them. BENCH_SCENARIOS limits
+ * open-loop run, its slowest requests and how late the load sent them, and who used the machine's
+ * cores (sampled every 100 ms) while the slowest was in flight. BENCH_SCENARIOS limits
  * the run to the two gateways and the scenarios named; BENCH_CPU_PROFILE=<dir> writes a CPU
  * profile of the gateway under load for each measured run.
  *
@@ -24,6 +26,7 @@
  */
 import 'reflect-metadata';
 import { fork, type ChildProcess } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
@@ -44,6 +47,7 @@ import type { LoadJob, LoadMessage } from './gateway/load-worker.js';
 import type { GatewayCommand, GatewayJob, GatewayReport } from './gateway/gateway-process.js';
 import { openBenchServer } from './bench-server.js';
 import { cpuPerRequest, machineCpuPerRequest, readCpu, type CpuReading } from './gateway/cpu-meter.js';
+import { CpuTimeline } from './gateway/cpu-timeline.js';
 import { gatewayTimingsBetween, readMetrics, stallsBetween, type MetricsReading } from './gateway/service-metrics.js';
 
 // A log line per request is an operator's choice, the same for every variant: off while measuring.
@@ -340,12 +344,23 @@ const main = async () => {
     let sessionsBefore = 0;
     let metricsBefore: MetricsReading = new Map();
     const profiled = CPU_PROFILE_DIR ? gatewayProcesses.get(s.name) : undefined;
+    // Open-loop runs only: closed-loop, the cores are busy all the time by design.
+    const timeline = ratePerSecond ? new CpuTimeline(running.processPids, availableParallelism()) : undefined;
+    // The other gateways sit idle meanwhile, but not quiet: having just served a run, one still
+    // collects its garbage, with helper threads on both cores, and such bursts were seen to stall
+    // the one measured. Deployed, gateways do not share a machine with idle peers: they are paused.
+    const idle = [...gatewayProcesses].filter(([name]) => name !== s.name).map(([, child]) => child);
+    for (const child of idle) child.kill('SIGSTOP');
     let startedAt = new Date();
     const result = await load(s, DURATION_MS, offset, ratePerSecond, async () => {
       [vacuumsBefore, sessionsBefore, metricsBefore] = await Promise.all([vacuums(), sessions(), readMetrics(services)]);
       before = readCpu(running.processPids);
       if (profiled) await askGateway(profiled, { profile: 'start' }, 'profiling');
+      timeline?.start();
       startedAt = new Date();
+    }).finally(() => {
+      timeline?.stop();
+      for (const child of idle) child.kill('SIGCONT');
     });
     if (profiled) await askGateway(profiled, { profile: 'stop', file: join(CPU_PROFILE_DIR!, `${name.replace(/[^\w-]+/g, '_')}.cpuprofile`) }, 'profiled');
     const after = readCpu(running.processPids);
@@ -367,6 +382,7 @@ const main = async () => {
       stalls,
       timings,
       startedAt,
+      timeline,
     };
   };
   const results = new Map<string, LoadResult[]>(scenarios.map((s) => [s.name, []]));
@@ -414,11 +430,17 @@ const main = async () => {
   const openLoopCpu = new Map<string, number[]>(latencyScenarios.map((s) => [s.name, []]));
   for (let run = 0; run < OPEN_LOOP_RUNS; run++) {
     for (const s of run % 2 === 0 ? latencyScenarios : [...latencyScenarios].reverse()) {
-      const { result, cpu, machineCpuMs, stalls, timings, startedAt } = await measured(`open-loop-${run + 1}-${s.name}`, s, 90_000 + run * 1_000, rate);
+      const { result, cpu, machineCpuMs, stalls, timings, startedAt, timeline } = await measured(`open-loop-${run + 1}-${s.name}`, s, 90_000 + run * 1_000, rate);
       openLoop.get(s.name)!.push(result);
       openLoopCpu.get(s.name)!.push(machineCpuMs);
       log(`open loop ${run + 1} at ${rate} req/s, ${s.name}, from ${startedAt.toISOString()}: p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, ${result.failures} failed`);
       log(`  slowest (due at ms into the run: took ms, of which sent late ms): ${result.slowest.map((r) => `${r.at}: ${r.ms} (${r.late})`).join(', ')}`);
+      const [slowest] = result.slowest;
+      if (timeline && slowest) {
+        const due = result.startedAt + slowest.at;
+        log(`  the machine's CPU from when the slowest was due until it was answered: ${timeline.between(due, due + slowest.ms)}`);
+        log(`  100 ms intervals with every core busy: ${timeline.saturated()}`);
+      }
       log(`  CPU ms per request: ${cpu}`);
       log(`  stalls: ${stalls}`);
       if (timings) log(`  where the gateway's time went (its own metrics): ${timings}`);
@@ -532,6 +554,8 @@ const stopChild = (child: ChildProcess) =>
       done();
     });
     child.kill('SIGTERM');
+    // A gateway paused for another's run (the benchmark stopped midway) acts on it once continued.
+    child.kill('SIGCONT');
   });
 
 /** Stops whatever started, in reverse order, whatever failed before. */

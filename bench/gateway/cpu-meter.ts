@@ -28,6 +28,28 @@ const commandOf = (pid: string): string => {
   }
 };
 
+/** The machine's PostgreSQL processes (postmaster and backends) now. */
+export const postgresPids = (): string[] =>
+  readdirSync('/proc').filter((pid) => /^\d+$/.test(pid) && /^([^\0]*\/)?postgres($|[:\0 ])/.test(commandOf(pid)));
+
+/** The first line of /proc/stat: the machine's CPU seconds so far, all cores, by kind. */
+const machineCpu = () => {
+  const [user, nice, system, , iowait, irq, softirq, steal] = readFileSync('/proc/stat', 'utf8')
+    .split('\n')[0]
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+    .map((ticks) => Number(ticks) / TICKS_PER_SECOND);
+  return { busy: user + nice + system + irq + softirq, iowait, steal };
+};
+
+/** This process (the load) and each named child process (gateways, subgraphs): CPU seconds so far. */
+const processesCpu = (children: ReadonlyMap<string, number>): CpuReading => {
+  const reading: CpuReading = { load: cpuOf('/proc/self/stat') };
+  for (const [name, pid] of children) reading[name] = cpuOf(`/proc/${pid}/stat`);
+  return reading;
+};
+
 /**
  * Where the machine's CPU goes while a load runs (Linux /proc only; elsewhere an empty
  * reading): this process (the load), each named child process (gateways, subgraphs),
@@ -35,17 +57,27 @@ const commandOf = (pid: string): string => {
  */
 export const readCpu = (children: ReadonlyMap<string, number>): CpuReading => {
   if (process.platform !== 'linux') return {};
-  const reading: CpuReading = { load: cpuOf('/proc/self/stat') };
-  for (const [name, pid] of children) reading[name] = cpuOf(`/proc/${pid}/stat`);
+  const reading = processesCpu(children);
   // Time the machine's cores waited on disk, or were taken by the host (a virtual machine's steal).
-  const [iowait, steal] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).filter((_, i) => i === 5 || i === 8);
-  reading['machine iowait'] = Number(iowait) / TICKS_PER_SECOND;
-  reading['machine steal'] = Number(steal) / TICKS_PER_SECOND;
+  const { iowait, steal } = machineCpu();
+  reading['machine iowait'] = iowait;
+  reading['machine steal'] = steal;
   // A backend that exits (a pool closing an idle connection) takes its CPU out of the live
   // processes' sum, and the postmaster that reaps it adds it to its children's time.
-  reading.postgresql = readdirSync('/proc')
-    .filter((pid) => /^\d+$/.test(pid) && /^([^\0]*\/)?postgres($|[:\0 ])/.test(commandOf(pid)))
-    .reduce((sum, pid) => sum + cpuOf(`/proc/${pid}/stat`, true), 0);
+  reading.postgresql = postgresPids().reduce((sum, pid) => sum + cpuOf(`/proc/${pid}/stat`, true), 0);
+  return reading;
+};
+
+/**
+ * A cheaper reading, for sampling many times a second: the named processes, the PostgreSQL
+ * processes given (found once, not at every reading), and the rest of the machine: whatever
+ * else kept its cores busy (the machine's own services, the kernel).
+ */
+export const readCpuShares = (children: ReadonlyMap<string, number>, postgres: readonly string[]): CpuReading => {
+  const reading = processesCpu(children);
+  reading.postgresql = postgres.reduce((sum, pid) => sum + cpuOf(`/proc/${pid}/stat`), 0);
+  const ours = Object.values(reading).reduce((sum, seconds) => sum + seconds, 0);
+  reading['rest of the machine'] = machineCpu().busy - ours;
   return reading;
 };
 

@@ -5,6 +5,8 @@
  */
 export interface LoadResult {
   requests: number;
+  /** When the run started, in milliseconds since the epoch: `slowest[].at` counts from it. */
+  startedAt: number;
   /** Answers that were not HTTP 200 with data and no errors. */
   failures: number;
   firstFailure?: string;
@@ -42,6 +44,9 @@ export const isFederatedAnswer = (answer: { data?: unknown; errors?: unknown[] }
   const resident = (answer.data as { resident?: { household?: unknown; enterprises?: unknown } | null } | null | undefined)?.resident;
   return !answer.errors && resident !== undefined && resident !== null && resident.household !== undefined && Array.isArray(resident.enterprises);
 };
+
+/** A `performance.now()` reading as milliseconds since the epoch: comparable across threads (each has its own time origin). */
+export const epochOf = (now: number): number => performance.timeOrigin + now;
 
 /** The median and 99th percentile of latencies in any order (each the smallest value that 50% or 99% of them do not exceed). */
 export const latencyPercentiles = (latencies: readonly number[]): { p50: number; p99: number } => {
@@ -106,6 +111,7 @@ export const runLoad = async (options: LoadOptions, offset = 0): Promise<LoadRes
   const seconds = (performance.now() - started) / 1000;
   return {
     requests: latencies.length,
+    startedAt: epochOf(started),
     failures,
     firstFailure,
     seconds,
