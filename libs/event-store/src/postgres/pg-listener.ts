@@ -53,6 +53,8 @@ export class PgListener {
       this.failures = 0;
       this.onSignal(undefined);
     } catch (error) {
+      // Closed while it connected: the attempt was ended, it did not fail.
+      if (this.closed) return;
       // Said once, not every second.
       if (this.failures++ === 0) console.warn(`LISTEN ${this.channel} failed, falling back to polling: ${(error as Error).message}`);
       reconnect();
