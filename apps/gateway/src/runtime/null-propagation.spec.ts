@@ -15,39 +15,39 @@ const LINK = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.9
 /** Teams and who is on them; each person's profile is another subgraph's. */
 const teams = buildSubgraphSchema([
   {
-  typeDefs: parse(`${LINK}
-    type Query { team(id: ID!): Team }
-    type Team @key(fields: "id") { id: ID! members: [Person!]! alumni: [Person] lead: Person! deputy: Person }
-    type Person @key(fields: "id") { id: ID! }
-  `),
-  resolvers: {
-    Query: { team: (_: unknown, { id }: { id: string }) => ({ id }) },
-    Team: {
-      members: () => [{ id: 'p1' }, { id: 'broken' }],
-      alumni: () => [{ id: 'p1' }, { id: 'broken' }],
-      lead: ({ id }: { id: string }) => ({ id: id === 'badly-led' ? 'broken' : 'p1' }),
-      deputy: () => ({ id: 'broken' }),
+    typeDefs: parse(`${LINK}
+      type Query { team(id: ID!): Team }
+      type Team @key(fields: "id") { id: ID! members: [Person!]! alumni: [Person] lead: Person! deputy: Person }
+      type Person @key(fields: "id") { id: ID! }
+    `),
+    resolvers: {
+      Query: { team: (_: unknown, { id }: { id: string }) => ({ id }) },
+      Team: {
+        members: () => [{ id: 'p1' }, { id: 'broken' }],
+        alumni: () => [{ id: 'p1' }, { id: 'broken' }],
+        lead: ({ id }: { id: string }) => ({ id: id === 'badly-led' ? 'broken' : 'p1' }),
+        deputy: () => ({ id: 'broken' }),
+      },
     },
-  },
   },
 ]);
 
 /** A profile for everyone but `broken`, whose lookup fails. */
 const profiles = buildSubgraphSchema([
   {
-  typeDefs: parse(`${LINK}
-    type Person @key(fields: "id") { id: ID! name: String! nickname: String }
-  `),
-  resolvers: {
-    Person: {
-      __resolveReference: ({ id }: { id: string }) => ({ id }),
-      name: ({ id }: { id: string }) => {
-        if (id === 'broken') throw new Error('the profile store failed');
-        return `name of ${id}`;
+    typeDefs: parse(`${LINK}
+      type Person @key(fields: "id") { id: ID! name: String! nickname: String }
+    `),
+    resolvers: {
+      Person: {
+        __resolveReference: ({ id }: { id: string }) => ({ id }),
+        name: ({ id }: { id: string }) => {
+          if (id === 'broken') throw new Error('the profile store failed');
+          return `name of ${id}`;
+        },
+        nickname: () => null,
       },
-      nickname: () => null,
     },
-  },
   },
 ]);
 
@@ -129,6 +129,18 @@ describe('gateway runtime: a null in a non-null position', () => {
 
   it('nulls the parent of a non-null object field that came back null', async () => {
     expect(await query('{ team(id: "badly-led") { id lead { id name } } }')).toEqual({ data: { team: null }, errors: [failedLookup('team', 'lead', 'name')] });
+  });
+
+  it('bubbles the null up through an inline fragment and a named one, where clients put most of their selections', async () => {
+    const led = { data: { team: null }, errors: [failedLookup('team', 'lead', 'name')] };
+    expect(await query('{ team(id: "badly-led") { id ... on Team { lead { id name } } } }')).toEqual(led);
+    expect(await query('query { team(id: "badly-led") { id ...Lead } } fragment Lead on Team { lead { id name } }')).toEqual(led);
+    // The same field selected twice, once through a fragment: the failed part still nulls it.
+    expect(await query('query { team(id: "badly-led") { lead { id } ...Named } } fragment Named on Team { lead { name } }')).toEqual(led);
+    expect(await query('{ team(id: "t") { ... on Team { id members { id name } } } }')).toEqual({
+      data: { team: null },
+      errors: [failedLookup('team', 'members', 1, 'name')],
+    });
   });
 
   it('keeps a null where the schema allows one: a nullable item, a nullable field', async () => {
