@@ -1,10 +1,9 @@
-import { jest } from '@jest/globals';
 import pg from 'pg';
 import type { DataSource } from 'typeorm';
-import { openReadModels, PostgresEventStore } from '@shuzhi/event-store';
+import { openReadModels, PostgresEventStore, ProjectionRunner, type Checkpoint } from '@shuzhi/event-store';
 import { PolicyEntry } from '@shuzhi/policy';
 import { createTestDatabase, waitUntil, type TestDatabase } from '@shuzhi/testing';
-import { GatewayPolicySnapshot, gatewayPolicyProjection } from './gateway-policy-snapshot.js';
+import { GatewayPolicySnapshot, gatewayPolicyProjection, POLICY_CHANNEL } from './gateway-policy-snapshot.js';
 
 const by = { clientId: 'steward', department: 'public-security', roles: [] };
 const at = '2026-11-01T00:00:00Z';
@@ -56,7 +55,8 @@ describe('gateway policy snapshot, against PostgreSQL', () => {
   let store: PostgresEventStore;
   let dataSource: DataSource;
   let admin: pg.Client;
-  const running: GatewayPolicySnapshot[] = [];
+  /** Stopped after the test, passed or failed: a runner left leading would keep jest from exiting. */
+  const running: Array<{ stop(): Promise<unknown> }> = [];
 
   beforeAll(async () => {
     database = await createTestDatabase('gateway_policy');
@@ -66,27 +66,13 @@ describe('gateway policy snapshot, against PostgreSQL', () => {
     await admin.connect();
   });
   afterAll(async () => {
-    for (const snapshot of running) await snapshot.stop();
+    for (const started of running.reverse()) await started.stop();
     await admin.end();
     await dataSource.destroy();
     await store.close();
     await database.drop();
   });
 
-  /** A gateway's snapshot, started; the poll is a minute away, so only NOTIFY moves it within a test. */
-  const startSnapshot = async () => {
-    const snapshot = new GatewayPolicySnapshot(store, dataSource, { connectionString: database.url }, 60_000);
-    running.push(snapshot);
-    await snapshot.start();
-    return snapshot;
-  };
-  /** The sessions holding an advisory lock in this database: a projection runner's lead. */
-  const lockHolders = async () =>
-    (
-      await admin.query<{ pid: number }>(
-        `select pid from pg_locks where locktype = 'advisory' and granted and database = (select oid from pg_database where datname = current_database())`,
-      )
-    ).rows.map((row) => row.pid);
   /** The ACTIVE contracts a gateway's decisions see now. */
   const grantedContracts = (snapshot: GatewayPolicySnapshot) =>
     [...snapshot.current().index.contracts.values()]
@@ -95,33 +81,30 @@ describe('gateway policy snapshot, against PostgreSQL', () => {
       .sort();
 
   it('reads its table again when the projection is rebuilt, repairing what it had loaded', async () => {
+    let head: Checkpoint | undefined;
     for (const event of governanceHistory) {
-      await store.appendToStream(event.streamId, [{ type: event.type, data: event.data }], { expectedVersion: 'any' });
+      head = (await store.appendToStream(event.streamId, [{ type: event.type, data: event.data }], { expectedVersion: 'any' })).checkpoint;
     }
-    const first = await startSnapshot();
-    await waitUntil(() => grantedContracts(first).length === 2, { what: 'both contracts to reach the first gateway' });
-    await first.stop();
+    // An operator's runner of the projection, started first so that it leads: the gateway's own
+    // runner waits as a standby, and its snapshot moves only by what the table and log say.
+    const operator = new ProjectionRunner(store, dataSource, gatewayPolicyProjection, { notifyChannel: POLICY_CHANNEL });
+    running.push(operator);
+    operator.start();
+    await operator.waitFor(head!);
 
     // A damaged table (a row lost), loaded by a gateway that starts now: its memory lacks c-2,
     // and the log from the table's checkpoint on does not bring it back.
-    await admin.query(`delete from gateway.policy_entries where key = 'contract:c-2'`);
-    const gateway = await startSnapshot();
+    const table = dataSource.getMetadata(PolicyEntry);
+    await admin.query(`delete from "${table.schema}"."${table.tableName}" where key = 'contract:c-2'`);
+    // The poll is a minute away: within this test, only the rebuild's NOTIFY can move the snapshot.
+    const gateway = new GatewayPolicySnapshot(store, dataSource, { connectionString: database.url }, 60_000);
+    running.push(gateway);
+    await gateway.start();
     expect(grantedContracts(gateway)).toEqual(['c-1']);
 
-    // The repair: the projection's next leader finds its table outdated and rebuilds it from
-    // the log. Here that is the running gateway's own runner, once it leads, made to lead again
-    // by ending its lock's session, as a lost connection would.
-    await waitUntil(async () => (await lockHolders()).length === 1, { what: "the gateway's runner to lead" });
-    await admin.query('update event_store.subscription_checkpoints set version = version - 1 where name = $1', [gatewayPolicyProjection.name]);
-    // The runner reports its lost connection; the test reads what the gateway serves.
-    const failures = jest.spyOn(console, 'error').mockImplementation(() => undefined);
-    try {
-      const [leader] = await lockHolders();
-      await admin.query('select pg_terminate_backend($1)', [leader]);
-      await waitUntil(() => grantedContracts(gateway).length === 2, { timeoutMs: 10_000, what: 'the rebuilt table to reach the running gateway' });
-    } finally {
-      failures.mockRestore();
-    }
+    // The repair: the table rebuilt from the log and swapped in.
+    await operator.rebuild();
+    await waitUntil(() => grantedContracts(gateway).length === 2, { timeoutMs: 10_000, what: 'the rebuilt table to reach the running gateway' });
     expect(grantedContracts(gateway)).toEqual(['c-1', 'c-2']);
   });
 });
