@@ -331,6 +331,8 @@ const main = async () => {
         whenWarm!().then(() => worker.postMessage('go'), fail);
       });
       worker.once('error', fail);
+      // A thread that ends without its result (after it, this is a no-op) would leave the other gateways paused.
+      worker.once('exit', (code) => fail(new Error(`the load's thread exited (${code}) without a result`)));
     });
   /**
    * A run's result, with where the machine's CPU went meanwhile (ms per request, by part), the
@@ -349,6 +351,8 @@ const main = async () => {
     // The other gateways sit idle meanwhile, but not quiet: having just served a run, one still
     // collects its garbage, with helper threads on both cores, and such bursts were seen to stall
     // the one measured. Deployed, gateways do not share a machine with idle peers: they are paused.
+    // (A paused gateway's LISTEN connections stop reading: PostgreSQL holds their notifications
+    // until it is continued, and the governance events it would have folded meanwhile are none.)
     const idle = [...gatewayProcesses].filter(([name]) => name !== s.name).map(([, child]) => child);
     for (const child of idle) child.kill('SIGSTOP');
     let startedAt = new Date();

@@ -28,9 +28,23 @@ const commandOf = (pid: string): string => {
   }
 };
 
-/** The machine's PostgreSQL processes (postmaster and backends) now. */
-export const postgresPids = (): string[] =>
-  readdirSync('/proc').filter((pid) => /^\d+$/.test(pid) && /^([^\0]*\/)?postgres($|[:\0 ])/.test(commandOf(pid)));
+/** A PostgreSQL server process (postmaster or backend), by its command line. */
+const POSTGRES_COMMAND = /^([^\0]*\/)?postgres($|[:\0 ])/;
+
+/**
+ * PostgreSQL's CPU seconds so far: its live processes', and, through the postmaster that reaps
+ * them, those of the backends that exited (a pool closing an idle connection would otherwise take
+ * its CPU out of the sum). `seen` remembers which process ids were PostgreSQL's, so that a
+ * sampler reads each one's command line once.
+ */
+export const postgresCpu = (seen = new Map<string, boolean>()): number =>
+  readdirSync('/proc')
+    .filter((pid) => {
+      if (!/^\d+$/.test(pid)) return false;
+      if (!seen.has(pid)) seen.set(pid, POSTGRES_COMMAND.test(commandOf(pid)));
+      return seen.get(pid)!;
+    })
+    .reduce((sum, pid) => sum + cpuOf(`/proc/${pid}/stat`, true), 0);
 
 /** The first line of /proc/stat: the machine's CPU seconds so far, all cores, by kind. */
 const machineCpu = () => {
@@ -62,22 +76,22 @@ export const readCpu = (children: ReadonlyMap<string, number>): CpuReading => {
   const { iowait, steal } = machineCpu();
   reading['machine iowait'] = iowait;
   reading['machine steal'] = steal;
-  // A backend that exits (a pool closing an idle connection) takes its CPU out of the live
-  // processes' sum, and the postmaster that reaps it adds it to its children's time.
-  reading.postgresql = postgresPids().reduce((sum, pid) => sum + cpuOf(`/proc/${pid}/stat`, true), 0);
+  reading.postgresql = postgresCpu();
   return reading;
 };
 
 /**
- * A cheaper reading, for sampling many times a second: the named processes, the PostgreSQL
- * processes given (found once, not at every reading), and the rest of the machine: whatever
- * else kept its cores busy (the machine's own services, the kernel).
+ * A reading for sampling many times a second: the named processes, PostgreSQL (`seen` as for
+ * `postgresCpu`), the machine's cores busy in all (`machine busy`), and the rest of the machine:
+ * whatever else kept them busy (the machine's own services, the kernel's work for the network).
  */
-export const readCpuShares = (children: ReadonlyMap<string, number>, postgres: readonly string[]): CpuReading => {
+export const readCpuShares = (children: ReadonlyMap<string, number>, seen: Map<string, boolean>): CpuReading => {
   const reading = processesCpu(children);
-  reading.postgresql = postgres.reduce((sum, pid) => sum + cpuOf(`/proc/${pid}/stat`), 0);
+  reading.postgresql = postgresCpu(seen);
   const ours = Object.values(reading).reduce((sum, seconds) => sum + seconds, 0);
-  reading['rest of the machine'] = machineCpu().busy - ours;
+  const { busy } = machineCpu();
+  reading['rest of the machine'] = busy - ours;
+  reading['machine busy'] = busy;
   return reading;
 };
 

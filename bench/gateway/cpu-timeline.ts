@@ -1,19 +1,31 @@
-import { postgresPids, readCpuShares, type CpuReading } from './cpu-meter.js';
+import { readCpuShares, type CpuReading } from './cpu-meter.js';
 import { epochOf } from './load.js';
 
 const SAMPLE_MS = 100;
 /** A 100 ms interval counts as saturated when the machine's cores were this busy, all together. */
 const SATURATED_SHARE = 0.95;
+const BUSY = 'machine busy';
+
+interface Sample {
+  /** Epoch milliseconds. */
+  at: number;
+  cpu: CpuReading;
+}
+
+/** CPU seconds of one part between two samples. */
+const used = (before: Sample, after: Sample, part: string): number => after.cpu[part] - (before.cpu[part] ?? 0);
 
 /**
  * Who used the machine's cores, 100 ms at a time, while a run went on (Linux /proc only;
  * elsewhere nothing is sampled): each named process, PostgreSQL, and the rest of the machine.
  * Set against a run's slowest requests, it says what held them up: on a machine of two cores,
- * any process that takes both for a moment (a garbage collection with its helper threads, a
- * broker's housekeeping) delays every request in flight, whichever service it passes through.
+ * any process that takes one for a moment (a garbage collection with its helper threads, a
+ * broker's housekeeping) on top of the load fills both, and delays every request in flight,
+ * whichever service it passes through. /proc counts in 10 ms ticks: over 100 ms, a part's share
+ * is good to about 10% of a core.
  */
 export class CpuTimeline {
-  private readonly samples: Array<{ at: number; cpu: CpuReading }> = [];
+  private readonly samples: Sample[] = [];
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -23,8 +35,8 @@ export class CpuTimeline {
 
   start(): void {
     if (process.platform !== 'linux') return;
-    const postgres = postgresPids();
-    const read = () => this.samples.push({ at: epochOf(performance.now()), cpu: readCpuShares(this.processes, postgres) });
+    const seen = new Map<string, boolean>();
+    const read = () => this.samples.push({ at: epochOf(performance.now()), cpu: readCpuShares(this.processes, seen) });
     read();
     this.timer = setInterval(read, SAMPLE_MS);
   }
@@ -34,35 +46,32 @@ export class CpuTimeline {
   }
 
   /**
-   * Each part's use of the machine between two moments (epoch ms), in % of one core, busiest
-   * first (parts under 10% left out), over the samples that cover the span.
+   * The machine's cores busy between two moments (epoch ms), and each part's share, in % of one
+   * core, busiest first (parts under 10% left out), over the samples that cover the span.
    */
   between(from: number, to: number): string {
     const first = this.samples.findLast((s) => s.at <= from) ?? this.samples[0];
     const last = this.samples.find((s) => s.at >= to) ?? this.samples[this.samples.length - 1];
     if (!first || !last || last.at <= first.at) return 'not sampled';
     const seconds = (last.at - first.at) / 1000;
+    const percent = (part: string) => (100 * used(first, last, part)) / seconds;
     const shares = Object.keys(last.cpu)
-      .map((part) => ({ part, percent: (100 * Math.max(0, last.cpu[part] - (first.cpu[part] ?? 0))) / seconds }))
+      .filter((part) => part !== BUSY)
+      .map((part) => ({ part, percent: percent(part) }))
+      .filter((share) => share.percent >= 10)
       .sort((a, b) => b.percent - a.percent);
-    const total = shares.reduce((sum, s) => sum + s.percent, 0);
     return (
-      `${total.toFixed(0)}% of ${this.cores * 100}% over ${(seconds * 1000).toFixed(0)} ms: ` +
-      (shares
-        .filter((s) => s.percent >= 10)
-        .map((s) => `${s.part} ${s.percent.toFixed(0)}%`)
-        .join(', ') || 'nothing above 10%')
+      `${percent(BUSY).toFixed(0)}% of ${this.cores * 100}% over ${(seconds * 1000).toFixed(0)} ms: ` +
+      (shares.map((s) => `${s.part} ${s.percent.toFixed(0)}%`).join(', ') || 'nothing above 10%')
     );
   }
 
   /** How many of the sampled 100 ms intervals had the machine's cores all busy, of how many. */
   saturated(): string {
-    let saturated = 0;
-    for (let i = 1; i < this.samples.length; i++) {
-      const [before, after] = [this.samples[i - 1], this.samples[i]];
-      const busy = Object.keys(after.cpu).reduce((sum, part) => sum + Math.max(0, after.cpu[part] - (before.cpu[part] ?? 0)), 0);
-      if (busy >= SATURATED_SHARE * this.cores * ((after.at - before.at) / 1000)) saturated++;
-    }
-    return `${saturated} of ${Math.max(0, this.samples.length - 1)}`;
+    const intervals = this.samples.slice(1).map((after, i) => ({ before: this.samples[i], after }));
+    const saturated = intervals.filter(
+      ({ before, after }) => used(before, after, BUSY) >= SATURATED_SHARE * this.cores * ((after.at - before.at) / 1000),
+    ).length;
+    return `${saturated} of ${intervals.length}`;
   }
 }

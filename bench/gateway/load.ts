@@ -45,7 +45,7 @@ export const isFederatedAnswer = (answer: { data?: unknown; errors?: unknown[] }
   return !answer.errors && resident !== undefined && resident !== null && resident.household !== undefined && Array.isArray(resident.enterprises);
 };
 
-/** A `performance.now()` reading as milliseconds since the epoch: comparable across threads (each has its own time origin). */
+/** A `performance.now()` reading as milliseconds since the epoch: comparable with readings of other threads and processes. */
 export const epochOf = (now: number): number => performance.timeOrigin + now;
 
 /** The median and 99th percentile of latencies in any order (each the smallest value that 50% or 99% of them do not exceed). */
