@@ -17,7 +17,7 @@ const teams = buildSubgraphSchema([
   {
     typeDefs: parse(`${LINK}
       type Query { team(id: ID!): Team }
-      type Team @key(fields: "id") { id: ID! members: [Person!]! alumni: [Person] lead: Person! deputy: Person }
+      type Team @key(fields: "id") { id: ID! members: [Person!]! alumni: [Person] lead: Person! deputy: Person founders: [Person!]! }
       type Person @key(fields: "id") { id: ID! }
     `),
     resolvers: {
@@ -27,12 +27,13 @@ const teams = buildSubgraphSchema([
         alumni: () => [{ id: 'p1' }, { id: 'broken' }],
         lead: ({ id }: { id: string }) => ({ id: id === 'badly-led' ? 'broken' : 'p1' }),
         deputy: () => ({ id: 'broken' }),
+        founders: () => [{ id: 'p1' }, { id: 'ghost' }],
       },
     },
   },
 ]);
 
-/** A profile for everyone but `broken`, whose lookup fails. */
+/** A profile for everyone but `broken`, whose lookup fails, and `ghost`, whom it does not know (no error). */
 const profiles = buildSubgraphSchema([
   {
     typeDefs: parse(`${LINK}
@@ -40,7 +41,7 @@ const profiles = buildSubgraphSchema([
     `),
     resolvers: {
       Person: {
-        __resolveReference: ({ id }: { id: string }) => ({ id }),
+        __resolveReference: ({ id }: { id: string }) => (id === 'ghost' ? null : { id }),
         name: ({ id }: { id: string }) => {
           if (id === 'broken') throw new Error('the profile store failed');
           return `name of ${id}`;
@@ -82,10 +83,11 @@ const urlOf = (server: Server) => `http://127.0.0.1:${(server.address() as Addre
 describe('gateway runtime: a null in a non-null position', () => {
   let servers: Server[];
   let runtime: ShuzhiGatewayRuntime;
+  let logged: ReturnType<typeof jest.spyOn>;
 
   beforeAll(async () => {
     // The gateway logs each failure behind it for the operator; the assertions read what the client gets.
-    jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    logged = jest.spyOn(console, 'error').mockImplementation(() => undefined);
     servers = await Promise.all([serve(teams), serve(profiles)]);
     const subgraphs = { teams: urlOf(servers[0]), profiles: urlOf(servers[1]) };
     const sdl = (schema: GraphQLSchema) =>
@@ -141,6 +143,16 @@ describe('gateway runtime: a null in a non-null position', () => {
       data: { team: null },
       errors: [failedLookup('team', 'members', 1, 'name')],
     });
+  });
+
+  it('says why it nulled a parent when no subgraph said anything: a person the profiles do not know', async () => {
+    // graphql-js's own error for a null it cannot serve, at the field that had none.
+    expect(await query('{ team(id: "t") { id founders { id name } } }')).toEqual({
+      data: { team: null },
+      errors: [expect.objectContaining({ path: ['team', 'founders', 1, 'name'], extensions: { code: 'INTERNAL', reason: 'internal error' } })],
+    });
+    // Hidden from the client as any error without a code is; the operator's log has it whole.
+    expect(logged).toHaveBeenCalledWith('gateway: hidden from the client: Cannot return null for non-nullable field Person.name.', expect.anything());
   });
 
   it('keeps a null where the schema allows one: a nullable item, a nullable field', async () => {
