@@ -169,4 +169,17 @@ describe('gateway runtime: a null in a non-null position', () => {
       data: { team: { id: 't', lead: { id: 'p1', name: 'name of p1', nickname: null } } },
     });
   });
+
+  // Last: it stops the profiles subgraph.
+  it('adds nothing to the error of a fetch that failed whole: the profiles subgraph down', async () => {
+    const closed = new Promise((resolve) => servers[1].close(resolve));
+    servers[1].closeAllConnections();
+    await closed;
+    const answer = await query('{ team(id: "t") { id lead { id name } } }');
+    expect(answer.data).toEqual({ team: null });
+    // One error for the fetch, naming the service; none of its own for the fields it left null.
+    expect(answer.errors).toEqual([
+      expect.objectContaining({ path: ['team', 'lead'], extensions: expect.objectContaining({ code: 'INTERNAL', reason: expect.stringMatching(/profiles service/) }) }),
+    ]);
+  });
 });
