@@ -355,13 +355,11 @@ const main = async () => {
     // until it is continued, and the governance events it would have folded meanwhile are none.)
     const idle = [...gatewayProcesses].filter(([name]) => name !== s.name).map(([, child]) => child);
     for (const child of idle) child.kill('SIGSTOP');
-    let startedAt = new Date();
     const result = await load(s, DURATION_MS, offset, ratePerSecond, async () => {
       [vacuumsBefore, sessionsBefore, metricsBefore] = await Promise.all([vacuums(), sessions(), readMetrics(services)]);
       before = readCpu(running.processPids);
       if (profiled) await askGateway(profiled, { profile: 'start' }, 'profiling');
       timeline?.start();
-      startedAt = new Date();
     }).finally(() => {
       timeline?.stop();
       for (const child of idle) child.kill('SIGCONT');
@@ -385,7 +383,6 @@ const main = async () => {
       machineCpuMs: machineCpuPerRequest(before, after, result.requests),
       stalls,
       timings,
-      startedAt,
       timeline,
     };
   };
@@ -434,10 +431,10 @@ const main = async () => {
   const openLoopCpu = new Map<string, number[]>(latencyScenarios.map((s) => [s.name, []]));
   for (let run = 0; run < OPEN_LOOP_RUNS; run++) {
     for (const s of run % 2 === 0 ? latencyScenarios : [...latencyScenarios].reverse()) {
-      const { result, cpu, machineCpuMs, stalls, timings, startedAt, timeline } = await measured(`open-loop-${run + 1}-${s.name}`, s, 90_000 + run * 1_000, rate);
+      const { result, cpu, machineCpuMs, stalls, timings, timeline } = await measured(`open-loop-${run + 1}-${s.name}`, s, 90_000 + run * 1_000, rate);
       openLoop.get(s.name)!.push(result);
       openLoopCpu.get(s.name)!.push(machineCpuMs);
-      log(`open loop ${run + 1} at ${rate} req/s, ${s.name}, from ${startedAt.toISOString()}: p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, ${result.failures} failed`);
+      log(`open loop ${run + 1} at ${rate} req/s, ${s.name}, from ${new Date(result.startedAt).toISOString()}: p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, ${result.failures} failed`);
       log(`  slowest (due at ms into the run: took ms, of which sent late ms): ${result.slowest.map((r) => `${r.at}: ${r.ms} (${r.late})`).join(', ')}`);
       const [slowest] = result.slowest;
       if (timeline && slowest) {
