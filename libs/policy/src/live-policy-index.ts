@@ -9,6 +9,7 @@ import {
   type PolicyIndex,
 } from './decision/policy-snapshot.index.js';
 import {
+  entriesInKeyOrder,
   policySnapshotProjection,
   type ConsentGrant,
   type ContractGrant,
@@ -49,8 +50,6 @@ const consentRow = (key: string, { subjectId, version, consent }: HeldConsent): 
   },
 });
 
-const inKeyOrder = (rows: ReadonlyMap<string, PolicyEntry>): PolicyEntry[] => [...rows.keys()].sort().map((key) => rows.get(key)!);
-
 /**
  * The policy index kept current event by event, with the projection's own `evolve` (one
  * definition of what an event does to policy), instead of re-read and re-indexed whole on
@@ -82,7 +81,7 @@ export class LivePolicyIndex {
 
   /** The contracts as the projection holds them now, whatever their status, in key order. */
   contracts(): ContractGrant[] {
-    return inKeyOrder(this.contractRows).flatMap(({ body }) => (body.kind === 'contract' ? [body.grant] : []));
+    return entriesInKeyOrder(this.contractRows).flatMap(({ body }) => (body.kind === 'contract' ? [body.grant] : []));
   }
 
   /**
@@ -149,8 +148,8 @@ export class LivePolicyIndex {
     return undefined;
   }
 
-  /** In key order (of code points, as the audit's history sorts them): one index for one set of rows. */
+  /** In key order, as the audit's history sorts them: one index for one set of rows. */
   private datasets(): DatasetBinding[] {
-    return inKeyOrder(this.datasetRows).flatMap(({ body }) => (body.kind === 'dataset' ? [body.binding] : []));
+    return entriesInKeyOrder(this.datasetRows).flatMap(({ body }) => (body.kind === 'dataset' ? [body.binding] : []));
   }
 }

@@ -170,11 +170,13 @@ export const foldPolicyEvent = (rows: Map<string, PolicyEntry>, event: RecordedE
   }
 };
 
+/** Rows keyed as the table, in its key order (of code points): one snapshot, one index, for one set of rows. */
+export const entriesInKeyOrder = (rows: ReadonlyMap<string, PolicyEntry>): PolicyEntry[] => [...rows.keys()].sort().map((key) => rows.get(key)!);
+
 /** The snapshot these rows make, in key order as the table holds them. */
 export const snapshotOfEntries = (rows: ReadonlyMap<string, PolicyEntry>): PolicySnapshot => {
   const snapshot: PolicySnapshot = { contracts: [], consents: [], datasets: [] };
-  for (const key of [...rows.keys()].sort()) {
-    const { body } = rows.get(key)!;
+  for (const { body } of entriesInKeyOrder(rows)) {
     if (body.kind === 'contract') snapshot.contracts.push(body.grant);
     else if (body.kind === 'consent') snapshot.consents.push(body.grant);
     else snapshot.datasets.push(body.binding);
