@@ -25,6 +25,13 @@ export interface HandleCommandOptions {
    * (the store treats a re-sent event id as a no-op). Receives the event's index in the decision.
    */
   eventIds?: (index: number) => string;
+  /**
+   * The version (-1: no stream yet) at which the caller read the state it chose this command
+   * on. A stream found at any other version is a concurrency conflict, raised before deciding
+   * and never retried: the caller reads again and chooses again. For steps whose event ids
+   * name the version they were decided on.
+   */
+  expectedVersion?: number;
 }
 
 export interface CommandResult<Event, State> {
@@ -42,6 +49,9 @@ const fold = <Command, Event extends { type: string; data: unknown }, State>(
   history: readonly RecordedEvent[],
 ): State => history.reduce((state, recorded) => decider.evolve(state, recorded as unknown as Event), decider.initialState);
 
+/** A stream version as the store's options and conflicts spell it. */
+const storeVersion = (version: number): number | 'no-stream' => (version === -1 ? 'no-stream' : version);
+
 /**
  * The whole write path of an event-sourced command: load the stream, fold `evolve`, `decide`,
  * append with the version that was read. A command handler does nothing else.
@@ -57,6 +67,9 @@ export const handleCommand = async <Command, Event extends { type: string; data:
     const history = await store.readStream(streamId);
     const state = fold(decider, history);
     const version = history.length === 0 ? -1 : history[history.length - 1].streamVersion;
+    if (options.expectedVersion !== undefined && version !== options.expectedVersion) {
+      throw new ConcurrencyConflict(streamId, storeVersion(options.expectedVersion), storeVersion(version));
+    }
     const events = decider.decide(command, state);
     if (events.length === 0) return { events, state, version, append: undefined };
     const toAppend: NewEvent[] = events.map((event, index) => ({
@@ -66,7 +79,7 @@ export const handleCommand = async <Command, Event extends { type: string; data:
     }));
     try {
       const append = await store.appendToStream(streamId, toAppend, {
-        expectedVersion: version === -1 ? 'no-stream' : version,
+        expectedVersion: storeVersion(version),
         metadata: options.metadata,
       });
       if (append.positions[0].streamVersion <= version) {

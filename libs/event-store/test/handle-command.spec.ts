@@ -101,6 +101,25 @@ describe('handleCommand', () => {
     expect(resent.version).toBe(1);
     expect(await store.readStream('tally-c')).toHaveLength(2);
   });
+
+  it('decides only on the version the caller read, when it names one', async () => {
+    const open = { type: 'OpenTally', tallyId: 'e' } as const;
+    await expect(handleCommand(store, 'tally-e', tally, open, { expectedVersion: 0 })).rejects.toMatchObject({
+      name: 'ConcurrencyConflict',
+      expectedVersion: 0,
+      actualVersion: 'no-stream',
+    });
+    expect(await store.readStream('tally-e')).toEqual([]);
+
+    await handleCommand(store, 'tally-e', tally, open, { expectedVersion: -1 });
+    // Read at -1, opened by someone else since: refused before the decider runs, even with retries.
+    await expect(
+      handleCommand(store, 'tally-e', tally, { type: 'CountTally', tallyId: 'e', by: 1 }, { expectedVersion: -1, retries: 5 }),
+    ).rejects.toMatchObject({ name: 'ConcurrencyConflict', expectedVersion: 'no-stream', actualVersion: 0 });
+    const counted = await handleCommand(store, 'tally-e', tally, { type: 'CountTally', tallyId: 'e', by: 2 }, { expectedVersion: 0 });
+    expect(counted.state).toEqual({ status: 'open', total: 2 });
+    expect((await store.readStream('tally-e')).map((e) => e.type)).toEqual(['TallyOpened', 'TallyCounted']);
+  });
 });
 
 describe('DeciderCommandHandler through the CommandBus', () => {
