@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { handleCommand, type CommandResult, type Decider } from '@shuzhi/event-store';
+import { handleCommand, type CommandResult, type Decider, type HandleCommandOptions } from '@shuzhi/event-store';
 import { applicationDecider, type ApplicationCommand, type ApplicationState } from '../domain/subsidy-application.decider.js';
 import type { SubsidyApplicationEvent } from '../domain/subsidy-application.events.js';
 import { applicationStreamId, programStreamId, stepEventId } from '../domain/subsidy-ids.js';
@@ -12,14 +12,30 @@ import type { DistributiveOmit } from '@shuzhi/shared-kernel';
 export type ProgramChange = DistributiveOmit<ProgramCommand, 'actor' | 'now'>;
 export type ApplicationChange = DistributiveOmit<ApplicationCommand, 'actor' | 'now'>;
 
+/**
+ * A named step: its event ids are derived from the stream and the name rather than random. A
+ * step decided on the state read at `expectedVersion` is written only onto that version.
+ */
+export interface Step {
+  name: string;
+  expectedVersion?: number;
+}
+
+/** The step chosen on the stream as read at `version`; its name says which version that was. */
+export const stepAt = (name: string, version: number): Step => ({ name: `${name}@${version}`, expectedVersion: version });
+
+const stepOptions = (streamId: string, step: Step | undefined): HandleCommandOptions =>
+  step ? { eventIds: (index) => stepEventId(streamId, step.name, index), expectedVersion: step.expectedVersion } : {};
+
 const fold = <C, E extends { type: string; data: unknown }, S>(decider: Decider<C, E, S>, events: readonly { type: string; data: unknown }[]): S =>
   events.reduce((state, event) => decider.evolve(state, event as E), decider.initialState);
 
 /**
  * The write path of both aggregates: load, decide, append. Event ids are derived from the
  * stream, the version decided on and the step, so two runs deciding the same step on the same
- * state write it once (the store takes a re-sent event id as a no-op), and a rerun after a
- * crash picks up where the first stopped.
+ * state write it once (the store takes a re-sent event id as a no-op), a step decided on a
+ * state the stream has since left is a conflict, and a rerun after a crash picks up where the
+ * first stopped.
  */
 @Injectable()
 export class SubsidyStreams {
@@ -39,29 +55,25 @@ export class SubsidyStreams {
     return { state: fold(applicationDecider, events), version: events.length - 1 };
   }
 
-  async changeProgram(origin: CommandOrigin, programId: string, change: ProgramChange, step?: string): Promise<CommandResult<SubsidyProgramEvent, ProgramState>> {
+  async changeProgram(origin: CommandOrigin, programId: string, change: ProgramChange, step?: Step): Promise<CommandResult<SubsidyProgramEvent, ProgramState>> {
     const streamId = programStreamId(programId);
     const command = { ...change, actor: origin.actor, now: this.now() } as ProgramCommand;
     return handleCommand(this.config.store, streamId, programDecider, command, {
       metadata: metadataOf(origin),
       // A reservation decided again on a newer stream is still right (the budget is re-checked).
       retries: change.type === 'ReserveSubsidyGrant' ? 5 : 0,
-      ...(step ? { eventIds: (index: number) => stepEventId(streamId, step, index) } : {}),
+      ...stepOptions(streamId, step),
     });
   }
 
-  /** `step`, when given, names the step so that its event ids are derived rather than random. */
   async changeApplication(
     origin: CommandOrigin,
     applicationId: string,
     change: ApplicationChange,
-    step?: string,
+    step?: Step,
   ): Promise<CommandResult<SubsidyApplicationEvent, ApplicationState>> {
     const streamId = applicationStreamId(applicationId);
     const command = { ...change, actor: origin.actor, now: this.now() } as ApplicationCommand;
-    return handleCommand(this.config.store, streamId, applicationDecider, command, {
-      metadata: metadataOf(origin),
-      ...(step ? { eventIds: (index: number) => stepEventId(streamId, step, index) } : {}),
-    });
+    return handleCommand(this.config.store, streamId, applicationDecider, command, { metadata: metadataOf(origin), ...stepOptions(streamId, step) });
   }
 }

@@ -1,18 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { ConcurrencyConflict } from '@shuzhi/event-store';
+import { ConcurrencyConflict, type CommandResult } from '@shuzhi/event-store';
 import { InvalidTransition, NotFound, ValidationFailed } from '@shuzhi/shared-kernel';
 import { evaluateRules, type EligibilityRule } from '../domain/eligibility-rules.js';
 import { applicationDate, applicationDecider, checkable, type ApplicationState, type SharedFacts } from '../domain/subsidy-application.decider.js';
-import type { SubjectRef } from '../domain/subsidy-application.events.js';
+import type { SubjectRef, SubsidyApplicationEvent } from '../domain/subsidy-application.events.js';
 import { subsidyApplicationId } from '../domain/subsidy-ids.js';
 import { bureauStewardOf } from '../domain/stewardship.js';
 import type { CreateProgramInput, ProgramState } from '../domain/subsidy-program.decider.js';
 import { SUBSIDY_CONFIG, type SubsidyConfig } from '../subsidy.config.js';
 import type { CommandOrigin } from './command-origin.js';
-import { SubsidyStreams } from './subsidy-streams.js';
+import { stepAt, SubsidyStreams } from './subsidy-streams.js';
 
-type Result = { state: ApplicationState; version: number };
+type Result = CommandResult<SubsidyApplicationEvent, ApplicationState>;
 
 /** Submit, check, approve, pay, and room for a few steps another run takes first. */
 const MAX_STEPS = 10;
@@ -74,19 +74,14 @@ export class SubsidyWorkflows {
     return this.streams.changeApplication(origin, applicationId, { type: 'CheckSubsidyApplication', rules, shared });
   }
 
-  /** `inBatch`: the approval's event id follows from the state it was decided on, as every batch step's does. */
+  /** `inBatch`: the approval is a step decided on the state read here, as every batch step is. */
   async approve(origin: CommandOrigin, applicationId: string, reason: string | null, inBatch = false): Promise<Result> {
     const { state, version } = await this.streams.application(applicationId);
     // Decided here first, without writing, so no budget is reserved for an approval that would be refused.
     applicationDecider.decide({ type: 'ApproveSubsidyApplication', reason, actor: origin.actor, now: this.config.clock.now().toISOString() }, state);
     if (state.status === 'NONE') throw new NotFound(`no subsidy application ${applicationId}`);
-    await this.streams.changeProgram(origin, state.profile.programId, { type: 'ReserveSubsidyGrant', applicationId }, `reserve/${applicationId}`);
-    return this.streams.changeApplication(
-      origin,
-      applicationId,
-      { type: 'ApproveSubsidyApplication', reason },
-      inBatch ? `approve@${version}` : undefined,
-    );
+    await this.streams.changeProgram(origin, state.profile.programId, { type: 'ReserveSubsidyGrant', applicationId }, { name: `reserve/${applicationId}` });
+    return this.streams.changeApplication(origin, applicationId, { type: 'ApproveSubsidyApplication', reason }, inBatch ? stepAt('approve', version) : undefined);
   }
 
   async reject(origin: CommandOrigin, applicationId: string, reason: string): Promise<Result> {
@@ -95,7 +90,7 @@ export class SubsidyWorkflows {
 
   async disburse(origin: CommandOrigin, applicationId: string): Promise<Result> {
     // One payment per application, even when two disbursements race: its event id is the application's.
-    return this.streams.changeApplication(origin, applicationId, { type: 'DisburseSubsidy' }, 'disburse');
+    return this.streams.changeApplication(origin, applicationId, { type: 'DisburseSubsidy' }, { name: 'disburse' });
   }
 
   private async rulesOf(programId: string): Promise<EligibilityRule[]> {
@@ -141,9 +136,10 @@ export class SubsidyWorkflows {
 
   /**
    * One enterprise of a run: its application is moved from wherever it stands to paid, a step
-   * at a time, each decided on the state just read. Another run doing the same steps at once
-   * either writes the same event ids (a no-op) or wins a step; either way this one reads again
-   * and goes on from the newer state. Answers why the run must stop, if it must.
+   * at a time, each decided on the state just read and written only onto it. Another run doing
+   * the same steps at once either writes the same event ids (a no-op) or wins a step, and this
+   * one meets a conflict; either way it reads again and goes on from the newer state. Answers
+   * why the run must stop, if it must.
    */
   private async payIfEligible(
     origin: CommandOrigin,
@@ -159,27 +155,30 @@ export class SubsidyWorkflows {
     for (let attempt = 0; attempt < MAX_STEPS; attempt++) {
       const { state, version } = await this.streams.application(applicationId);
       try {
+        // What this run appended: nothing when the other run wrote the same step first.
+        let appended: readonly unknown[];
         switch (state.status) {
           case 'NONE': {
             // The page's facts say whether the enterprise is a candidate at all; the recorded
             // check evaluates the same rules on the same facts, on the application's date.
             const verdicts = evaluateRules(rules, shared.facts, applicationDate(this.config.clock.now().toISOString()));
             if (program.status !== 'OPEN' || !verdicts.every((v) => v.verdict === 'PASS')) return undefined;
-            await this.streams.changeApplication(origin, applicationId, { type: 'SubmitSubsidyApplication', applicationId, program, subject, channel: 'BATCH' }, `submit@${version}`);
-            run.submitted++;
+            const submit = { type: 'SubmitSubsidyApplication', applicationId, program, subject, channel: 'BATCH' } as const;
+            ({ events: appended } = await this.streams.changeApplication(origin, applicationId, submit, stepAt('submit', version)));
+            if (appended.length > 0) run.submitted++;
             break;
           }
           case 'SUBMITTED':
-            await this.streams.changeApplication(origin, applicationId, { type: 'CheckSubsidyApplication', rules, shared }, `check@${version}`);
+            ({ events: appended } = await this.streams.changeApplication(origin, applicationId, { type: 'CheckSubsidyApplication', rules, shared }, stepAt('check', version)));
             break;
           case 'CHECKED':
             if (state.lastCheck?.outcome !== 'ELIGIBLE') return undefined;
-            await this.approve(origin, applicationId, 'program batch run', true);
-            run.approved++;
+            ({ events: appended } = await this.approve(origin, applicationId, 'program batch run', true));
+            if (appended.length > 0) run.approved++;
             break;
           case 'APPROVED':
-            await this.disburse(origin, applicationId);
-            run.disbursed++;
+            ({ events: appended } = await this.disburse(origin, applicationId));
+            if (appended.length > 0) run.disbursed++;
             break;
           case 'DISBURSED':
             run.eligible++;
@@ -192,7 +191,7 @@ export class SubsidyWorkflows {
             return exhaustive;
           }
         }
-        didSomething = true;
+        if (appended.length > 0) didSomething = true;
       } catch (error) {
         // The budget is spent: no later enterprise can be approved either.
         if (error instanceof InvalidTransition && error.details.command === 'ReserveSubsidyGrant') return `stopped at ${subject.id}: ${error.message}`;
