@@ -23,11 +23,13 @@ export interface SubgraphAppOptions {
   logger?: Array<'error' | 'warn' | 'log'>;
 }
 
-const OWNED_DATA_SOURCE = Symbol('OWNED_DATA_SOURCE');
-
-/** Closes the read-model DataSource after the subgraph's own shutdown hooks have run. */
+/**
+ * Closes the read-model DataSource after the subgraph's own shutdown hooks have run (its
+ * projections stop there, and their last batch still writes). Nest shuts modules down from the
+ * root inwards and global modules last, so it lives in the global module below, not the root.
+ */
 class ReadModelsCloser implements OnApplicationShutdown {
-  constructor(@Inject(OWNED_DATA_SOURCE) private readonly dataSource: DataSource) {}
+  constructor(@Inject(READ_MODELS) private readonly dataSource: DataSource) {}
 
   async onApplicationShutdown(): Promise<void> {
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
@@ -37,7 +39,7 @@ class ReadModelsCloser implements OnApplicationShutdown {
 @Module({})
 class SubgraphRoot {}
 
-/** The read models, for the health check wherever a service declares it. */
+/** The read models, for the health check wherever a service declares it, closed last. */
 @Global()
 @Module({})
 class SubgraphReadModels {}
@@ -46,9 +48,9 @@ const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /**
  * A subgraph as a Nest application, not yet listening: its read-model DataSource opened first
- * and closed with the application (a hook in a root module around the subgraph's: Nest's
- * application object is a proxy, so overriding its `close` would not take), and the raw request
- * body kept, since that is what the gateway's signature covers.
+ * and closed with the application, last (a hook, not an override: Nest's application object is
+ * a proxy, so overriding its `close` would not take), and the raw request body kept, since that
+ * is what the gateway's signature covers.
  */
 export const createSubgraphApp = async (options: SubgraphAppOptions): Promise<INestApplication> => {
   const dataSource = await openReadModels(options.databaseUrl, options.schema, options.entities);
@@ -57,6 +59,7 @@ export const createSubgraphApp = async (options: SubgraphAppOptions): Promise<IN
       module: SubgraphReadModels,
       providers: [
         { provide: READ_MODELS, useValue: dataSource },
+        ReadModelsCloser,
         {
           provide: READ_MODEL_TABLES,
           useValue: () =>
@@ -73,7 +76,7 @@ export const createSubgraphApp = async (options: SubgraphAppOptions): Promise<IN
       module: SubgraphRoot,
       imports: [ObservabilityModule.forRoot(), readModels, options.module(dataSource)],
       controllers: [SubgraphHealthController],
-      providers: [{ provide: OWNED_DATA_SOURCE, useValue: dataSource }, ReadModelsCloser, GraphQLOperationsPlugin],
+      providers: [GraphQLOperationsPlugin],
     };
     const app = await NestFactory.create(root, { rawBody: true, logger: new NestLogger(options.logger) });
     // The correlation id comes with the gateway's signed context, read by the GraphQL plugin.
