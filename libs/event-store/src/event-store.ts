@@ -71,6 +71,11 @@ export interface AppendResult {
   positions: Array<{ eventId: string; streamVersion: number; globalPosition: number }>;
   /** Where a global reader will find every appended event once it has read past this. */
   checkpoint: Checkpoint;
+  /**
+   * True when every event was in the stream already (an idempotent re-send, its own or another
+   * writer's with the same ids): this call appended nothing.
+   */
+  resent: boolean;
 }
 
 export interface ReadStreamOptions {

@@ -29,7 +29,8 @@ export interface HandleCommandOptions {
    * The version (-1: no stream yet) at which the caller read the state it chose this command
    * on. A stream found at any other version is a concurrency conflict, raised before deciding
    * and never retried: the caller reads again and chooses again. For steps whose event ids
-   * name the version they were decided on.
+   * name the version they were decided on. A step that already landed is found that way too,
+   * as a conflict rather than answered as done: reading again shows it.
    */
   expectedVersion?: number;
 }
@@ -82,15 +83,16 @@ export const handleCommand = async <Command, Event extends { type: string; data:
         expectedVersion: storeVersion(version),
         metadata: options.metadata,
       });
-      if (append.positions[0].streamVersion <= version) {
-        // A re-sent command whose events were already written: the store appended nothing, so
-        // the state is the stream's up to those events, not this decision folded on top again.
+      if (append.resent) {
+        // A re-sent command whose events were already written (by this command's first send, or
+        // by another writer that decided the same step with the same ids): the store appended
+        // nothing, so the state is the stream's up to those events, not this decision again.
         const written = await store.readStream(streamId, { untilVersion: append.nextExpectedVersion });
         return { events: [], state: fold(decider, written), version: append.nextExpectedVersion, append };
       }
       return { events, state: events.reduce(decider.evolve, state), version: append.nextExpectedVersion, append };
     } catch (error) {
-      if (error instanceof ConcurrencyConflict && attempt < (options.retries ?? 0)) continue;
+      if (error instanceof ConcurrencyConflict && options.expectedVersion === undefined && attempt < (options.retries ?? 0)) continue;
       throw error;
     }
   }

@@ -106,7 +106,20 @@ export const describeEventStoreContract = (
         const again = await store.appendToStream(stream, batch, { expectedVersion: 'no-stream' });
         expect(again.positions).toEqual(first.positions);
         expect(again.nextExpectedVersion).toBe(first.nextExpectedVersion);
+        expect([first.resent, again.resent]).toEqual([false, true]);
         expect(await store.readStream(stream)).toHaveLength(2);
+      });
+
+      it('treats as done an append whose ids another writer landed first, after this one read the stream', async () => {
+        const stream = streamOf('idempotent');
+        await store.appendToStream(stream, [event('A')], { expectedVersion: 'no-stream' });
+        // Both writers read version 0 and decided the same step, with the same id.
+        const step = { ...event('B'), eventId: randomUUID() };
+        const winner = await store.appendToStream(stream, [step], { expectedVersion: 0 });
+        const loser = await store.appendToStream(stream, [step], { expectedVersion: 0 });
+        expect(loser.positions).toEqual(winner.positions);
+        expect([winner.resent, loser.resent]).toEqual([false, true]);
+        expect((await store.readStream(stream)).map((e) => e.type)).toEqual(['A', 'B']);
       });
 
       it('refuses a batch of which only some event ids were written, and writes none of it', async () => {

@@ -102,6 +102,30 @@ describe('handleCommand', () => {
     expect(await store.readStream('tally-c')).toHaveLength(2);
   });
 
+  it('appends nothing when another writer lands the same ids between its read and its append', async () => {
+    await handleCommand(store, 'tally-f', tally, { type: 'OpenTally', tallyId: 'f' });
+    const count = { type: 'CountTally', tallyId: 'f', by: 3 } as const;
+    const ids = { eventIds: () => '6f1b7c1e-0000-4000-8000-00000000000f' };
+    let winner: Awaited<ReturnType<typeof handleCommand>> | undefined;
+    // The other writer's append lands once this one has read the stream at version 0.
+    const raced = new Proxy(store, {
+      get: (target, property, receiver) =>
+        property === 'readStream'
+          ? async (...args: Parameters<EventStore['readStream']>) => {
+              const history = await target.readStream(...args);
+              winner ??= await handleCommand(target, 'tally-f', tally, count, ids);
+              return history;
+            }
+          : Reflect.get(target, property, receiver),
+    });
+    const loser = await handleCommand(raced, 'tally-f', tally, count, ids);
+    expect(winner!.events).toHaveLength(1);
+    expect(loser.events).toEqual([]);
+    expect(loser.state).toEqual({ status: 'open', total: 3 });
+    expect(loser.version).toBe(1);
+    expect(await store.readStream('tally-f')).toHaveLength(2);
+  });
+
   it('decides only on the version the caller read, when it names one', async () => {
     const open = { type: 'OpenTally', tallyId: 'e' } as const;
     await expect(handleCommand(store, 'tally-e', tally, open, { expectedVersion: 0 })).rejects.toMatchObject({

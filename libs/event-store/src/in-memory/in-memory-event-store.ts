@@ -50,7 +50,7 @@ export class InMemoryEventStore implements EventStore {
         );
       }
       const order = prepared.map((e) => e.eventId);
-      return this.resultOf(known.sort((a, b) => order.indexOf(a.eventId) - order.indexOf(b.eventId)));
+      return this.resultOf(known.sort((a, b) => order.indexOf(a.eventId) - order.indexOf(b.eventId)), true);
     }
     const stream = this.log.filter((e) => e.streamId === streamId);
     const current = stream.length === 0 ? undefined : stream.length - 1;
@@ -72,7 +72,7 @@ export class InMemoryEventStore implements EventStore {
     this.log.push(...recorded);
     const hint = { streams: new Set([streamId]), types: new Set(recorded.map((event) => event.type)) };
     queueMicrotask(() => this.listeners.forEach((listener) => listener(hint)));
-    return this.resultOf(recorded);
+    return this.resultOf(recorded, false);
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -122,12 +122,13 @@ export class InMemoryEventStore implements EventStore {
     this.listeners.clear();
   }
 
-  private resultOf(events: RecordedEvent[]): AppendResult {
+  private resultOf(events: RecordedEvent[], resent: boolean): AppendResult {
     const last = events.reduce((a, b) => (a.globalPosition > b.globalPosition ? a : b));
     return {
       nextExpectedVersion: last.streamVersion,
       positions: events.map(({ eventId, streamVersion, globalPosition }) => ({ eventId, streamVersion, globalPosition })),
       checkpoint: last.checkpoint,
+      resent,
     };
   }
 }

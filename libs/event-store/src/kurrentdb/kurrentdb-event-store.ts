@@ -162,7 +162,7 @@ const firstById = (stored: readonly StoredEvent[], ids: ReadonlySet<string>): Ma
 };
 
 /** The result of the append that wrote `prepared`, from the stored events; all must be found. */
-const appendResultOf = (prepared: readonly PreparedEvent[], found: ReadonlyMap<string, StoredEvent>): AppendResult => {
+const appendResultOf = (prepared: readonly PreparedEvent[], found: ReadonlyMap<string, StoredEvent>, resent: boolean): AppendResult => {
   const stored = prepared.map(({ eventId }) => found.get(eventId)!);
   const last = stored.reduce((a, b) => (comparePositions(positionOf(a), positionOf(b)) >= 0 ? a : b));
   return {
@@ -173,6 +173,7 @@ const appendResultOf = (prepared: readonly PreparedEvent[], found: ReadonlyMap<s
       globalPosition: Number(positionOf(event).commit),
     })),
     checkpoint: encodeKurrentCheckpoint(positionOf(last)),
+    resent,
   };
 };
 
@@ -202,16 +203,18 @@ export class KurrentDbEventStore implements EventStore {
    * KurrentDB deduplicates event ids only where its commit check looks: at the revisions right
    * after the expected version, and, for `any`, in a cache of recent ids. A re-send expecting the
    * stream's current version (a command retried after its first append landed) would be written
-   * a second time. So with a numeric expected version the stream is first searched for the ids,
-   * as the PostgreSQL store does before it writes; the caller has just read that stream, so
-   * this costs at most as much again. With `any` the store does not read the stream (such
-   * streams can be long) and relies on KurrentDB's best effort. Ids are unique per stream here,
-   * not across streams: KurrentDB keeps no index by event id.
+   * a second time. So with a numeric expected version, or `no-stream`, the stream is first
+   * searched for the ids, as the PostgreSQL store does before it writes; the caller has just read
+   * that stream (or expects none), so this costs at most as much again, and it tells a re-send
+   * (`resent`) for certain. With `any` the store does not read the stream (such streams can be
+   * long) and relies on KurrentDB's best effort; a re-send KurrentDB recognises there reads back
+   * as appended now. Ids are unique per stream here, not across streams: KurrentDB keeps no index
+   * by event id.
    */
   async appendToStream(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
     const prepared = prepareAppend(streamId, events, options);
     const expected = options.expectedVersion;
-    if (typeof expected === 'number') {
+    if (expected !== 'any') {
       const earlier = await this.findAppended(streamId, prepared);
       if (earlier) return earlier;
     }
@@ -357,7 +360,7 @@ export class KurrentDbEventStore implements EventStore {
         requiresLeader: true,
       });
       const found = firstById(stored, ids);
-      if (found.size === ids.size) return appendResultOf(prepared, found);
+      if (found.size === ids.size) return appendResultOf(prepared, found, false);
     }
     // Not where the reply said: KurrentDB recognised the ids elsewhere in the stream.
     const earlier = await this.findAppended(streamId, prepared);
@@ -375,7 +378,7 @@ export class KurrentDbEventStore implements EventStore {
         `append to ${streamId} refused: some of these event ids were already written, others not`,
       );
     }
-    return appendResultOf(prepared, found);
+    return appendResultOf(prepared, found, true);
   }
 
   private async currentVersion(streamId: string): Promise<number | 'no-stream'> {

@@ -145,25 +145,32 @@ export class PostgresEventStore implements EventStore {
         stream_version: string;
         global_position: string;
         transaction_id: string;
-      }>('select * from event_store.append_to_stream($1, $2, $3::uuid[], $4::text[], $5::jsonb[], $6::jsonb[])', [
+        resent: boolean;
+      }>(
+        // Rows written by an earlier transaction are a re-send's: this one appended nothing.
+        `select a.*, a.transaction_id is distinct from pg_current_xact_id_if_assigned()::text as resent
+         from event_store.append_to_stream($1, $2, $3::uuid[], $4::text[], $5::jsonb[], $6::jsonb[]) a`,
+        [
         streamId,
         String(options.expectedVersion),
         prepared.map((e) => e.eventId),
         prepared.map((e) => e.type),
         prepared.map((e) => JSON.stringify(e.data)),
         prepared.map((e) => JSON.stringify(e.metadata)),
-      ]);
+        ],
+      );
       const byId = new Map(rows.map((row) => [row.event_id, row]));
       const positions = prepared.map(({ eventId }) => {
         const row = byId.get(eventId)!;
         return { eventId, streamVersion: Number(row.stream_version), globalPosition: Number(row.global_position) };
       });
       const last = rows[rows.length - 1];
-      this.announceAppend(streamId, prepared.map((e) => e.type));
+      if (!last.resent) this.announceAppend(streamId, prepared.map((e) => e.type));
       return {
         nextExpectedVersion: Math.max(...positions.map((p) => p.streamVersion)),
         positions,
         checkpoint: encodePostgresCheckpoint(last.transaction_id, last.global_position),
+        resent: last.resent,
       };
     } catch (error) {
       const pgError = error as { code?: string; detail?: string; constraint?: string; message: string };
