@@ -31,11 +31,11 @@ const fold = <C, E extends { type: string; data: unknown }, S>(decider: Decider<
   events.reduce((state, event) => decider.evolve(state, event as E), decider.initialState);
 
 /**
- * The write path of both aggregates: load, decide, append. Event ids are derived from the
- * stream, the version decided on and the step, so two runs deciding the same step on the same
- * state write it once (the store takes a re-sent event id as a no-op), a step decided on a
- * state the stream has since left is a conflict, and a rerun after a crash picks up where the
- * first stopped.
+ * The write path of both aggregates: load, decide, append. A named step's event ids are
+ * derived from the stream and the step (with the version it was decided on, for a `stepAt`), so
+ * two runs deciding the same step write it once (the store takes a re-sent event id as a no-op),
+ * a `stepAt` decided on a state the stream has since left is a conflict, and a rerun after a
+ * crash picks up where the first stopped.
  */
 @Injectable()
 export class SubsidyStreams {

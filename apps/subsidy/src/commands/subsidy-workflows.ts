@@ -136,9 +136,11 @@ export class SubsidyWorkflows {
 
   /**
    * One enterprise of a run: its application is moved from wherever it stands to paid, a step
-   * at a time, each decided on the state just read and written only onto it. Another run doing
-   * the same steps at once either writes the same event ids (a no-op) or wins a step, and this
-   * one meets a conflict; either way it reads again and goes on from the newer state. Answers
+   * at a time, each decided on the state just read. Submitting, checking and approving are
+   * written only onto that state; paying is once per application by its event id. Another run
+   * doing the same steps at once either writes the same event ids first (this one's append is
+   * then a no-op, and not counted) or moves the application on, and this one meets a conflict or
+   * a refused transition; either way it reads again and goes on from the newer state. Answers
    * why the run must stop, if it must.
    */
   private async payIfEligible(
