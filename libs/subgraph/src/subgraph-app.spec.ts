@@ -1,4 +1,4 @@
-import { Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { Global, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { createTestDatabase, type TestDatabase } from '@shuzhi/testing';
 import { READ_MODELS } from './health.controller.js';
@@ -16,6 +16,8 @@ class LastBatch implements OnApplicationShutdown {
   }
 }
 
+/** Global, as a service's module may be: those shut down last of all, in the reverse of their order. */
+@Global()
 @Module({ providers: [LastBatch] })
 class ServiceModule {}
 

@@ -71,7 +71,9 @@ export const createSubgraphApp = async (options: SubgraphAppOptions): Promise<IN
       ],
       exports: [READ_MODELS, READ_MODEL_TABLES],
     };
-    // Root first, so its /health and /metrics are the ones routed.
+    // Root first, so its /health and /metrics are the ones routed. The read models before the
+    // service's module: among global modules Nest shuts down the later-registered first, so
+    // the DataSource outlives a service module that is global too.
     const root: DynamicModule = {
       module: SubgraphRoot,
       imports: [ObservabilityModule.forRoot(), readModels, options.module(dataSource)],
