@@ -151,12 +151,12 @@ export class PostgresEventStore implements EventStore {
         `select a.*, a.transaction_id is distinct from pg_current_xact_id_if_assigned()::text as resent
          from event_store.append_to_stream($1, $2, $3::uuid[], $4::text[], $5::jsonb[], $6::jsonb[]) a`,
         [
-        streamId,
-        String(options.expectedVersion),
-        prepared.map((e) => e.eventId),
-        prepared.map((e) => e.type),
-        prepared.map((e) => JSON.stringify(e.data)),
-        prepared.map((e) => JSON.stringify(e.metadata)),
+          streamId,
+          String(options.expectedVersion),
+          prepared.map((e) => e.eventId),
+          prepared.map((e) => e.type),
+          prepared.map((e) => JSON.stringify(e.data)),
+          prepared.map((e) => JSON.stringify(e.metadata)),
         ],
       );
       const byId = new Map(rows.map((row) => [row.event_id, row]));
