@@ -1,6 +1,6 @@
 import { Test } from '@nestjs/testing';
 import { CommandBus, CommandHandler, CqrsModule } from '@nestjs/cqrs';
-import { createTestDatabase, type TestDatabase } from '@shuzhi/testing';
+import { createTestDatabase, racedAfterFirstRead, type TestDatabase } from '@shuzhi/testing';
 import {
   ConcurrencyConflict,
   DeciderCommandHandler,
@@ -108,15 +108,8 @@ describe('handleCommand', () => {
     const ids = { eventIds: () => '6f1b7c1e-0000-4000-8000-00000000000f' };
     let winner: Awaited<ReturnType<typeof handleCommand>> | undefined;
     // The other writer's append lands once this one has read the stream at version 0.
-    const raced = new Proxy(store, {
-      get: (target, property, receiver) =>
-        property === 'readStream'
-          ? async (...args: Parameters<EventStore['readStream']>) => {
-              const history = await target.readStream(...args);
-              winner ??= await handleCommand(target, 'tally-f', tally, count, ids);
-              return history;
-            }
-          : Reflect.get(target, property, receiver),
+    const raced = racedAfterFirstRead(store, 'tally-f', async () => {
+      winner = await handleCommand(store, 'tally-f', tally, count, ids);
     });
     const loser = await handleCommand(raced, 'tally-f', tally, count, ids);
     expect(winner!.events).toHaveLength(1);

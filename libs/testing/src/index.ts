@@ -3,3 +3,4 @@ export { waitUntil } from '@shuzhi/shared-kernel';
 export * from './signed-graphql.js';
 export * from './subgraph-harness.js';
 export * from './service-process.js';
+export * from './raced-store.js';

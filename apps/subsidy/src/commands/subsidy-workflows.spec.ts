@@ -1,6 +1,6 @@
 import { PostgresEventStore, type EventStore } from '@shuzhi/event-store';
 import { systemClock, type CommandActor } from '@shuzhi/shared-kernel';
-import { createTestDatabase, type TestDatabase } from '@shuzhi/testing';
+import { createTestDatabase, racedAfterFirstRead, type TestDatabase } from '@shuzhi/testing';
 import type { EnterpriseFacts } from '../domain/eligibility-rules.js';
 import { applicationStreamId, subsidyApplicationId } from '../domain/subsidy-ids.js';
 import type { EnterprisePage, SharedData } from '../gateway-client/shared-data.js';
@@ -20,27 +20,6 @@ const registerOf = (enterprises: EnterpriseFacts[]) =>
       yield { available: true, facts: enterprises, source: { correlationId: 'page-1', decisionIds: [], contractIds: [] } };
     },
   }) as unknown as SharedData;
-
-/**
- * The moment a batch run races another: the store hands the run the application's stream as it
- * was, and the other run then takes the application all the way to paid before the run writes.
- */
-const racedOnce = (store: EventStore, streamId: string, race: () => Promise<unknown>): EventStore => {
-  let raced = false;
-  return new Proxy(store, {
-    get(target, property, receiver) {
-      if (property !== 'readStream') return Reflect.get(target, property, receiver);
-      return async (...args: Parameters<EventStore['readStream']>) => {
-        const history = await target.readStream(...args);
-        if (args[0] === streamId && !raced) {
-          raced = true;
-          await race();
-        }
-        return history;
-      };
-    },
-  });
-};
 
 describe('SubsidyWorkflows.runBatch against a run racing it (PostgreSQL)', () => {
   let database: TestDatabase;
@@ -75,8 +54,9 @@ describe('SubsidyWorkflows.runBatch against a run racing it (PostgreSQL)', () =>
     const register = registerOf([enterpriseOf(CREDIT_CODES[0])]);
     const streamId = streamOf(programId, CREDIT_CODES[0]);
     let other: BatchRun | undefined;
+    // The other run takes the application all the way to paid once this one has read it.
     const run = await workflowsOver(
-      racedOnce(store, streamId, async () => {
+      racedAfterFirstRead(store, streamId, async () => {
         other = await workflowsOver(store, register).runBatch(origin, programId);
       }),
       register,
