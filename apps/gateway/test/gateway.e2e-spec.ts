@@ -53,6 +53,18 @@ describe('gateway (real gateway, real governance subgraph, real PostgreSQL)', ()
       expect(answer.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'FORBIDDEN' }) })]);
     });
 
+    it('never serves one caller the answer of another: identical requests in flight are not merged', async () => {
+      await harness.ok(harness.adminKey, REGISTER_DEPARTMENT, { input: { code: 'audit-office', name: '审计办' } });
+      const [auditor, consumer] = [await harness.issueKey('audit-office', ['AUDITOR']), await harness.issueKey('audit-office', ['CONSUMER'])];
+      const who = '{ whoAmI { clientId roles } }';
+      // Interleaved, so that the same text is in flight for both callers at once; with the HTTP
+      // executor's de-duplication about half of the answers went to the wrong caller.
+      const calls = Array.from({ length: 200 }, (_, i) => (i % 2 === 0 ? auditor : consumer));
+      const answers = await Promise.all(calls.map((key) => harness.call<{ whoAmI: { clientId: string } }>(key.apiKey, who)));
+      const swapped = answers.filter((answer, i) => answer.data?.whoAmI.clientId !== calls[i].clientId);
+      expect(swapped).toEqual([]);
+    });
+
     it('is required by the subgraph: calling governance directly, even with a valid API key, is refused', async () => {
       const attempts: Array<Record<string, string>> = [{}, { authorization: `Bearer ${harness.adminKey}` }];
       for (const headers of attempts) {

@@ -36,7 +36,14 @@ export const createShuzhiRuntime = (options: ShuzhiRuntimeOptions): ShuzhiGatewa
     // Operations in flight when the supergraph changes finish on the one they started with.
     gracefulSchemaReload: { drainTimeout: options.upstreamTimeoutMs },
     transportEntries: Object.fromEntries(
-      Object.entries(options.subgraphs).map(([name, baseUrl]) => [name, { location: graphqlUrlOf(baseUrl) }]),
+      Object.entries(options.subgraphs).map(([name, baseUrl]) => [
+        name,
+        // The HTTP executor merges identical subgraph requests in flight, keyed by URL and body
+        // only: the signed caller context is added later (onFetch), so two callers' requests
+        // would share one answer, and a role check in a subgraph would be answered for the wrong
+        // caller. Nothing is shared between callers.
+        { location: graphqlUrlOf(baseUrl), options: { deduplicateInflightRequests: false } },
+      ]),
     ),
     // Given here rather than resolved by name at the first call, which fails inside bundles
     // and jest's module system alike.
