@@ -17,10 +17,12 @@ export interface SubgraphDependencies {
 /**
  * A subgraph's process, as deployed or as `npm start` runs it: DATABASE_URL (else the embedded
  * PostgreSQL), the gateway's public key (SHUZHI_GATEWAY_PUBLIC_KEY, PEM; else the development
- * pair in .data/keys), PORT and HOST, LOG_LEVEL. On SIGTERM/SIGINT it stops taking requests,
- * lets the ones in flight finish (SHUZHI_DRAIN_MS at most), stops its projections after their
- * current batch, closes its pools and exits 0; when started by the platform it ends with it (the
- * IPC channel closes when the parent dies, even by SIGKILL).
+ * pair in .data/keys), PORT, HOST, LOG_LEVEL. HOST defaults to loopback: only the gateway may
+ * call a subgraph, and on one machine it does so over 127.0.0.1; a container sets 0.0.0.0 so that
+ * the gateway's pod can reach it. On SIGTERM/SIGINT it stops taking requests, lets the ones in
+ * flight finish (SHUZHI_DRAIN_MS at most), stops its projections after their current batch,
+ * closes its pools and exits 0; when started by the platform it ends with it (the IPC channel
+ * closes when the parent dies, even by SIGKILL).
  */
 export const runSubgraph = async (
   name: string,
@@ -37,7 +39,7 @@ export const runSubgraph = async (
   const store = await PostgresEventStore.connect({ connectionString: database.url });
   const dependencies = { databaseUrl: database.url, store, gatewayPublicKey, dataDir };
   const app = await create(dependencies);
-  await app.listen(Number(process.env.PORT ?? defaultPort), process.env.HOST ?? '0.0.0.0');
+  await app.listen(Number(process.env.PORT ?? defaultPort), process.env.HOST ?? '127.0.0.1');
   await afterListen?.(app, dependencies);
   // Harnesses read the address from this line (`<name> subgraph: <url>/graphql`).
   lifecycleLogger().info(`${name} subgraph: ${(await app.getUrl()).replace('[::1]', '127.0.0.1')}/graphql`);
