@@ -1,5 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import { readSupergraphTopology, type SupergraphTopology } from '../enforcement/supergraph-topology.js';
+import { readSupergraphTopology, type SupergraphTopology } from '@shuzhi/policy';
 import { composeSupergraph } from './compose-supergraph.js';
 import type { SubgraphEndpoints } from './subgraph-endpoints.js';
 import { fetchSubgraphSdls } from './subgraph-sdl.js';

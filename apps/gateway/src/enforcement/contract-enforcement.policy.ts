@@ -16,7 +16,7 @@ import { chinaDay, type DailyQuotaLedger, type QuotaCharge, type QuotaOverrun } 
 import type { GatewayPolicySnapshot } from './gateway-policy-snapshot.js';
 import { KeyFieldTaken, OperationReadings } from './operation-selections.js';
 import { shapeResult } from './result-shaping.js';
-import type { SupergraphTopology } from './supergraph-topology.js';
+import type { SupergraphTopology } from '@shuzhi/policy';
 
 const coordinate = (f: { type: string; field: string }) => `${f.type}.${f.field}`;
 
