@@ -12,11 +12,13 @@ import {
   leafHash,
   merkleRoot,
   sealHashOf,
+  sealHeaderText,
   type AuditBlockSealedData,
 } from '../src/domain/audit-chain/index.js';
 import { checkProofCommand } from '../src/cli/check-proof.command.js';
 import { createCliProgress, type CliOutput } from '../src/cli/progress.js';
 import { proveCommand } from '../src/cli/prove.command.js';
+import { publicKeyCommand } from '../src/cli/public-key.command.js';
 import { verifyCommand } from '../src/cli/verify.command.js';
 import { readLeafText } from '../src/sealing/leaf-reader.js';
 import { AuditSealer, auditChainStatus, buildInclusionProof, EventNoLongerSealed, verifyAuditChain } from '../src/sealing/index.js';
@@ -317,11 +319,11 @@ describe('inclusion proofs', () => {
     const [firstSeal] = await sql(`select global_position::text as p from event_store.events where stream_id = $1 and stream_version = 0`, [AUDIT_SEALS_STREAM]);
     for (const position of [positions[0], positions[12], positions[23], firstSeal.p as string]) {
       const proof = await buildInclusionProof(store.pool, sealKey.publicKeyPem, position);
-      const check = checkInclusionProof(JSON.parse(JSON.stringify(proof)));
+      const check = checkInclusionProof(JSON.parse(JSON.stringify(proof)), sealKey.publicKeyPem);
       expect(check).toMatchObject({ valid: true, event: { globalPosition: position } });
     }
     const proof = await buildInclusionProof(store.pool, sealKey.publicKeyPem, positions[12]);
-    expect(checkInclusionProof(proof).event).toMatchObject({
+    expect(checkInclusionProof(proof, sealKey.publicKeyPem).event).toMatchObject({
       streamId: 'contract-0',
       streamVersion: 2,
       type: 'ContractReviewed',
@@ -363,28 +365,84 @@ describe('the audit commands', () => {
     expect(JSON.parse(after.text)).toMatchObject({ ok: false, firstBadPosition: positions[20] });
   });
 
-  it('prove writes a proof that check-proof accepts offline, and check-proof refuses it altered', async () => {
+  it('prove writes a proof that check-proof accepts offline against the published key, and check-proof refuses it altered', async () => {
     const { store, positions } = await sealedLedger();
     const dir = await mkdtemp(join(tmpdir(), 'audit-proof-'));
     try {
       const file = join(dir, 'proof.json');
+      const keyFile = join(dir, 'audit-seal.pub.pem');
       const out = capture();
       expect(await proveCommand([positions[6], '--out', file], { store }, { env, out })).toBe(0);
       expect(out.text).toBe(`proof of the event at position ${positions[6]} written to ${file}\n`);
+      expect(await publicKeyCommand(['--out', keyFile], { env, out: capture() })).toBe(0);
+      expect(await readFile(keyFile, 'utf8')).toBe(sealKey.publicKeyPem);
 
       const checked = capture();
-      expect(await checkProofCommand([file], { out: checked })).toBe(0);
-      expect(checked.text).toMatch(new RegExp(`^event ${positions[6]}: ContractReviewed on contract-0 version 1, recorded .*\\nseal 1, sealed .*\\nsigning key: sha256:[0-9a-f]{64} .*\\nthe proof holds\\n$`));
+      expect(await checkProofCommand([file, '--public-key', keyFile], { out: checked })).toBe(0);
+      expect(checked.text).toMatch(
+        new RegExp(`^event ${positions[6]}: ContractReviewed on contract-0 version 1, recorded .*\\nseal 1, sealed .*\\ntrusted key: sha256:[0-9a-f]{64} .*\\nthe proof holds\\n$`),
+      );
 
       await writeFile(file, (await readFile(file, 'utf8')).replace('\\"step\\": 1', '\\"step\\": 2'));
       const refused = capture();
-      expect(await checkProofCommand([file], { out: refused })).toBe(1);
+      expect(await checkProofCommand([file, '--public-key', keyFile], { out: refused })).toBe(1);
       expect(refused.text).toContain('INVALID: the leaf hash is not the hash of the leaf text');
 
       const err = capture();
       expect(await proveCommand(['999999'], { store }, { env, out: capture(), err })).toBe(1);
       expect(err.text).toBe('no proof: there is no event at position 999999\n');
-      expect(await checkProofCommand([join(dir, 'missing.json')], { out: capture(), err: capture() })).toBe(2);
+      expect(await checkProofCommand([join(dir, 'missing.json'), '--public-key', keyFile], { out: capture(), err: capture() })).toBe(2);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('check-proof refuses a proof re-signed with an attacker’s key that carries the attacker’s key, and a check without a trusted key', async () => {
+    const { store, positions } = await sealedLedger();
+    const dir = await mkdtemp(join(tmpdir(), 'audit-forged-proof-'));
+    try {
+      const proof = await buildInclusionProof(store.pool, sealKey.publicKeyPem, positions[6]);
+      // The forger edits the event, rebuilds the one-leaf block around it, and signs that with a key of their own.
+      const attacker = newKey();
+      const leafText = proof.leafText.replace('"step": 1', '"step": 100');
+      expect(leafText).not.toBe(proof.leafText);
+      const leaf = leafHash(leafText);
+      const header = { ...JSON.parse(proof.seal.headerText), positionRuns: [[positions[6], 1]], count: 1, merkleRoot: merkleRoot([leaf]).toString('hex') };
+      const sealHash = sealHashOf(header);
+      const forged = {
+        ...proof,
+        leafText,
+        leafHash: leaf.toString('hex'),
+        leafIndex: 0,
+        treeSize: 1,
+        path: [],
+        seal: { ...proof.seal, headerText: sealHeaderText(header), sealHash, signature: sign(null, Buffer.from(sealHash, 'hex'), attacker.privateKey).toString('base64') },
+        publicKeyPem: attacker.publicKeyPem,
+      };
+      const file = join(dir, 'forged.json');
+      const trusted = join(dir, 'audit-seal.pub.pem');
+      const attackers = join(dir, 'attacker.pub.pem');
+      await writeFile(file, JSON.stringify(forged));
+      await writeFile(trusted, sealKey.publicKeyPem);
+      await writeFile(attackers, attacker.publicKeyPem);
+      // Sound in itself: only the trusted key tells it apart.
+      expect(await checkProofCommand([file, '--public-key', attackers], { out: capture() })).toBe(0);
+
+      const refused = capture();
+      expect(await checkProofCommand([file, '--public-key', trusted], { out: refused })).toBe(1);
+      expect(refused.text).toContain('INVALID: the seal’s signature does not verify with the trusted public key\n');
+      expect(refused.text).toContain('INVALID: the proof names a signing key other than the trusted one\n');
+      expect(refused.text).not.toContain('the proof holds');
+
+      const noKey = capture();
+      expect(await checkProofCommand([file], { out: capture(), err: noKey })).toBe(2);
+      expect(noKey.text).toMatch(/^--public-key is required: a proof is checked against the key you trust/);
+      const privateKeyFile = join(dir, 'private.pem');
+      await writeFile(privateKeyFile, attacker.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
+      const privateKey = capture();
+      expect(await checkProofCommand([file, '--public-key', privateKeyFile], { out: capture(), err: privateKey })).toBe(2);
+      expect(privateKey.text).toContain('is not a public key PEM');
+      expect(await checkProofCommand([file, '--public-key', join(dir, 'missing.pem')], { out: capture(), err: capture() })).toBe(2);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -1,10 +1,12 @@
 /**
  * Checks an audit inclusion proof offline. Self-contained on purpose: it needs nothing but
  * node:crypto, so anyone can copy this one file and check a proof without trusting Shuzhi's
- * code. What it establishes: the event text in the proof was sealed, under the seal signed
- * with the key of `publicKeyPem`, at the position it claims.
+ * code. What it establishes: the event text in the proof was sealed, at the position it claims,
+ * under a seal signed with the key the caller trusts. That key comes from the caller (the one
+ * the platform publishes), never from the proof: whoever forges a proof signs it with a key of
+ * their own and writes that key into it.
  */
-import { createHash, createPublicKey, verify } from 'node:crypto';
+import { createHash, createPublicKey, verify, type KeyObject } from 'node:crypto';
 
 export const INCLUSION_PROOF_FORMAT = 'shuzhi-audit-inclusion-proof/v1';
 
@@ -28,7 +30,10 @@ export interface AuditInclusionProof {
     /** Base64 Ed25519 signature of the 32 bytes of `sealHash`. */
     signature: string;
   };
-  /** The audit sealing key (SPKI PEM); compare it with the one the platform publishes. */
+  /**
+   * The key the prover says signed (SPKI PEM). Only a claim: the checker verifies with the key
+   * its caller trusts, and refuses a proof that names another.
+   */
   publicKeyPem: string;
 }
 
@@ -80,10 +85,31 @@ const rootFromPath = (leaf: Buffer, index: number, size: number, path: Buffer[])
 
 const HEX_32 = /^[0-9a-f]{64}$/;
 
-// An unreadable key or signature is a proof that does not hold, not an error to throw.
-const signatureHolds = (sealHash: Buffer, signature: unknown, publicKeyPem: unknown): boolean => {
+/** The caller's trusted key, or why it cannot serve as one. */
+const trustedKeyOf = (pem: unknown): KeyObject | string => {
+  if (typeof pem !== 'string' || pem.trim() === '') return 'no trusted public key was given: pass the audit sealing key the platform publishes';
+  // createPublicKey derives a public key from a private one; a private key handed to a checker is a leak to point out.
+  if (pem.includes('PRIVATE KEY')) return 'the trusted key is a private key: give the public key (SPKI PEM)';
   try {
-    return verify(null, sealHash, createPublicKey(String(publicKeyPem)), Buffer.from(String(signature), 'base64'));
+    const key = createPublicKey(pem);
+    return key.asymmetricKeyType === 'ed25519' ? key : `the trusted key is ${key.asymmetricKeyType ?? 'of no known type'}, not Ed25519`;
+  } catch {
+    return 'the trusted public key is not a readable PEM key';
+  }
+};
+
+// An unreadable key or signature is a proof that does not hold, not an error to throw.
+const signatureHolds = (sealHash: Buffer, signature: unknown, key: KeyObject): boolean => {
+  try {
+    return verify(null, sealHash, key, Buffer.from(String(signature), 'base64'));
+  } catch {
+    return false;
+  }
+};
+
+const sameKey = (pem: unknown, key: KeyObject): boolean => {
+  try {
+    return createPublicKey(String(pem)).export({ type: 'spki', format: 'der' }).equals(key.export({ type: 'spki', format: 'der' }));
   } catch {
     return false;
   }
@@ -99,9 +125,12 @@ const positionAt = (runs: unknown, index: number): string | undefined => {
   return undefined;
 };
 
-export const checkInclusionProof = (proof: AuditInclusionProof): InclusionProofCheck => {
+/** `trustedPublicKeyPem`: the audit sealing key (SPKI PEM) as the platform publishes it, got apart from the proof. */
+export const checkInclusionProof = (proof: AuditInclusionProof, trustedPublicKeyPem: string): InclusionProofCheck => {
   const problems: string[] = [];
   const fail = (problem: string): InclusionProofCheck => ({ valid: false, problems: [...problems, problem] });
+  const trustedKey = trustedKeyOf(trustedPublicKeyPem);
+  if (typeof trustedKey === 'string') return fail(trustedKey);
   if (proof?.format !== INCLUSION_PROOF_FORMAT) return fail(`not a ${INCLUSION_PROOF_FORMAT} proof`);
   if (typeof proof.leafText !== 'string' || typeof proof.seal?.headerText !== 'string') return fail('the proof lacks its leaf or seal text');
   if (!Array.isArray(proof.path) || !Number.isSafeInteger(proof.leafIndex) || !Number.isSafeInteger(proof.treeSize)) {
@@ -136,7 +165,8 @@ export const checkInclusionProof = (proof: AuditInclusionProof): InclusionProofC
   if (root?.toString('hex') !== header.merkleRoot) problems.push('the inclusion path does not lead to the seal’s Merkle root');
   const sealHash = createHash('sha256').update(proof.seal.headerText, 'utf8').digest();
   if (sealHash.toString('hex') !== proof.seal.sealHash) problems.push('the seal hash is not the hash of the seal header');
-  if (!signatureHolds(sealHash, proof.seal.signature, proof.publicKeyPem)) problems.push('the seal’s signature does not verify with the public key');
+  if (!signatureHolds(sealHash, proof.seal.signature, trustedKey)) problems.push('the seal’s signature does not verify with the trusted public key');
+  if (!sameKey(proof.publicKeyPem, trustedKey)) problems.push('the proof names a signing key other than the trusted one');
 
   return {
     valid: problems.length === 0,

@@ -104,13 +104,38 @@ describe('checkInclusionProof', () => {
 
   it('accepts a proof for every leaf, and reads the event out of it', () => {
     for (let i = 0; i < leaves.length; i++) {
-      const check = checkInclusionProof(JSON.parse(JSON.stringify(proofFor(i))) as AuditInclusionProof);
+      const check = checkInclusionProof(JSON.parse(JSON.stringify(proofFor(i))) as AuditInclusionProof, publicKeyPem);
       expect(check).toMatchObject({ valid: true, problems: [], event: { globalPosition: String(100 + i), streamVersion: i, data: { n: i } } });
     }
-    expect(checkInclusionProof(proofFor(0)).seal).toEqual({ sequence: 3, sealedAt: header.sealedAt, merkleRoot: header.merkleRoot });
+    expect(checkInclusionProof(proofFor(0), publicKeyPem).seal).toEqual({ sequence: 3, sealedAt: header.sealedAt, merkleRoot: header.merkleRoot });
   });
 
-  const otherKey = generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }).toString();
+  const attacker = generateKeyPairSync('ed25519');
+  const otherKey = attacker.publicKey.export({ type: 'spki', format: 'pem' }).toString();
+  /** What a forger can make: any event text, sealed and signed with their own key, that key written into the proof. */
+  const forgedWithOwnKey = (p: AuditInclusionProof): AuditInclusionProof => {
+    const leafText = p.leafText.replace('{"n":4}', '{"n":400}');
+    const forgedLeaves = leaves.map((leaf, i) => (i === p.leafIndex ? leafHash(leafText) : leaf));
+    const forgedHeader = { ...header, merkleRoot: merkleRoot(forgedLeaves).toString('hex') };
+    const forgedHash = sealHashOf(forgedHeader);
+    return {
+      ...p,
+      leafText,
+      leafHash: leafHash(leafText).toString('hex'),
+      path: inclusionPath(forgedLeaves, p.leafIndex).map((h) => h.toString('hex')),
+      seal: {
+        ...p.seal,
+        headerText: sealHeaderText(forgedHeader),
+        sealHash: forgedHash,
+        signature: sign(null, Buffer.from(forgedHash, 'hex'), attacker.privateKey).toString('base64'),
+      },
+      publicKeyPem: otherKey,
+    };
+  };
+
+  it('takes the forger’s proof for sound only with the forger’s key as the trusted one', () => {
+    expect(checkInclusionProof(forgedWithOwnKey(proofFor(4)), otherKey)).toMatchObject({ valid: true, event: { data: { n: 400 } } });
+  });
   it.each<[string, (p: AuditInclusionProof) => AuditInclusionProof, RegExp]>([
     ['an edited event', (p) => ({ ...p, leafText: p.leafText.replace('{"n":4}', '{"n":5}') }), /leaf hash is not the hash/],
     ['an edited event with its leaf hash recomputed', (p) => {
@@ -121,14 +146,26 @@ describe('checkInclusionProof', () => {
     ['a wrong index', (p) => ({ ...p, leafIndex: 5 }), /does not place position 104 at leaf 5/],
     ['a path node altered', (p) => ({ ...p, path: [leafHash('x').toString('hex'), ...p.path.slice(1)] }), /Merkle root/],
     ['an edited seal header', (p) => ({ ...p, seal: { ...p.seal, headerText: p.seal.headerText.replace('2026-11-27T12', '2025-11-27T12') } }), /seal hash is not the hash/],
-    ['another key', (p) => ({ ...p, publicKeyPem: otherKey }), /signature does not verify/],
+    ['a proof re-signed with another key that carries that key', forgedWithOwnKey, /signature does not verify with the trusted public key/],
+    ['a proof signed with the trusted key that names another', (p) => ({ ...p, publicKeyPem: otherKey }), /names a signing key other than the trusted one/],
+    ['a proof that names no key', (p) => ({ ...p, publicKeyPem: undefined as unknown as string }), /names a signing key other than the trusted one/],
     ['a broken signature', (p) => ({ ...p, seal: { ...p.seal, signature: 'AAAA' } }), /signature does not verify/],
     ['a hash that is not hex', (p) => ({ ...p, leafHash: 'zz' }), /not 64 hex digits/],
     ['a path that is not a list', (p) => ({ ...p, path: 'abc' as unknown as string[] }), /lacks its inclusion path/],
     ['another format', (p) => ({ ...p, format: 'v0' as typeof INCLUSION_PROOF_FORMAT }), /not a shuzhi-audit-inclusion-proof\/v1 proof/],
   ])('refuses %s', (_name, forge, problem) => {
-    const check = checkInclusionProof(forge(proofFor(4)));
+    const check = checkInclusionProof(forge(proofFor(4)), publicKeyPem);
     expect(check.valid).toBe(false);
     expect(check.problems.join('; ')).toMatch(problem);
+  });
+
+  it.each<[string, unknown, RegExp]>([
+    ['no trusted key', undefined, /no trusted public key was given/],
+    ['an empty trusted key', '  ', /no trusted public key was given/],
+    ['a private key as the trusted one', keys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), /is a private key/],
+    ['a trusted key that is not PEM', 'not a key', /not a readable PEM key/],
+    ['a trusted key that is not Ed25519', generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }).toString(), /ec, not Ed25519/],
+  ])('checks nothing with %s', (_name, trusted, problem) => {
+    expect(checkInclusionProof(proofFor(4), trusted as string)).toEqual({ valid: false, problems: [expect.stringMatching(problem)] });
   });
 });
