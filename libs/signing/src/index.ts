@@ -18,4 +18,14 @@ export {
   type VerifyCallerContextOptions,
 } from './caller-context.js';
 export { signReceipt, verifyReceipt, type SignedReceipt } from './receipt.js';
-export { clientIdOfApiKey, generateApiKey, hashApiKey, verifyApiKey, type GeneratedApiKey } from './api-key.js';
+export {
+  BOOTSTRAP_KEY_LENGTH,
+  clientIdOfApiKey,
+  generateApiKey,
+  hashApiKey,
+  isKeyShaped,
+  keyCheckIn,
+  keyCheckOf,
+  verifyApiKey,
+  type GeneratedApiKey,
+} from './api-key.js';
