@@ -64,6 +64,7 @@ const callerContracts: ContractGrant[] = [0, 1, 2].map((n) => ({
   dailyQuota: 10_000,
   masking: Array.from({ length: 5 }, (_, f) => ({ field: fieldName(f + n), rule: rules[(f + n) % rules.length] })),
   consentRequired: true,
+  statutoryBasis: false,
 }));
 const otherContracts: ContractGrant[] = Array.from({ length: CONTRACTS - callerContracts.length }, (_, i) => ({
   id: `c-${i}`,
@@ -79,6 +80,7 @@ const otherContracts: ContractGrant[] = Array.from({ length: CONTRACTS - callerC
   dailyQuota: null,
   masking: [{ field: fieldName(i % FIELDS_PER_DATASET), rule: rules[i % rules.length] }],
   consentRequired: i % 2 === 0,
+  statutoryBasis: false,
 }));
 
 // 20 000 subjects with five consents each; the first subjects' first consent is for the caller,
@@ -99,7 +101,15 @@ const consents: ConsentGrant[] = Array.from({ length: CONSENTS }, (_, i) => {
   };
 });
 
-const snapshot: PolicySnapshot = { contracts: [...otherContracts, ...callerContracts], consents, datasets };
+// Each provider's subgraph resolves its datasets' fields: every binding is backed by the registry.
+const subgraphs = Array.from({ length: 4 }, (_, p) => ({
+  name: `subgraph-${p}`,
+  department: `provider-${p}`,
+  fields: datasets.filter((d) => d.providerDepartment === `provider-${p}`).flatMap((d) => d.fields.map((f) => `${d.graphqlType}.${f.name}`)),
+}));
+const purposes = Array.from({ length: PURPOSES }, (_, i) => `P${i}`);
+
+const snapshot: PolicySnapshot = { contracts: [...otherContracts, ...callerContracts], consents, datasets, subgraphs, purposes };
 
 const selected = Array.from({ length: SELECTED_FIELDS }, (_, f) => fieldName(f));
 const request: PolicyRequest = {

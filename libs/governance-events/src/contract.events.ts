@@ -33,8 +33,12 @@ export type ReviewStage = 'COMPLIANCE' | 'PROVIDER';
 export type ContractSubmitted = { type: 'ContractSubmitted'; data: { terms: ContractTerms } & Decision };
 /** A review stage opened, with the deadline its rule gives (working days). */
 export type ReviewOpened = { type: 'ReviewOpened'; data: { stage: ReviewStage; deadline: string; at: string } };
-/** The data bureau found the request compliant. */
-export type ComplianceReviewPassed = { type: 'ComplianceReviewPassed'; data: Decision };
+/**
+ * The data bureau found the request compliant. `statutoryBasis`: the reviewer found that a law
+ * or administrative regulation lets the provider share the request's sensitive personal fields
+ * without the subjects' consent (PIPL art. 13(3)–(7), 28–29); absent on older events: not found.
+ */
+export type ComplianceReviewPassed = { type: 'ComplianceReviewPassed'; data: Decision & { statutoryBasis?: boolean } };
 /** The provider department's steward agreed to share. */
 export type ContractApproved = { type: 'ContractApproved'; data: Decision };
 /** The contract is in force from now (within its validity window). */

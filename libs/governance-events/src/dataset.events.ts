@@ -1,10 +1,12 @@
 import type { CompatibilityMode, JsonSchema } from '@shuzhi/schema-registry';
 import type { RecordedActor } from '@shuzhi/shared-kernel';
-import type { Classification, SharingType } from './catalog.js';
+import type { Classification, FieldFormat, SharingType } from './catalog.js';
 
 export interface DatasetField {
   name: string;
   classification: Classification;
+  /** What the value is made of, where it matters for inference (absent: nothing known). */
+  format?: FieldFormat;
 }
 
 /** Catalog metadata, after the government information-resource catalog (政务信息资源目录). */

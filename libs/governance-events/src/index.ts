@@ -8,3 +8,5 @@ export * from './contract.events.js';
 export * from './consent.events.js';
 export * from './dataset.events.js';
 export * from './registry.events.js';
+export * from './subgraphs.js';
+export * from './inference.js';

@@ -9,6 +9,8 @@ export type PurposeRegistered = {
   data: { code: string; name: string; description: string | null; by: RecordedActor; at: string };
 };
 
+export const PURPOSE_EVENT_TYPES: ReadonlyArray<PurposeRegistered['type']> = ['PurposeRegistered'];
+
 /** A client of a department got an API key; only its slow hash is kept. */
 export type ClientKeyIssued = {
   type: 'ClientKeyIssued';
@@ -21,3 +23,23 @@ export type ClientKeyRevoked = { type: 'ClientKeyRevoked'; data: { clientId: str
 export type ClientEvent = ClientKeyIssued | ClientKeyRevoked;
 
 export const CLIENT_EVENT_TYPES: ReadonlyArray<ClientEvent['type']> = ['ClientKeyIssued', 'ClientKeyRevoked'];
+
+/**
+ * The data bureau registered a subgraph as it joined the graph: the department that owns it, and
+ * every `Type.field` it resolves, read from its SDL. A field belongs to the department whose
+ * subgraph resolves it: a dataset binds only its provider's own fields.
+ */
+export type SubgraphRegistered = {
+  type: 'SubgraphRegistered';
+  data: { name: string; departmentCode: string; fields: string[]; by: RecordedActor; at: string };
+};
+
+/** The subgraph's schema changed: the `Type.field`s it resolves from now on, in place of the earlier ones. */
+export type SubgraphSchemaRecorded = {
+  type: 'SubgraphSchemaRecorded';
+  data: { name: string; fields: string[]; by: RecordedActor; at: string };
+};
+
+export type SubgraphEvent = SubgraphRegistered | SubgraphSchemaRecorded;
+
+export const SUBGRAPH_EVENT_TYPES: ReadonlyArray<SubgraphEvent['type']> = ['SubgraphRegistered', 'SubgraphSchemaRecorded'];

@@ -5,6 +5,7 @@ import {
   indexConsent,
   indexContracts,
   indexDatasets,
+  indexSubgraphs,
   type IndexedConsent,
   type PolicyIndex,
 } from './decision/policy-snapshot.index.js';
@@ -15,6 +16,7 @@ import {
   type ContractGrant,
   type DatasetBinding,
   type PolicyEntry,
+  type SubgraphOwnership,
 } from './policy-snapshot.projection.js';
 
 /**
@@ -53,8 +55,9 @@ const consentRow = (key: string, { subjectId, version, consent }: HeldConsent): 
 /**
  * The policy index kept current event by event, with the projection's own `evolve` (one
  * definition of what an event does to policy), instead of re-read and re-indexed whole on
- * every change. Contracts and datasets are few and are re-indexed whole when one of them
- * changes; a consent granted or withdrawn changes only its subject's entry. A consent that is
+ * every change. Contracts, datasets, subgraphs and purposes are few and are re-indexed whole when
+ * one of them changes (a subgraph's fields change which bindings hold); a consent granted or
+ * withdrawn changes only its subject's entry. A consent that is
  * no longer ACTIVE is forgotten: it never grants again (only a new grant revives its stream).
  * Each `apply` answers a new immutable `PolicyIndex`, so a decision in flight keeps the index
  * it started with.
@@ -62,14 +65,19 @@ const consentRow = (key: string, { subjectId, version, consent }: HeldConsent): 
 export class LivePolicyIndex {
   private readonly contractRows = new Map<string, PolicyEntry>();
   private readonly datasetRows = new Map<string, PolicyEntry>();
+  private readonly subgraphRows = new Map<string, PolicyEntry>();
+  private readonly purposeRows = new Map<string, PolicyEntry>();
   private readonly consents = new Map<string, HeldConsent>();
   private current: PolicyIndex;
 
   /** From the projection's rows as of one checkpoint. */
   constructor(rows: Iterable<PolicyEntry>) {
     for (const row of rows) this.keep(row);
+    const subgraphs = indexSubgraphs(this.subgraphs());
     this.current = {
-      ...indexDatasets(this.datasets()),
+      ...indexDatasets(this.datasets(), subgraphs),
+      subgraphs,
+      purposes: this.purposes(),
       contracts: indexContracts(this.contracts()),
       consents: SubjectConsents.of(this.consents.values()),
     };
@@ -100,6 +108,8 @@ export class LivePolicyIndex {
 
     let contractsChanged = false;
     let datasetsChanged = false;
+    let subgraphsChanged = false;
+    let purposesChanged = false;
     // Subject id → that subject's consents as they stand after the events.
     const subjects = new Map<string, IndexedConsent[]>();
     const consentsOf = (subjectId: string): IndexedConsent[] => {
@@ -117,12 +127,17 @@ export class LivePolicyIndex {
       }
       if (this.contractRows.delete(key) || after?.body.kind === 'contract') contractsChanged = true;
       if (this.datasetRows.delete(key) || after?.body.kind === 'dataset') datasetsChanged = true;
+      if (this.subgraphRows.delete(key) || after?.body.kind === 'subgraph') subgraphsChanged = true;
+      if (this.purposeRows.delete(key) || after?.body.kind === 'purpose') purposesChanged = true;
       const kept = after ? this.keep(after) : undefined;
       if (kept) consentsOf(kept.subjectId).push(kept.consent);
     }
     for (const list of subjects.values()) list.sort(byId);
+    const subgraphs = subgraphsChanged ? indexSubgraphs(this.subgraphs()) : this.current.subgraphs;
     this.current = {
-      ...(datasetsChanged ? indexDatasets(this.datasets()) : { types: this.current.types, providers: this.current.providers }),
+      ...(datasetsChanged || subgraphsChanged ? indexDatasets(this.datasets(), subgraphs) : this.current),
+      subgraphs,
+      purposes: purposesChanged ? this.purposes() : this.current.purposes,
       contracts: contractsChanged ? indexContracts(this.contracts()) : this.current.contracts,
       consents: this.current.consents.with(subjects),
     };
@@ -132,7 +147,9 @@ export class LivePolicyIndex {
   /** The row `evolve` is given for a key: as held, or rebuilt from the consent's index entry. */
   private rowOf(key: string): PolicyEntry | null {
     const consent = this.consents.get(key);
-    return consent ? consentRow(key, consent) : (this.contractRows.get(key) ?? this.datasetRows.get(key) ?? null);
+    return consent
+      ? consentRow(key, consent)
+      : (this.contractRows.get(key) ?? this.datasetRows.get(key) ?? this.subgraphRows.get(key) ?? this.purposeRows.get(key) ?? null);
   }
 
   /** Holds a row that can grant anything; answers the consent when it was one. */
@@ -140,6 +157,8 @@ export class LivePolicyIndex {
     const { body } = row;
     if (body.kind === 'contract') this.contractRows.set(row.key, row);
     else if (body.kind === 'dataset') this.datasetRows.set(row.key, row);
+    else if (body.kind === 'subgraph') this.subgraphRows.set(row.key, row);
+    else if (body.kind === 'purpose') this.purposeRows.set(row.key, row);
     else if (body.grant.status === 'ACTIVE') {
       const consent = held(body.grant);
       this.consents.set(row.key, consent);
@@ -151,5 +170,13 @@ export class LivePolicyIndex {
   /** In key order, as the audit's history sorts them: one index for one set of rows. */
   private datasets(): DatasetBinding[] {
     return entriesInKeyOrder(this.datasetRows).flatMap(({ body }) => (body.kind === 'dataset' ? [body.binding] : []));
+  }
+
+  private subgraphs(): SubgraphOwnership[] {
+    return entriesInKeyOrder(this.subgraphRows).flatMap(({ body }) => (body.kind === 'subgraph' ? [body.subgraph] : []));
+  }
+
+  private purposes(): ReadonlySet<string> {
+    return new Set([...this.purposeRows.values()].flatMap(({ body }) => (body.kind === 'purpose' ? [body.code] : [])));
   }
 }

@@ -4,14 +4,19 @@ import {
   CONSENT_EVENT_TYPES,
   CONTRACT_EVENT_TYPES,
   DATASET_EVENT_TYPES,
+  PURPOSE_EVENT_TYPES,
+  SUBGRAPH_EVENT_TYPES,
   contractStatusAfter,
   type Classification,
   type ConsentEvent,
   type ContractEvent,
   type ContractStatus,
   type DatasetEvent,
+  type FieldFormat,
   type MaskRule,
+  type PurposeRegistered,
   type SharingType,
+  type SubgraphEvent,
 } from '@shuzhi/governance-events';
 
 /** A sharing contract as the policy decision needs it, with the version a decision cites. */
@@ -29,6 +34,8 @@ export interface ContractGrant {
   dailyQuota: number | null;
   masking: Array<{ field: string; rule: MaskRule }>;
   consentRequired: boolean;
+  /** The data bureau found a statutory basis for its sensitive personal fields at compliance review. */
+  statutoryBasis: boolean;
 }
 
 export interface ConsentGrant {
@@ -49,15 +56,27 @@ export interface DatasetBinding {
   graphqlType: string;
   sharingType: SharingType;
   providerDepartment: string;
-  fields: Array<{ name: string; classification: Classification }>;
+  fields: Array<{ name: string; classification: Classification; format?: FieldFormat }>;
+}
+
+/** A subgraph of the registry: the department that owns it and the `Type.field`s it resolves. */
+export interface SubgraphOwnership {
+  name: string;
+  department: string;
+  fields: string[];
 }
 
 export type PolicyEntryBody =
   | { kind: 'contract'; grant: ContractGrant }
   | { kind: 'consent'; grant: ConsentGrant }
-  | { kind: 'dataset'; binding: DatasetBinding };
+  | { kind: 'dataset'; binding: DatasetBinding }
+  | { kind: 'subgraph'; subgraph: SubgraphOwnership }
+  | { kind: 'purpose'; code: string };
 
-/** One row per contract, consent and dataset: everything a decision reads, as of a checkpoint. */
+/**
+ * One row per contract, consent, dataset, subgraph and purpose: everything a decision reads, as
+ * of a checkpoint.
+ */
 @Entity('policy_entries')
 export class PolicyEntry {
   @PrimaryColumn({ type: 'text' }) key!: string;
@@ -65,8 +84,10 @@ export class PolicyEntry {
   @Column({ type: 'jsonb' }) body!: PolicyEntryBody;
 }
 
+const KINDS = ['contract', 'consent', 'dataset', 'subgraph', 'purpose'] as const;
+
 const keyOf = (event: RecordedEvent): string | undefined => {
-  for (const kind of ['contract', 'consent', 'dataset'] as const) {
+  for (const kind of KINDS) {
     if (event.streamId.startsWith(`${kind}-`)) return `${kind}:${event.streamId.slice(kind.length + 1)}`;
   }
   return undefined;
@@ -90,12 +111,14 @@ const evolveContract = (row: PolicyEntry | null, recorded: RecordedEvent, key: s
       dailyQuota: terms.dailyQuota,
       masking: terms.masking,
       consentRequired: terms.consentRequired,
+      statutoryBasis: false,
     };
     return { key, kind: 'contract', body: { kind: 'contract', grant } };
   }
   if (!row || row.body.kind !== 'contract') return row;
   const status = contractStatusAfter(event, row.body.grant.status as ContractStatus);
-  return { ...row, body: { kind: 'contract', grant: { ...row.body.grant, status, version: recorded.streamVersion } } };
+  const statutoryBasis = event.type === 'ComplianceReviewPassed' ? event.data.statutoryBasis === true : row.body.grant.statutoryBasis;
+  return { ...row, body: { kind: 'contract', grant: { ...row.body.grant, status, statutoryBasis, version: recorded.streamVersion } } };
 };
 
 const evolveConsent = (row: PolicyEntry | null, recorded: RecordedEvent, key: string): PolicyEntry | null => {
@@ -130,19 +153,37 @@ const evolveDataset = (row: PolicyEntry | null, recorded: RecordedEvent, key: st
   return { ...row, body: { kind: 'dataset', binding: { ...row.body.binding, fields: event.data.fields } } };
 };
 
+const evolveSubgraph = (row: PolicyEntry | null, recorded: RecordedEvent, key: string): PolicyEntry | null => {
+  const event = recorded as unknown as SubgraphEvent;
+  if (event.type === 'SubgraphRegistered') {
+    const { name, departmentCode, fields } = event.data;
+    return { key, kind: 'subgraph', body: { kind: 'subgraph', subgraph: { name, department: departmentCode, fields } } };
+  }
+  if (!row || row.body.kind !== 'subgraph') return row;
+  return { ...row, body: { kind: 'subgraph', subgraph: { ...row.body.subgraph, fields: event.data.fields } } };
+};
+
+const evolvePurpose = (recorded: RecordedEvent, key: string): PolicyEntry => ({
+  key,
+  kind: 'purpose',
+  body: { kind: 'purpose', code: (recorded as unknown as PurposeRegistered).data.code },
+});
+
 /**
- * The policy snapshot: contracts, consents and catalog bindings, projected from governance's
+ * The policy snapshot: contracts, consents, catalog bindings, the subgraph registry and the
+ * registered purposes, projected from governance's
  * published events by whoever enforces or replays policy (the gateway, the audit service),
  * each in its own schema. The gateway and the audit history also fold the same events in memory
  * with this `evolve` (`LivePolicyIndex`).
  */
 export const policySnapshotProjection: Projection<PolicyEntry> = {
   name: 'policy-snapshot',
-  version: 1,
+  // 2: contracts carry their statutory basis; subgraphs and purposes are rows too.
+  version: 2,
   entity: PolicyEntry,
   // Only governance's events: the log's other traffic (access records above all, one per read)
   // must not wake the projection, nor each gateway's fold of the same events.
-  types: [...CONTRACT_EVENT_TYPES, ...CONSENT_EVENT_TYPES, ...DATASET_EVENT_TYPES],
+  types: [...CONTRACT_EVENT_TYPES, ...CONSENT_EVENT_TYPES, ...DATASET_EVENT_TYPES, ...SUBGRAPH_EVENT_TYPES, ...PURPOSE_EVENT_TYPES],
   keysOf: (event) => {
     const key = keyOf(event);
     return key ? [key] : [];
@@ -151,7 +192,9 @@ export const policySnapshotProjection: Projection<PolicyEntry> = {
     const key = keyOf(event)!;
     if (key.startsWith('contract:')) return evolveContract(row, event, key);
     if (key.startsWith('consent:')) return evolveConsent(row, event, key);
-    return evolveDataset(row, event, key);
+    if (key.startsWith('dataset:')) return evolveDataset(row, event, key);
+    if (key.startsWith('subgraph:')) return evolveSubgraph(row, event, key);
+    return evolvePurpose(event, key);
   },
 };
 
@@ -159,6 +202,8 @@ export interface PolicySnapshot {
   contracts: ContractGrant[];
   consents: ConsentGrant[];
   datasets: DatasetBinding[];
+  subgraphs: SubgraphOwnership[];
+  purposes: string[];
 }
 
 /** Folds one event into rows keyed as the projection's table: what its runner does to the table. */
@@ -175,18 +220,20 @@ export const entriesInKeyOrder = (rows: ReadonlyMap<string, PolicyEntry>): Polic
 
 /** The snapshot these rows make, in key order as the table holds them. */
 export const snapshotOfEntries = (rows: ReadonlyMap<string, PolicyEntry>): PolicySnapshot => {
-  const snapshot: PolicySnapshot = { contracts: [], consents: [], datasets: [] };
+  const snapshot: PolicySnapshot = { contracts: [], consents: [], datasets: [], subgraphs: [], purposes: [] };
   for (const { body } of entriesInKeyOrder(rows)) {
     if (body.kind === 'contract') snapshot.contracts.push(body.grant);
     else if (body.kind === 'consent') snapshot.consents.push(body.grant);
-    else snapshot.datasets.push(body.binding);
+    else if (body.kind === 'dataset') snapshot.datasets.push(body.binding);
+    else if (body.kind === 'subgraph') snapshot.subgraphs.push(body.subgraph);
+    else snapshot.purposes.push(body.code);
   }
   return snapshot;
 };
 
 /**
- * The rows that can grant anything, as the table holds them now: every contract and dataset,
- * and the ACTIVE consents (withdrawn and expired ones pile up over the years and grant nothing).
+ * The rows that can grant anything, as the table holds them now: every contract, dataset,
+ * subgraph and purpose, and the ACTIVE consents (withdrawn and expired ones pile up over the years and grant nothing).
  */
 export const loadGrantingEntries = (manager: EntityManager): Promise<PolicyEntry[]> =>
   manager

@@ -57,7 +57,7 @@ export class GatewayPolicySnapshot {
   private readonly runner: ProjectionRunner<PolicyEntry>;
   private readonly listener: PgListener;
   private readonly table: string;
-  private snapshot: IndexedSnapshot = { index: indexSnapshot({ contracts: [], consents: [], datasets: [] }), checkpoint: null, quotas: new Map() };
+  private snapshot: IndexedSnapshot = { index: indexSnapshot({ contracts: [], consents: [], datasets: [], subgraphs: [], purposes: [] }), checkpoint: null, quotas: new Map() };
   private live: LiveSnapshot | undefined;
   private loading: Promise<void> | undefined;
   private again = false;

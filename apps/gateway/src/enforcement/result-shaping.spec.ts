@@ -31,6 +31,7 @@ const decision: PolicyDecision = {
     granted('Household', 'head', false),
   ],
   denied: [],
+  lookups: [],
   contracts: [],
   outcome: 'ALLOW',
 };

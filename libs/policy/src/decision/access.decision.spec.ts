@@ -1,5 +1,5 @@
 import type { ContractGrant } from '../policy-snapshot.projection.js';
-import { at, contract, coordinates, given, households, permits, purpose, request, residents, select } from './test/policy.fixtures.js';
+import { SUBGRAPHS, at, contract, coordinates, given, households, permits, purpose, request, residents, select } from './test/policy.fixtures.js';
 
 describe('policy decision: contracts', () => {
   it('without any contract denies every bound field with CONTRACT_REQUIRED, naming Type.field', () => {
@@ -374,11 +374,146 @@ describe('policy decision: a department reading its own data', () => {
       fields: [{ name: 'enterprises', classification: 'PERSONAL' as const }],
     };
     const marketRegulation = { clientId: 'mr', department: 'market-regulation', roles: ['STEWARD' as const] };
-    const decision = given({ datasets: [residents, households, permits, representation] }).when(
-      request({ caller: marketRegulation, selections: select('Resident.enterprises', 'Resident.name') }),
-    );
+    const decision = given({
+      datasets: [residents, households, permits, representation],
+      subgraphs: [...SUBGRAPHS, { name: 'enterprise', department: 'market-regulation', fields: ['Resident.id', 'Resident.enterprises'] }],
+    }).when(request({ caller: marketRegulation, selections: select('Resident.enterprises', 'Resident.name') }));
     expect(coordinates(decision.allowed)).toEqual(['Resident.enterprises']);
     expect(decision.denied.map((d) => [`${d.type}.${d.field}`, d.code])).toEqual([['Resident.name', 'CONTRACT_REQUIRED']]);
     expect(decision.outcome).toBe('PARTIAL');
+  });
+
+  it('a dataset over fields its provider\'s subgraphs do not resolve binds nothing: another department\'s type cannot be claimed', () => {
+    // Market regulation's steward catalogues population's fields as its own, classified PUBLIC.
+    const claim = {
+      code: 'market.claimed-residents',
+      graphqlType: 'Resident',
+      sharingType: 'UNCONDITIONAL' as const,
+      providerDepartment: 'market-regulation',
+      fields: (['idNumber', 'name', 'birthDate'] as const).map((name) => ({ name, classification: 'PUBLIC' as const })),
+    };
+    const marketRegulation = { clientId: 'mr', department: 'market-regulation', roles: ['STEWARD' as const] };
+    const { index, when } = given({
+      datasets: [residents, households, permits, claim],
+      subgraphs: [...SUBGRAPHS, { name: 'enterprise', department: 'market-regulation', fields: ['Resident.id', 'Resident.enterprises'] }],
+    });
+    const decision = when(request({ caller: marketRegulation, purpose: null, selections: select('Resident.idNumber', 'Resident.name') }));
+
+    expect(decision.allowed).toEqual([]);
+    expect(decision.outcome).toBe('DENY');
+    expect(decision.code).toBe('PURPOSE_REQUIRED');
+    expect(index.unownedBindings.map((b) => b.field)).toEqual(['Resident.idNumber', 'Resident.name', 'Resident.birthDate']);
+    expect(index.types.get('Resident')?.datasetCodes).not.toContain('market.claimed-residents');
+  });
+});
+
+describe('policy decision: sensitive personal information (PIPL art. 13, 28–29)', () => {
+  const idNumberContract = (overrides: Partial<ContractGrant> = {}) => contract({ fields: ['idNumber', 'name'], masking: [], ...overrides });
+
+  it('a SENSITIVE_PERSONAL field is not granted by a contract without consent or a statutory basis, and the denial says why', () => {
+    const decision = given({ contracts: [idNumberContract()] }).when(request({ selections: select('Resident.idNumber', 'Resident.name') }));
+
+    expect(coordinates(decision.allowed)).toEqual(['Resident.name']);
+    expect(decision.denied).toMatchObject([{ type: 'Resident', field: 'idNumber', code: 'CONTRACT_REQUIRED' }]);
+    expect(decision.denied[0].reason).toMatch(/sensitive personal information.*consent.*statutory basis.*PIPL art\. 13 and 28–29/);
+  });
+
+  it.each<[string, Partial<ContractGrant>]>([
+    ['requires the subject\'s consent', { consentRequired: true }],
+    ['had a statutory basis found at compliance review', { statutoryBasis: true }],
+  ])('a contract that %s grants it', (_case, overrides) => {
+    const decision = given({ contracts: [idNumberContract(overrides)] }).when(request({ selections: select('Resident.idNumber') }));
+
+    expect(decision.allowed).toMatchObject([{ field: 'idNumber', reason: 'contract', contractId: 'c-1' }]);
+  });
+});
+
+describe('policy decision: masks that other grants undo', () => {
+  it('an ID number under MASK is withheld from a department that reads the birth date in clear, even under another purpose', () => {
+    const masked = contract({ id: 'c-1', fields: ['idNumber', 'name'], masking: [{ field: 'idNumber', rule: 'MASK' }], statutoryBasis: true });
+    const birthDates = contract({ id: 'c-2', purpose: 'ELDERLY_ALLOWANCE', fields: ['birthDate'], masking: [], consentRequired: true });
+    const decision = given({ contracts: [masked, birthDates] }).when(request({ selections: select('Resident.idNumber', 'Resident.name') }));
+
+    expect(coordinates(decision.allowed)).toEqual(['Resident.name']);
+    expect(decision.denied).toMatchObject([{ type: 'Resident', field: 'idNumber', code: 'CONTRACT_REQUIRED' }]);
+    expect(decision.denied[0].reason).toMatch(/Resident\.birthDate in clear.*rebuilds it/);
+  });
+
+  it('without the birth date, or with a contract no longer in force, the masked ID number is served', () => {
+    const masked = contract({ id: 'c-1', fields: ['idNumber'], masking: [{ field: 'idNumber', rule: 'MASK' }], statutoryBasis: true });
+    const ended = contract({ id: 'c-2', fields: ['birthDate'], masking: [], validTo: '2026-12-01T00:00:00.000Z' });
+    const decision = given({ contracts: [masked, ended] }).when(request({ selections: select('Resident.idNumber') }));
+
+    expect(decision.allowed).toMatchObject([{ field: 'idNumber', mask: 'MASK' }]);
+  });
+});
+
+describe('policy decision: technical fields reveal the key', () => {
+  const withStreamId: typeof residents = { ...residents, fields: [...residents.fields, { name: 'id', classification: 'INTERNAL' }, { name: 'streamId', classification: 'INTERNAL' }] };
+  const registry = [{ name: 'population', department: 'public-security', fields: withStreamId.fields.map((f) => `Resident.${f.name}`) }];
+
+  it('streamId is denied when the key it is made of is not granted', () => {
+    const decision = given({ datasets: [withStreamId], subgraphs: registry, contracts: [contract({ fields: ['name', 'streamId'], masking: [] })] }).when(
+      request({ selections: select('Resident.streamId', 'Resident.name') }),
+    );
+
+    expect(coordinates(decision.allowed)).toEqual(['Resident.name']);
+    expect(decision.denied).toMatchObject([{ field: 'streamId', code: 'CONTRACT_REQUIRED' }]);
+    expect(decision.denied[0].reason).toMatch(/reveals the row's key Resident\.id/);
+  });
+
+  it('streamId is masked at least as the key is', () => {
+    const decision = given({
+      datasets: [withStreamId],
+      subgraphs: registry,
+      contracts: [contract({ fields: ['id', 'streamId'], masking: [{ field: 'id', rule: 'HASH' }] })],
+    }).when(request({ selections: select('Resident.streamId', 'Resident.id') }));
+
+    expect(decision.allowed).toMatchObject([{ field: 'streamId', mask: 'HASH' }, { field: 'id', mask: 'HASH' }]);
+  });
+});
+
+describe('policy decision: lookups read the field they compare', () => {
+  const byIdNumber = { via: 'Query.residentByIdNumber(idNumber)', reads: { type: 'Resident', field: 'idNumber' }, owner: 'public-security' };
+
+  it('a lookup by a field the caller may not read is denied, naming the argument', () => {
+    const decision = given({ contracts: [contract()] }).when(request({ selections: select('Resident.name'), lookups: [byIdNumber] }));
+
+    expect(decision.denied).toMatchObject([{ type: 'Resident', field: 'idNumber', code: 'CONTRACT_REQUIRED', via: 'Query.residentByIdNumber(idNumber)' }]);
+    expect(decision.reason).toBe('no contract grants Query.residentByIdNumber(idNumber)');
+  });
+
+  it('a lookup granted by a contract of the answering department is allowed and cites it; without a purpose it is refused first', () => {
+    const grants = contract({ fields: ['idNumber', 'name'], masking: [{ field: 'idNumber', rule: 'MASK' }], statutoryBasis: true });
+    const decision = given({ contracts: [grants] }).when(request({ selections: select('Resident.name'), lookups: [byIdNumber] }));
+    expect(decision.lookups).toEqual([{ via: byIdNumber.via, field: 'Resident.idNumber', contractId: 'c-1', consentRequired: false }]);
+    expect(decision.contracts).toEqual([{ id: 'c-1', version: 4 }]);
+
+    const withoutPurpose = given({ contracts: [grants] }).when(request({ purpose: null, selections: select('Resident.name'), lookups: [byIdNumber] }));
+    expect(withoutPurpose.code).toBe('PURPOSE_REQUIRED');
+  });
+
+  it('the answering department looks its own rows up; a grant from another department does not open them', () => {
+    const own = given().when(request({ caller: { clientId: 'ps', department: 'public-security', roles: [] }, selections: [], lookups: [byIdNumber] }));
+    expect(own.lookups).toMatchObject([{ contractId: null }]);
+
+    const elsewhere = given({ contracts: [contract({ fields: ['idNumber'], masking: [], statutoryBasis: true })] }).when(
+      request({ selections: [], lookups: [{ ...byIdNumber, owner: 'market-regulation' }] }),
+    );
+    expect(elsewhere.denied).toMatchObject([{ via: byIdNumber.via, code: 'CONTRACT_REQUIRED' }]);
+  });
+
+  it('an argument that declares nothing it reads is refused, as is one no registered department answers', () => {
+    const decision = given({ contracts: [contract()] }).when(
+      request({
+        selections: select('Resident.name'),
+        lookups: [
+          { via: 'Query.residents(nickname)', reads: null, owner: 'public-security' },
+          { via: 'Query.permit(number)', reads: { type: 'Permit', field: 'id' }, owner: null },
+        ],
+      }),
+    );
+    expect(decision.denied.map((d) => d.via)).toEqual(['Query.residents(nickname)', 'Query.permit(number)']);
+    expect(decision.denied[0].reason).toMatch(/declares no field it reads/);
   });
 });

@@ -1,5 +1,5 @@
-import type { MaskRule } from '@shuzhi/governance-events';
-import type { ConsentGrant, ContractGrant, DatasetBinding, PolicySnapshot } from '../policy-snapshot.projection.js';
+import type { Classification, FieldFormat, MaskRule } from '@shuzhi/governance-events';
+import type { ConsentGrant, ContractGrant, DatasetBinding, PolicySnapshot, SubgraphOwnership } from '../policy-snapshot.projection.js';
 
 /** An ACTIVE contract as a decision reads it: window as instants, fields and masks as lookups. */
 export interface IndexedContract {
@@ -14,6 +14,8 @@ export interface IndexedContract {
   /** Only the fields the contract names a rule for; any other granted field is served as is. */
   readonly masks: ReadonlyMap<string, MaskRule>;
   readonly consentRequired: boolean;
+  /** Found at compliance review: the law lets its sensitive personal fields be shared without consent. */
+  readonly statutoryBasis: boolean;
 }
 
 /** An ACTIVE consent as the consent phase reads it. */
@@ -33,6 +35,26 @@ export interface TypeBinding {
   readonly datasetsOfField: ReadonlyMap<string, readonly string[]>;
 }
 
+/** A field as the catalog describes it. */
+export interface CataloguedField {
+  readonly classification: Classification;
+  readonly format?: FieldFormat;
+}
+
+/** A dataset's binding of a field that no subgraph of its provider resolves: ignored by every decision. */
+export interface UnownedBinding {
+  readonly datasetCode: string;
+  readonly providerDepartment: string;
+  /** `Type.field` */
+  readonly field: string;
+}
+
+/** A subgraph of the registry as decisions read it. */
+export interface IndexedSubgraph {
+  readonly department: string;
+  readonly fields: ReadonlySet<string>;
+}
+
 /**
  * The policy snapshot arranged for the questions a decision asks on every request: built once
  * per snapshot change, read by any number of decisions. Only ACTIVE contracts and consents are
@@ -40,10 +62,22 @@ export interface TypeBinding {
  * grants resolve the same way on every replay, whatever order the snapshot came in.
  */
 export interface PolicyIndex {
-  /** GraphQL type → what the catalog binds on it. */
+  /**
+   * GraphQL type → what the catalog binds on it, of fields the provider owns: a dataset binds a
+   * field only when a subgraph of its provider's resolves it (the registry says which), so a
+   * department cannot claim another's type by publishing a dataset over it.
+   */
   readonly types: ReadonlyMap<string, TypeBinding>;
   /** Dataset code → its provider department: a department reads its own data without a contract. */
   readonly providers: ReadonlyMap<string, string>;
+  /** Dataset code → its catalogued fields (classification, format), owned or not. */
+  readonly datasetFields: ReadonlyMap<string, ReadonlyMap<string, CataloguedField>>;
+  /** Bindings of fields their provider does not own, left out of `types`; reported where the index is held. */
+  readonly unownedBindings: readonly UnownedBinding[];
+  /** The subgraph registry: name → the department that owns it and the fields it resolves. */
+  readonly subgraphs: ReadonlyMap<string, IndexedSubgraph>;
+  /** Registered purpose codes: any other `X-Purpose` is refused before it is stored. */
+  readonly purposes: ReadonlySet<string>;
   /** `contractKey(department, datasetCode)` → that department's ACTIVE contracts for the dataset. */
   readonly contracts: ReadonlyMap<string, readonly IndexedContract[]>;
   /**
@@ -68,22 +102,54 @@ const push = <T>(map: Map<string, T[]>, key: string, value: T) => {
   else map.set(key, [value]);
 };
 
-/** What the catalog binds: the index's `types` and `providers`. */
-export const indexDatasets = (datasets: readonly DatasetBinding[]): Pick<PolicyIndex, 'types' | 'providers'> => {
+/** The registry as decisions read it. */
+export const indexSubgraphs = (subgraphs: readonly SubgraphOwnership[]): PolicyIndex['subgraphs'] =>
+  new Map(subgraphs.map((s) => [s.name, { department: s.department, fields: new Set(s.fields) }]));
+
+type CatalogIndex = Pick<PolicyIndex, 'types' | 'providers' | 'datasetFields' | 'unownedBindings'>;
+
+/**
+ * What the catalog binds, as far as the registry backs it: the index's `types`, `providers`,
+ * `datasetFields` and `unownedBindings`. A field is bound only where a subgraph owned by the
+ * dataset's provider resolves it; a dataset none of whose fields is owned binds nothing, not even
+ * its type's keys.
+ */
+export const indexDatasets = (datasets: readonly DatasetBinding[], subgraphs: PolicyIndex['subgraphs']): CatalogIndex => {
+  const owned = new Map<string, Set<string>>();
+  for (const { department, fields } of subgraphs.values()) {
+    let set = owned.get(department);
+    if (!set) owned.set(department, (set = new Set()));
+    for (const field of fields) set.add(field);
+  }
   const datasetsByType = new Map<string, Map<string, string[]>>();
   const codesByType = new Map<string, string[]>();
+  const unownedBindings: UnownedBinding[] = [];
   for (const binding of datasets) {
+    const ownedByProvider = owned.get(binding.providerDepartment);
+    const fields = binding.fields.filter(({ name }) => {
+      const field = `${binding.graphqlType}.${name}`;
+      if (ownedByProvider?.has(field)) return true;
+      unownedBindings.push({ datasetCode: binding.code, providerDepartment: binding.providerDepartment, field });
+      return false;
+    });
+    if (fields.length === 0) continue;
     push(codesByType, binding.graphqlType, binding.code);
-    let fields = datasetsByType.get(binding.graphqlType);
-    if (!fields) datasetsByType.set(binding.graphqlType, (fields = new Map()));
-    for (const { name } of binding.fields) push(fields, name, binding.code);
+    let byField = datasetsByType.get(binding.graphqlType);
+    if (!byField) datasetsByType.set(binding.graphqlType, (byField = new Map()));
+    for (const { name } of fields) push(byField, name, binding.code);
   }
   const providers = new Map(datasets.map((binding) => [binding.code, binding.providerDepartment]));
+  const datasetFields = new Map(
+    datasets.map((binding) => [
+      binding.code,
+      new Map(binding.fields.map(({ name, classification, format }) => [name, format ? { classification, format } : { classification }])),
+    ]),
+  );
   const types = new Map<string, TypeBinding>();
   for (const [type, datasetCodes] of codesByType) {
     types.set(type, { datasetCodes, datasetsOfField: datasetsByType.get(type)! });
   }
-  return { types, providers };
+  return { types, providers, datasetFields, unownedBindings };
 };
 
 /** The index's `contracts`: the ACTIVE ones, by consumer department and dataset. */
@@ -101,6 +167,7 @@ export const indexContracts = (grants: Iterable<ContractGrant>): PolicyIndex['co
       fields: new Set(grant.fields),
       masks: new Map(grant.masking.map(({ field, rule }) => [field, rule])),
       consentRequired: grant.consentRequired,
+      statutoryBasis: grant.statutoryBasis,
     });
   }
   for (const list of contracts.values()) list.sort(byId);
@@ -187,10 +254,15 @@ export class SubjectConsents {
   }
 }
 
-export const indexSnapshot = (snapshot: PolicySnapshot): PolicyIndex => ({
-  ...indexDatasets(snapshot.datasets),
-  contracts: indexContracts(snapshot.contracts),
-  consents: SubjectConsents.of(
-    snapshot.consents.filter((grant) => grant.status === 'ACTIVE').map((grant) => ({ subjectId: grant.subjectId, consent: indexConsent(grant) })),
-  ),
-});
+export const indexSnapshot = (snapshot: PolicySnapshot): PolicyIndex => {
+  const subgraphs = indexSubgraphs(snapshot.subgraphs);
+  return {
+    ...indexDatasets(snapshot.datasets, subgraphs),
+    subgraphs,
+    purposes: new Set(snapshot.purposes),
+    contracts: indexContracts(snapshot.contracts),
+    consents: SubjectConsents.of(
+      snapshot.consents.filter((grant) => grant.status === 'ACTIVE').map((grant) => ({ subjectId: grant.subjectId, consent: indexConsent(grant) })),
+    ),
+  };
+};

@@ -1,4 +1,4 @@
-import type { ConsentGrant, ContractGrant, DatasetBinding, PolicySnapshot } from '../../policy-snapshot.projection.js';
+import type { ConsentGrant, ContractGrant, DatasetBinding, PolicySnapshot, SubgraphOwnership } from '../../policy-snapshot.projection.js';
 import { decide, type FieldSelection, type PolicyCaller, type PolicyRequest } from '../access.decision.js';
 import { decideSubjects } from '../consent.decision.js';
 import { indexSnapshot } from '../policy-snapshot.index.js';
@@ -13,10 +13,10 @@ export const residents: DatasetBinding = {
   sharingType: 'CONDITIONAL',
   providerDepartment: 'public-security',
   fields: [
-    { name: 'idNumber', classification: 'SENSITIVE_PERSONAL' },
+    { name: 'idNumber', classification: 'SENSITIVE_PERSONAL', format: 'ID_NUMBER' },
     { name: 'name', classification: 'PERSONAL' },
-    { name: 'gender', classification: 'PERSONAL' },
-    { name: 'birthDate', classification: 'PERSONAL' },
+    { name: 'gender', classification: 'PERSONAL', format: 'SEX' },
+    { name: 'birthDate', classification: 'PERSONAL', format: 'BIRTH_DATE' },
   ],
 };
 export const households: DatasetBinding = {
@@ -52,6 +52,7 @@ export const contract = (overrides: Partial<ContractGrant> = {}): ContractGrant 
   dailyQuota: 1000,
   masking: [{ field: 'name', rule: 'MASK' }],
   consentRequired: false,
+  statutoryBasis: false,
   ...overrides,
 });
 
@@ -84,9 +85,22 @@ export const request = (overrides: Partial<PolicyRequest> = {}): PolicyRequest =
   ...overrides,
 });
 
-/** given: the snapshot (the catalog is always there); when: a request; then: the decision(s). */
+/** A subgraph of `department` resolving every field (and the key) of these datasets. */
+export const subgraphOf = (name: string, department: string, ...datasets: DatasetBinding[]): SubgraphOwnership => ({
+  name,
+  department,
+  fields: datasets.flatMap((d) => [`${d.graphqlType}.id`, ...d.fields.map((f) => `${d.graphqlType}.${f.name}`)]),
+});
+
+/** The registry behind the fixtures' catalog: each provider's subgraph resolves its datasets' fields. */
+export const SUBGRAPHS: SubgraphOwnership[] = [
+  subgraphOf('population', 'public-security', residents, households),
+  subgraphOf('transport', 'transport', permits),
+];
+
+/** given: the snapshot (the catalog and its registry are always there); when: a request; then: the decision(s). */
 export const given = (snapshot: Partial<PolicySnapshot> = {}) => {
-  const index = indexSnapshot({ contracts: [], consents: [], datasets: [residents, households, permits], ...snapshot });
+  const index = indexSnapshot({ contracts: [], consents: [], datasets: [residents, households, permits], subgraphs: SUBGRAPHS, purposes: [purpose], ...snapshot });
   return {
     index,
     when: (req: PolicyRequest) => decide(req, index),
