@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Controller, Get, Inject, Post, Req, Res } from '@nestjs/common';
 import type { GraphQLFormattedError } from 'graphql';
+import type { Authentication } from '../authentication/api-key-authenticator.js';
+import { sourceOfAddress } from '../authentication/failed-key-attempts.js';
 import { GatewayClients } from '../authentication/gateway-clients.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../gateway.config.js';
 import { toApiError, type ApiErrorCode } from '../runtime/api-errors.js';
@@ -48,13 +50,12 @@ export class GraphqlController {
     readRequestBody: () => Promise<string | undefined | Refusal>,
   ): Promise<void> {
     try {
-      const caller = await this.authenticate(request);
-      if (!caller) {
+      const authentication = await this.authenticate(request);
+      if (!authentication.ok) {
         request.resume();
-        return send(response, refusal(401, 'UNAUTHENTICATED', 'a valid API key is required: Authorization: Bearer <apiKey>'), {
-          'www-authenticate': 'Bearer',
-        });
+        return sendUnauthenticated(response, authentication);
       }
+      const caller = authentication.caller;
       const body = await readRequestBody();
       if (typeof body === 'object') return send(response, body);
       const context: GatewayContextAdditions = { shuzhi: admit(request, caller) };
@@ -73,11 +74,26 @@ export class GraphqlController {
     }
   }
 
-  private async authenticate(request: IncomingMessage): Promise<AuthenticatedCaller | undefined> {
+  private async authenticate(request: IncomingMessage): Promise<Authentication> {
     const match = /^Bearer +(\S+) *$/i.exec(request.headers.authorization ?? '');
-    return match ? this.clients.authenticator.authenticate(match[1]) : undefined;
+    if (!match) return { ok: false, refused: 'WRONG_KEY' };
+    // Failures count against the socket's address: a forwarding header is the client's to write.
+    return this.clients.authenticator.authenticate(match[1], sourceOfAddress(request.socket.remoteAddress));
   }
 }
+
+const sendUnauthenticated = (response: ServerResponse, authentication: Authentication & { ok: false }): void => {
+  if (authentication.refused === 'WRONG_KEY') {
+    return send(response, refusal(401, 'UNAUTHENTICATED', 'a valid API key is required: Authorization: Bearer <apiKey>'), {
+      'www-authenticate': 'Bearer',
+    });
+  }
+  const reason =
+    authentication.refused === 'TOO_MANY_FAILURES'
+      ? `too many wrong API keys from this address: keys not yet verified are refused for ${authentication.retryAfterSeconds} s`
+      : 'too many API keys are being verified at once: retry in a second';
+  send(response, refusal(429, 'UNAUTHENTICATED', reason), { 'retry-after': String(authentication.retryAfterSeconds) });
+};
 
 interface Refusal {
   status: number;
