@@ -1,18 +1,20 @@
 import {
   getNamedType,
   getNullableType,
+  getOperationAST,
+  getVariableValues,
   GraphQLError,
   isCompositeType,
   isListType,
   Kind,
   parse,
-  type ASTVisitor,
   type DocumentNode,
   type FieldNode,
   type FragmentDefinitionNode,
   type GraphQLCompositeType,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
   type SelectionSetNode,
-  type ValidationContext,
 } from 'graphql';
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { gatewayError } from './api-errors.js';
@@ -26,8 +28,9 @@ export interface QueryLimits {
   maxAliases: number;
   /**
    * Estimated cost of an operation: each field costs 1, and what is selected beneath a list
-   * counts once per element it may hold — its `first`/`last`/`limit` argument when given as a
-   * literal, else LIST_SIZE_ESTIMATE. A shallow query that fans out list under list is refused.
+   * counts once per element it may hold — its `first`/`last`/`limit` argument, written in the
+   * query or given by a variable (or the variable's default), else LIST_SIZE_ESTIMATE. A
+   * shallow query that fans out list under list is refused.
    */
   maxCost: number;
 }
@@ -39,12 +42,24 @@ export const LIST_SIZE_ESTIMATE = 10;
 const SIZE_ARGUMENTS = new Set(['first', 'last', 'limit']);
 
 const tooComplex = (reason: string) => gatewayError('QUERY_TOO_COMPLEX', reason, { http: { status: 400 } });
+/**
+ * The cost refusal is answered as a validation error is (it was one until the cost had to see
+ * the variables): per GraphQL over HTTP, 400 to a client that accepts
+ * application/graphql-response+json, 200 to one that accepts only application/json.
+ */
+const tooCostly = (maxCost: number) =>
+  gatewayError(
+    'QUERY_TOO_COMPLEX',
+    `the query's estimated cost is over ${maxCost} (lists count ${LIST_SIZE_ESTIMATE} elements unless first, last or limit says)`,
+    { http: { status: 400, spec: true } },
+  );
 
 /**
  * Checks a document's size and shape as it is parsed, before validation: validation's
  * overlapping-fields rule is quadratic in the fields of a selection, so a document with
- * thousands of aliases must be refused before it gets there. The cost needs the schema's list
- * types, so it is a validation rule.
+ * thousands of aliases must be refused before it gets there. The cost depends on the variables
+ * (`first: $n`), which validation does not see, so it is estimated as execution begins, with
+ * the operation valid and its variables known, and before any policy or subgraph is asked.
  */
 export const useQueryLimits = (limits: QueryLimits): GatewayPlugin => ({
   onParse({ setParseFn }) {
@@ -54,59 +69,83 @@ export const useQueryLimits = (limits: QueryLimits): GatewayPlugin => ({
       return document;
     });
   },
-  onValidate({ addValidationRule }) {
-    addValidationRule(costLimit(limits.maxCost));
+  onExecute({ args, setResultAndStopExecution }) {
+    const operation = getOperationAST(args.document, args.operationName);
+    if (!operation) return;
+    const cost = estimatedCost(args.schema, args.document, operation, args.variableValues ?? {}, limits.maxCost);
+    if (cost > limits.maxCost) setResultAndStopExecution({ errors: [tooCostly(limits.maxCost)] });
   },
 });
 
-/** A validation rule refusing each operation whose estimated cost passes `maxCost`. */
-export const costLimit =
-  (maxCost: number) =>
-  (context: ValidationContext): ASTVisitor => ({
-    OperationDefinition(operation) {
-      const root = context.getSchema().getRootType(operation.operation);
-      if (!root) return;
-      const cost = costOf(operation.selectionSet, root, context, new Set(), maxCost);
-      if (cost > maxCost) context.reportError(tooComplex(`the query's estimated cost is over ${maxCost} (lists count ${LIST_SIZE_ESTIMATE} elements unless first, last or limit says)`));
-    },
-  });
-
-/** The cost of a selection set on `parent`; stops counting once past `limit`. Fragments on the path are not followed again. */
-const costOf = (
-  selectionSet: SelectionSetNode,
-  parent: GraphQLCompositeType,
-  context: ValidationContext,
-  path: Set<string>,
+/**
+ * The estimated cost of `operation`, counted up to just past `limit`. Sizes given by variables
+ * count as their coerced values; a document is valid by now (execution runs after validation),
+ * so its fragments form no cycle and each spread of a fragment costs the same, counted once.
+ */
+export const estimatedCost = (
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variableValues: Readonly<Record<string, unknown>>,
   limit: number,
 ): number => {
+  const root = schema.getRootType(operation.operation);
+  if (!root) return 0;
+  // Values the operation cannot take are execution's to refuse: sizes then count as estimated.
+  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variableValues, { maxErrors: 1 });
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  }
+  const counter: CostCounter = { schema, fragments, variables: coerced.coerced ?? {}, fragmentCosts: new Map(), limit };
+  return costOf(operation.selectionSet, root, counter);
+};
+
+interface CostCounter {
+  schema: GraphQLSchema;
+  fragments: ReadonlyMap<string, FragmentDefinitionNode>;
+  variables: Readonly<Record<string, unknown>>;
+  fragmentCosts: Map<string, number>;
+  limit: number;
+}
+
+/** The cost of a selection set on `parent`; stops counting once past the limit. */
+const costOf = (selectionSet: SelectionSetNode, parent: GraphQLCompositeType, counter: CostCounter): number => {
   let cost = 0;
   for (const selection of selectionSet.selections) {
     if (selection.kind === Kind.FIELD) {
       const definition = 'getFields' in parent ? parent.getFields()[selection.name.value] : undefined;
       const child = definition && getNamedType(definition.type);
-      const beneath =
-        selection.selectionSet && child && isCompositeType(child) ? costOf(selection.selectionSet, child, context, path, limit) : 0;
-      cost += 1 + (definition && isListType(getNullableType(definition.type)) ? sizeOf(selection) : 1) * beneath;
+      const beneath = selection.selectionSet && child && isCompositeType(child) ? costOf(selection.selectionSet, child, counter) : 0;
+      cost += 1 + (definition && isListType(getNullableType(definition.type)) ? sizeOf(selection, counter.variables) : 1) * beneath;
     } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-      const condition = selection.typeCondition ? context.getSchema().getType(selection.typeCondition.name.value) : parent;
-      cost += costOf(selection.selectionSet, condition && isCompositeType(condition) ? condition : parent, context, path, limit);
+      const condition = selection.typeCondition ? counter.schema.getType(selection.typeCondition.name.value) : parent;
+      cost += costOf(selection.selectionSet, condition && isCompositeType(condition) ? condition : parent, counter);
     } else {
-      const fragment = context.getFragment(selection.name.value);
-      const condition = fragment && context.getSchema().getType(fragment.typeCondition.name.value);
-      if (fragment && condition && isCompositeType(condition) && !path.has(fragment.name.value)) {
-        path.add(fragment.name.value);
-        cost += costOf(fragment.selectionSet, condition, context, path, limit);
-        path.delete(fragment.name.value);
-      }
+      cost += fragmentCost(selection.name.value, counter);
     }
-    if (cost > limit) return cost;
+    if (cost > counter.limit) return cost;
   }
   return cost;
 };
 
-const sizeOf = (field: FieldNode): number => {
+const fragmentCost = (name: string, counter: CostCounter): number => {
+  const known = counter.fragmentCosts.get(name);
+  if (known !== undefined) return known;
+  // Validation refuses fragment cycles before execution; should one come by, it costs nothing.
+  counter.fragmentCosts.set(name, 0);
+  const fragment = counter.fragments.get(name);
+  const condition = fragment && counter.schema.getType(fragment.typeCondition.name.value);
+  const cost = fragment && condition && isCompositeType(condition) ? costOf(fragment.selectionSet, condition, counter) : 0;
+  counter.fragmentCosts.set(name, cost);
+  return cost;
+};
+
+/** A list field's size: its size argument as written or as its variable's value, else the estimate. */
+const sizeOf = (field: FieldNode, variables: Readonly<Record<string, unknown>>): number => {
   const size = field.arguments?.find((argument) => SIZE_ARGUMENTS.has(argument.name.value))?.value;
-  return size?.kind === Kind.INT ? Math.max(0, Number(size.value)) : LIST_SIZE_ESTIMATE;
+  const value = size?.kind === Kind.INT ? Number(size.value) : size?.kind === Kind.VARIABLE ? variables[size.name.value] : undefined;
+  return typeof value === 'number' && Number.isFinite(value) ? Math.max(0, value) : LIST_SIZE_ESTIMATE;
 };
 
 const parseWithin = (source: Parameters<typeof parse>[0], options: Parameters<typeof parse>[1], maxTokens: number): DocumentNode => {
