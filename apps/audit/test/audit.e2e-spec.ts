@@ -21,6 +21,7 @@ const REPORT = `query ($s: ID!, $from: DateTime, $to: DateTime) { subjectAccessR
   subjectId generatedAt csv entries { at department clientId purpose contracts { id version } fields maskedFields { field rule } withheld
   consents { consentId purpose fields expiresAt } } } }`;
 const REPLAY = 'query ($from: DateTime, $to: DateTime) { replayDecisions(from: $from, to: $to) { checked mismatches { globalPosition recordId what recorded replayed } } }';
+const PROOF = 'query ($p: String!) { eventInclusionProof(globalPosition: $p) }';
 
 const SUBSIDY = 'SUBSIDY_ELIGIBILITY';
 const HOUSING = 'HOUSING_ALLOWANCE';
@@ -153,6 +154,35 @@ describe('audit: history, time travel, who could and who did read, decision repl
       metadata: { actor: { department: 'human-resources', client: hr.clientId }, correlationId: expect.any(String) },
     });
     expect(await codeOf(auditor, HISTORY, { id: 'contract-no-such-contract' })).toBe('NOT_FOUND');
+  });
+
+  it('redacts the key hash of an issued key in history and state, and gives no proof that would show it', async () => {
+    const streamId = `client-${hr.clientId}`;
+    const [stored] = await harness.store.readStream(streamId, { untilVersion: 0 });
+    const keyHash = (stored.data as { keyHash: string }).keyHash;
+    expect(keyHash).toMatch(/\S{20,}/);
+
+    const { streamHistory } = await audit(HISTORY, { id: streamId });
+    expect(streamHistory).toHaveLength(1);
+    expect(streamHistory[0]).toMatchObject({
+      type: 'ClientKeyIssued',
+      data: { clientId: hr.clientId, departmentCode: 'human-resources', roles: ['CONSUMER'], keyHash: '[redacted]' },
+    });
+    const { stateAt } = await audit(STATE_AT, { id: streamId, at: new Date().toISOString() });
+    expect(stateAt).toMatchObject({ status: 'ACTIVE', clientId: hr.clientId });
+    expect(JSON.stringify([streamHistory, stateAt])).not.toContain(keyHash);
+
+    // The audit chain still hashes the stored bytes: the event is sealed, and the chain holds.
+    const position = streamHistory[0].globalPosition;
+    await waitUntil(
+      async () => BigInt((await audit('{ auditChainStatus { sealedThrough } }')).auditChainStatus.sealedThrough ?? '0') >= BigInt(position),
+      { timeoutMs: 30_000, what: 'the key issue to be sealed' },
+    );
+    expect((await audit('{ verifyAuditChain { ok } }')).verifyAuditChain.ok).toBe(true);
+    const refused = await harness.call(auditor, PROOF, { p: position });
+    expect(refused.data?.eventInclusionProof ?? null).toBeNull();
+    expect(refused.errors?.[0]).toMatchObject({ extensions: { code: 'FORBIDDEN' }, message: expect.stringContaining('ClientKeyIssued') });
+    expect(JSON.stringify(refused)).not.toContain(keyHash);
   });
 
   it('stateAt folds the stream with its own decider as of a time: null before it existed, refusals for bad input', async () => {

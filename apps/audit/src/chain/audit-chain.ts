@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { ValidationFailed } from '@shuzhi/shared-kernel';
+import { Forbidden, ValidationFailed } from '@shuzhi/shared-kernel';
 import { AUDIT_CONFIG, type AuditConfig } from '../audit.config.js';
+import { secretPathsOf } from '../history/event-secrets.js';
 import {
   AuditSealer,
   EventNoLongerSealed,
@@ -48,12 +49,23 @@ export class AuditChain implements OnModuleInit, OnApplicationShutdown {
   }
 
   async inclusionProof(globalPosition: string): Promise<unknown> {
+    let proof;
     try {
-      return await buildInclusionProof(this.config.store.pool, this.config.sealKey.publicKeyPem, globalPosition);
+      proof = await buildInclusionProof(this.config.store.pool, this.config.sealKey.publicKeyPem, globalPosition);
     } catch (error) {
       // An altered event has no true proof: the auditor is told so, not handed an internal error.
       if (error instanceof EventNoLongerSealed) throw new ValidationFailed(error.message);
       throw error;
     }
+    // A proof holds the event's stored text, which redaction would break: an event with a secret gets none here.
+    const type = (JSON.parse(proof.leafText) as unknown[])[4] as string;
+    const secrets = secretPathsOf(type);
+    if (secrets.length > 0) {
+      throw new Forbidden(
+        `the event at position ${globalPosition} is a ${type}, and its proof would show ${secrets.map((p) => p.join('.')).join(', ')}: ` +
+          'no audit answer carries a secret; an operator with the database proves it with `npm run audit -- prove`',
+      );
+    }
+    return proof;
   }
 }

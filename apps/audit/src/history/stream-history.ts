@@ -2,11 +2,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { RecordedEvent } from '@shuzhi/event-store';
 import { NotFound, ValidationFailed } from '@shuzhi/shared-kernel';
 import { AUDIT_CONFIG, type AuditSources } from '../audit.config.js';
+import { redactEvent } from './event-secrets.js';
 import { KNOWN_STREAM_KINDS, streamFoldOf } from './stream-kinds.js';
 
 /**
  * A stream's events as recorded, and its aggregate's state as of a time: folded with its own
- * service's decider, over the events recorded at or before that time.
+ * service's decider, over the events recorded at or before that time. Both answer with the
+ * secrets of the events redacted (`event-secrets.ts`).
  */
 @Injectable()
 export class StreamHistory {
@@ -15,7 +17,7 @@ export class StreamHistory {
   async events(streamId: string): Promise<RecordedEvent[]> {
     const events = await this.sources.store.readStream(streamId);
     if (events.length === 0) throw new NotFound(`no stream ${streamId} in the log`);
-    return events;
+    return events.map(redactEvent);
   }
 
   /** The state as of `at`; null when the stream had no event yet at that time. */
@@ -33,6 +35,7 @@ export class StreamHistory {
       if (!exists) throw new NotFound(`no stream ${streamId} in the log`);
       return null;
     }
-    return events.reduce((state, event) => fold.evolve(state, event), fold.initialState);
+    // Folded from redacted events: a decider that kept a secret in its state could not show it.
+    return events.reduce((state, event) => fold.evolve(state, redactEvent(event)), fold.initialState);
   }
 }
