@@ -1,13 +1,19 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { clientIdOfApiKey, keyPairFromPem, publicKeyFromPem } from '@shuzhi/signing';
 import { parseAllDocuments } from 'yaml';
 
 /**
  * The deployment files against the code they deploy: every app has a Deployment and a Service
  * (and a compose service) on the port its entry point defaults to, probes on /health, resources,
  * and exactly the environment variables the app reads, found by reading its source, so this
- * fails when a variable is added, renamed or dropped on one side only.
+ * fails when a variable is added, renamed or dropped on one side only. And the deployment's
+ * defences (security issue 18): each container holds only its own keys and database role, the
+ * subgraphs are reachable from the gateway only, and no container runs with privileges it does
+ * not use.
  */
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const INFRA = join(ROOT, 'infra');
@@ -42,7 +48,7 @@ const envReadBy = (...dirs: string[]): Set<string> =>
   );
 
 /** For development on one machine only (embedded PostgreSQL, key files, test runners). */
-const DEVELOPMENT_ONLY = new Set(['SHUZHI_DATA_DIR', 'SHUZHI_EMBEDDED_PG_PORT', 'NODE_ENV', 'HOST']);
+const DEVELOPMENT_ONLY = new Set(['SHUZHI_DATA_DIR', 'SHUZHI_EMBEDDED_PG_PORT', 'NODE_ENV']);
 /** Read, with a default that serves in a container; a manifest may set them or not. */
 const OPTIONAL = new Set(['SHUZHI_SUPERGRAPH_FILE', 'SUBSIDY_PURPOSE', 'SHUZHI_AUDIT_SEAL_PUBLIC_KEY', 'SHUZHI_CONSOLE_DIR', 'SHUZHI_SCHEMAS_DIR', 'SHUZHI_DRAIN_MS']);
 
@@ -75,12 +81,17 @@ const gateway = (): App => {
 
 const kubernetes = filesUnder(join(INFRA, 'kubernetes'), /\.ya?ml$/).flatMap(parse);
 const ofKind = (kind: string) => kubernetes.filter((doc) => doc.kind === kind);
-const configMap = ofKind('ConfigMap').find((doc) => doc.metadata.name === 'shuzhi-config');
-const secret = ofKind('Secret').find((doc) => doc.metadata.name === 'shuzhi-secrets');
+const named = (kind: string, name: string) => ofKind(kind).find((doc) => doc.metadata.name === name);
+const configMap = named('ConfigMap', 'shuzhi-config');
 const compose = parse(join(INFRA, 'compose.yaml'))[0];
 const apps = [gateway(), ...subgraphs()];
 
-const containerOf = (app: App) => ofKind('Deployment').find((doc) => doc.metadata.name === app.name)?.spec.template.spec.containers[0];
+const deploymentOf = (app: App) => named('Deployment', app.name);
+const containerOf = (app: App) => deploymentOf(app)?.spec.template.spec.containers[0];
+/** The one Secret an app's Deployment may read. */
+const secretNameOf = (app: App) => `shuzhi-${app.name}`;
+/** The PostgreSQL role an app logs in as. */
+const roleOf = (app: App) => `shuzhi_${app.name}`;
 const envNames = (entries: Array<{ name: string }>) => entries.map((entry) => entry.name);
 const subgraphList = (value: string) =>
   Object.fromEntries(value.split(',').map((pair) => pair.split('=') as [string, string]));
@@ -121,12 +132,14 @@ describe('infra/', () => {
       expect(missing).toEqual([]);
     });
 
-    it('takes its settings from keys that the ConfigMap and the Secret define', () => {
+    it('takes its settings from keys that the ConfigMap and its own Secret define', () => {
+      const secret = named('Secret', secretNameOf(app));
+      expect(secret).toBeDefined();
       for (const entry of containerOf(app).env) {
         if (entry.value !== undefined) continue;
         const { configMapKeyRef, secretKeyRef } = entry.valueFrom;
         if (configMapKeyRef) expect([configMapKeyRef.name, Object.keys(configMap.data)]).toEqual(['shuzhi-config', expect.arrayContaining([configMapKeyRef.key])]);
-        else expect([secretKeyRef.name, Object.keys(secret.stringData)]).toEqual(['shuzhi-secrets', expect.arrayContaining([secretKeyRef.key])]);
+        else expect([secretKeyRef.name, Object.keys(secret.stringData)]).toEqual([secretNameOf(app), expect.arrayContaining([secretKeyRef.key])]);
       }
     });
 
@@ -148,7 +161,6 @@ describe('infra/', () => {
       expect(service).toBeDefined();
       expect(service.command).toEqual(['node', `dist/apps/${app.name}/src/main.js`]);
       expect(service.environment.PORT).toBe(String(app.port));
-      expect(service.ports).toEqual([`${app.port}:${app.port}`]);
       expect(service.healthcheck.test.join(' ')).toContain('/health');
       expect(Object.keys(service.environment).filter((name) => !app.reads.has(name))).toEqual([]);
     });
@@ -168,5 +180,358 @@ describe('infra/', () => {
       expect(url).toBe(`http://${name}:${app?.port}`);
       expect(compose.services[name]).toBeDefined();
     }
+  });
+});
+
+/**
+ * The variables that are secrets, and the one app each belongs to: whoever holds one can act as
+ * its owner (sign caller contexts for any department, unmask hashed fields, sign consent
+ * receipts or audit seals, administer the platform, read as the economic bureau).
+ */
+const SECRET_OWNERS: Record<string, string> = {
+  SHUZHI_GATEWAY_PRIVATE_KEY: 'gateway',
+  SHUZHI_FIELD_HASH_KEY: 'gateway',
+  SHUZHI_RECEIPT_PRIVATE_KEY: 'governance',
+  SHUZHI_ADMIN_KEY: 'governance',
+  SHUZHI_AUDIT_SEAL_PRIVATE_KEY: 'audit',
+  SUBSIDY_API_KEY: 'subsidy',
+};
+/** Named like secrets, but the public halves: anyone may have them. */
+const PUBLIC_KEYS = new Set(['SHUZHI_GATEWAY_PUBLIC_KEY', 'SHUZHI_AUDIT_SEAL_PUBLIC_KEY']);
+const LOOKS_SECRET = /KEY|SECRET|PASSWORD|TOKEN/;
+
+const allReads = () => new Set(apps.flatMap((app) => [...app.reads]));
+const secretKeyRefs = (deployment: Doc): Array<{ name: string; key: string }> =>
+  deployment.spec.template.spec.containers.flatMap((container: Doc) =>
+    (container.env ?? []).flatMap((entry: Doc) => (entry.valueFrom?.secretKeyRef ? [entry.valueFrom.secretKeyRef] : [])),
+  );
+const secretVolumes = (deployment: Doc): string[] =>
+  (deployment.spec.template.spec.volumes ?? []).flatMap((volume: Doc) => (volume.secret ? [volume.secret.secretName] : []));
+/** The `${NAME...}` compose substitutes into a value, or undefined for a literal. */
+const interpolated = (value: unknown) => (typeof value === 'string' ? /^\$\{([A-Z0-9_]+)(?::?[?-][^}]*)?\}$/.exec(value)?.[1] : undefined);
+
+describe('each container holds only its own keys and database role', () => {
+  it('knows every secret the apps read and who owns it', () => {
+    const unclassified = [...allReads()].filter((name) => LOOKS_SECRET.test(name) && !(name in SECRET_OWNERS) && !PUBLIC_KEYS.has(name));
+    expect(unclassified).toEqual([]);
+    for (const [name, owner] of Object.entries(SECRET_OWNERS)) expect([name, apps.find((app) => app.name === owner)?.reads.has(name)]).toEqual([name, true]);
+  });
+
+  describe('in Kubernetes', () => {
+    it('takes no Secret or ConfigMap whole (envFrom), only the keys it names', () => {
+      for (const deployment of ofKind('Deployment')) for (const container of deployment.spec.template.spec.containers) expect(container.envFrom).toBeUndefined();
+    });
+
+    it('gives every secret to its owner alone, from the owner\'s Secret', () => {
+      for (const app of apps) {
+        for (const entry of containerOf(app).env) {
+          const owner = SECRET_OWNERS[entry.name];
+          if (owner === undefined) continue;
+          expect([entry.name, app.name]).toEqual([entry.name, owner]);
+          expect(entry.valueFrom?.secretKeyRef?.name).toBe(secretNameOf(app));
+        }
+      }
+    });
+
+    it('lets no two Deployments read the same Secret, and each only its own', () => {
+      const readers = new Map<string, string[]>();
+      for (const deployment of ofKind('Deployment')) {
+        const names = new Set([...secretKeyRefs(deployment).map((ref) => ref.name), ...secretVolumes(deployment)]);
+        for (const name of names) readers.set(name, [...(readers.get(name) ?? []), deployment.metadata.name]);
+        expect([deployment.metadata.name, [...names]]).toEqual([deployment.metadata.name, [`shuzhi-${deployment.metadata.name}`]]);
+      }
+      for (const [name, deployments] of readers) expect([name, deployments.length]).toEqual([name, 1]);
+    });
+
+    it('keeps in each Secret only what its Deployment reads: nothing to leak that no one needs', () => {
+      for (const app of apps) {
+        const referenced = secretKeyRefs(deploymentOf(app)).map((ref) => ref.key).sort();
+        expect(Object.keys(named('Secret', secretNameOf(app)).stringData).sort()).toEqual(referenced);
+      }
+    });
+
+    it('puts no private key in a ConfigMap', () => {
+      for (const map of ofKind('ConfigMap')) for (const value of Object.values(map.data ?? {})) expect(String(value)).not.toMatch(/PRIVATE KEY/);
+    });
+
+    it('connects each app as a PostgreSQL role of its own, which the cluster declares with a password only the operator reads', () => {
+      const cluster = ofKind('Cluster').find((doc) => doc.metadata.name === 'shuzhi-pg');
+      const declared = new Map(cluster.spec.managed.roles.map((role: Doc) => [role.name, role]));
+      const users = apps.map((app) => {
+        const url = new URL(named('Secret', secretNameOf(app)).stringData['database-url']);
+        expect(containerOf(app).env.find((entry: Doc) => entry.name === 'DATABASE_URL').valueFrom.secretKeyRef).toEqual({ name: secretNameOf(app), key: 'database-url' });
+        const role: Doc = declared.get(roleOf(app));
+        expect([app.name, url.username, role?.login]).toEqual([app.name, roleOf(app), true]);
+        const password = named('Secret', role.passwordSecret.name);
+        expect([password.type, password.stringData.username]).toEqual(['kubernetes.io/basic-auth', roleOf(app)]);
+        for (const deployment of ofKind('Deployment')) expect(secretKeyRefs(deployment).map((ref) => ref.name)).not.toContain(role.passwordSecret.name);
+        expect(cluster.spec.bootstrap.initdb.postInitApplicationSQL).toContain(`create role ${roleOf(app)} login in role shuzhi`);
+        return url.username;
+      });
+      expect(new Set(users).size).toBe(apps.length);
+    });
+  });
+
+  describe('in compose', () => {
+    const appServices = () => apps.map((app) => [app, compose.services[app.name]] as const);
+
+    it('gives every secret to its owner alone, from the env file, never written in', () => {
+      for (const [app, service] of appServices()) {
+        for (const [name, value] of Object.entries(service.environment)) {
+          const owner = SECRET_OWNERS[name];
+          if (owner === undefined) continue;
+          expect([name, app.name]).toEqual([name, owner]);
+          expect([name, interpolated(value)]).toEqual([name, name]);
+        }
+      }
+    });
+
+    it('shares no env file and no volume between apps (the old shared key volume)', () => {
+      for (const [app, service] of appServices()) expect([app.name, service.env_file, service.volumes]).toEqual([app.name, undefined, undefined]);
+    });
+
+    it('connects each app as a PostgreSQL role of its own, made with a password of its own', () => {
+      const script = readFileSync(join(INFRA, 'postgres-roles.sh'), 'utf8');
+      const users = appServices().map(([app, service]) => {
+        const url = new URL(service.environment.DATABASE_URL.replace(/\$\{([A-Z0-9_]+)[^}]*\}/, '$1'));
+        const variable = `SHUZHI_${app.name.toUpperCase()}_DB_PASSWORD`;
+        expect([app.name, url.username, url.password, url.hostname]).toEqual([app.name, roleOf(app), variable, 'postgres']);
+        expect(script).toMatch(new RegExp(`-v ${app.name}="\\$${variable}"`));
+        expect(script).toContain(`create role ${roleOf(app)} login password :'${app.name}' in role shuzhi;`);
+        expect(interpolated(compose.services.postgres.environment[variable])).toBe(variable);
+        return url.username;
+      });
+      expect(new Set(users).size).toBe(apps.length);
+    });
+
+    it('gets from compose-env.sh every variable it requires: well-formed keys, the gateway\'s pair matching', () => {
+      const dir = mkdtempSync(join(tmpdir(), 'shuzhi-compose-env-'));
+      try {
+        const file = join(dir, 'compose.env');
+        execFileSync('sh', [join(INFRA, 'compose-env.sh'), file], { stdio: 'pipe' });
+        expect(statSync(file).mode & 0o077).toBe(0);
+        // Compose's reading of an env file: a double-quoted value takes \n as a newline.
+        const env = Object.fromEntries(
+          readFileSync(file, 'utf8')
+            .trim()
+            .split('\n')
+            .map((line) => {
+              const [, name, value] = /^([A-Z0-9_]+)=(.*)$/.exec(line)!;
+              return [name, value.startsWith('"') ? value.slice(1, -1).replaceAll('\\n', '\n') : value];
+            }),
+        );
+        const required = [...readFileSync(join(INFRA, 'compose.yaml'), 'utf8').matchAll(/\$\{([A-Z0-9_]+):\?/g)].map((match) => match[1]);
+        expect(required.filter((name) => !env[name])).toEqual([]);
+        const gatewayKeys = keyPairFromPem(env.SHUZHI_GATEWAY_PRIVATE_KEY);
+        expect(publicKeyFromPem(env.SHUZHI_GATEWAY_PUBLIC_KEY).export({ type: 'spki', format: 'pem' })).toBe(gatewayKeys.publicKeyPem);
+        for (const name of ['SHUZHI_RECEIPT_PRIVATE_KEY', 'SHUZHI_AUDIT_SEAL_PRIVATE_KEY']) expect(() => keyPairFromPem(env[name])).not.toThrow();
+        expect(clientIdOfApiKey(env.SHUZHI_ADMIN_KEY)).toBe('platform-admin');
+        // A second run would replace the keys the stored data was signed with: it refuses.
+        expect(() => execFileSync('sh', [join(INFRA, 'compose-env.sh'), file], { stdio: 'pipe' })).toThrow(/exists/);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  });
+});
+
+/** Where a connection comes from: a pod (its namespace and labels), or outside the cluster. */
+type Source = { namespace: string; labels: Record<string, string> } | 'outside the cluster';
+/** Where it goes: a pod of the namespace, with its named ports. */
+interface Target {
+  labels: Record<string, string>;
+  ports: Record<string, number>;
+}
+
+const NAMESPACE = 'shuzhi';
+const policies = ofKind('NetworkPolicy');
+
+/** matchLabels only: anything else is left to a test that understands it, not guessed at. */
+const selects = (selector: Doc, labels: Record<string, string>): boolean => {
+  if (selector.matchExpressions) throw new Error('matchExpressions: teach this test to read them');
+  return Object.entries(selector.matchLabels ?? {}).every(([key, value]) => labels[key] === value);
+};
+
+const peerAdmits = (peer: Doc, source: Source): boolean => {
+  if (peer.ipBlock) throw new Error('ipBlock: teach this test to read it');
+  if (source === 'outside the cluster') return false;
+  const namespaceLabels = { 'kubernetes.io/metadata.name': source.namespace };
+  const inNamespace = peer.namespaceSelector ? selects(peer.namespaceSelector, namespaceLabels) : source.namespace === NAMESPACE;
+  return inNamespace && (peer.podSelector ? selects(peer.podSelector, source.labels) : true);
+};
+
+/** NetworkPolicy's meaning for ingress: open until a policy selects the pod, then only what one admits. */
+const admits = (source: Source, target: Target, port: number): boolean => {
+  const applying = policies.filter((policy) => (policy.spec.policyTypes ?? ['Ingress']).includes('Ingress') && selects(policy.spec.podSelector, target.labels));
+  if (applying.length === 0) return true;
+  return applying.some((policy) =>
+    (policy.spec.ingress ?? []).some(
+      (rule: Doc) =>
+        (rule.from === undefined || rule.from.some((peer: Doc) => peerAdmits(peer, source))) &&
+        (rule.ports === undefined || rule.ports.some((entry: Doc) => (entry.protocol ?? 'TCP') === 'TCP' && (entry.port === port || target.ports[entry.port] === port))),
+    ),
+  );
+};
+
+const podOf = (name: string): Target & { source: Source } => {
+  const template = named('Deployment', name).spec.template;
+  const labels = template.metadata.labels;
+  const ports = Object.fromEntries(template.spec.containers.flatMap((container: Doc) => container.ports.map((port: Doc) => [port.name, port.containerPort])));
+  return { labels, ports, source: { namespace: NAMESPACE, labels } };
+};
+const POSTGRES: Target = { labels: { 'cnpg.io/cluster': 'shuzhi-pg' }, ports: { postgresql: 5432, metrics: 9187, status: 8000 } };
+/** Whoever is not meant to get in: the internet, a pod of another namespace, a stray pod of this one. */
+const STRANGERS: Source[] = ['outside the cluster', { namespace: 'default', labels: {} }, { namespace: NAMESPACE, labels: { app: 'debug' } }];
+/** Who calls whom, as the configuration says: the gateway each subgraph of SUBGRAPHS, the subsidy service the gateway. */
+const callsByConfiguration = () => [
+  ...Object.entries(subgraphList(configMap.data.SUBGRAPHS)).map(([service, url]) => ({ from: 'gateway', to: service, port: Number(new URL(url).port) })),
+  { from: 'subsidy', to: new URL(configMap.data.SUBSIDY_GATEWAY_URL).hostname, port: Number(new URL(configMap.data.SUBSIDY_GATEWAY_URL).port) },
+];
+
+describe('the subgraphs are reachable from the gateway only', () => {
+  describe('in Kubernetes', () => {
+    it('denies all ingress in the namespace unless a policy admits it', () => {
+      const denyAll = policies.find((policy) => policy.metadata.namespace === NAMESPACE && Object.keys(policy.spec.podSelector).length === 0);
+      expect(denyAll?.spec).toEqual({ podSelector: {}, policyTypes: ['Ingress'] });
+    });
+
+    it('admits every call the configuration makes, to the Service\'s pods on its port', () => {
+      for (const call of callsByConfiguration()) {
+        const service = named('Service', call.to);
+        expect(service.spec.ports.map((port: Doc) => port.port)).toContain(call.port);
+        expect([call, admits(podOf(call.from).source, podOf(call.to), call.port)]).toEqual([call, true]);
+      }
+    });
+
+    it('opens the gateway to anyone: it is the door, and it checks every caller', () => {
+      for (const source of STRANGERS) expect(admits(source, podOf('gateway'), gateway().port)).toBe(true);
+    });
+
+    it('closes every subgraph to everyone but the gateway: strangers, the other subgraphs, the subsidy service', () => {
+      for (const subgraph of subgraphs()) {
+        const callers = [...STRANGERS, ...apps.filter((app) => app.name !== 'gateway').map((app) => podOf(app.name).source)];
+        for (const source of callers) expect([subgraph.name, source, admits(source, podOf(subgraph.name), subgraph.port)]).toEqual([subgraph.name, source, false]);
+        expect(admits(podOf('gateway').source, podOf(subgraph.name), subgraph.port)).toBe(true);
+      }
+    });
+
+    it('lets Prometheus scrape each app and nothing else of the namespace', () => {
+      const prometheus: Source = { namespace: 'monitoring', labels: { 'app.kubernetes.io/name': 'prometheus' } };
+      for (const app of apps) expect([app.name, admits(prometheus, podOf(app.name), app.port)]).toEqual([app.name, true]);
+      expect(admits(prometheus, POSTGRES, 5432)).toBe(false);
+    });
+
+    it('opens PostgreSQL to the apps, its own instances and its operator, and to no one else', () => {
+      for (const app of apps) expect([app.name, admits(podOf(app.name).source, POSTGRES, 5432)]).toEqual([app.name, true]);
+      for (const source of STRANGERS) expect(admits(source, POSTGRES, 5432)).toBe(false);
+      const instance: Source = { namespace: NAMESPACE, labels: POSTGRES.labels };
+      expect([admits(instance, POSTGRES, 5432), admits(instance, POSTGRES, 8000)]).toEqual([true, true]);
+      const operator: Source = { namespace: 'cnpg-system', labels: { 'app.kubernetes.io/name': 'cloudnative-pg' } };
+      expect(admits(operator, POSTGRES, 8000)).toBe(true);
+    });
+  });
+
+  describe('in compose', () => {
+    const networksOf = (name: string): string[] => {
+      const networks = compose.services[name].networks;
+      return Array.isArray(networks) ? networks : Object.keys(networks ?? { default: null });
+    };
+    const internal = (network: string) => compose.networks?.[network]?.internal === true;
+
+    it('publishes the gateway\'s port and no other', () => {
+      for (const [name, service] of Object.entries<Doc>(compose.services)) expect([name, service.ports]).toEqual([name, name === 'gateway' ? [`${gateway().port}:${gateway().port}`] : undefined]);
+    });
+
+    it('keeps the subgraphs and PostgreSQL on internal networks only, the gateway on one of them and on the edge', () => {
+      for (const name of [...subgraphs().map((app) => app.name), 'postgres']) expect([name, networksOf(name).every(internal)]).toEqual([name, true]);
+      expect(networksOf('gateway').some((network) => !internal(network))).toBe(true);
+    });
+
+    it('puts every caller on a network with what it calls', () => {
+      const calls = [
+        ...Object.entries(subgraphList(compose.services.gateway.environment.SUBGRAPHS)).map(([, url]) => ({ from: 'gateway', to: new URL(url).hostname })),
+        ...apps.map((app) => ({ from: app.name, to: new URL(`postgres://${compose.services[app.name].environment.DATABASE_URL.split('@')[1]}`).hostname })),
+        { from: 'subsidy', to: new URL(compose.services.subsidy.environment.SUBSIDY_GATEWAY_URL).hostname },
+      ];
+      for (const call of calls) expect([call, networksOf(call.from).some((network) => networksOf(call.to).includes(network))]).toEqual([call, true]);
+    });
+  });
+});
+
+/** The user the image runs as: the last USER of its last stage, as `uid[:gid]`. */
+const imageUser = (): { uid: number; gid?: number } => {
+  const dockerfile = readFileSync(join(INFRA, 'Dockerfile'), 'utf8');
+  const finalStage = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
+  const users = [...finalStage.matchAll(/^USER\s+(\S+)\s*$/gm)].map((match) => match[1]);
+  const [uid, gid] = (users.at(-1) ?? 'root').split(':');
+  if (!/^\d+$/.test(uid) || (gid !== undefined && !/^\d+$/.test(gid))) throw new Error(`the image's USER ${users.at(-1)} is not numeric: runAsNonRoot cannot check a name`);
+  return { uid: Number(uid), gid: gid === undefined ? undefined : Number(gid) };
+};
+
+/** Apps whose own start writes into SHUZHI_DATA_DIR even when every key is given (governance's first-start credentials). */
+const writesIntoDataDir = (app: App) => /writeFile\(join\(dataDir/.test(readFileSync(join(ROOT, 'apps', app.name, 'src', 'main.ts'), 'utf8'));
+
+describe('containers drop privileges', () => {
+  it('builds an image that runs as a numeric user other than root', () => {
+    expect(imageUser().uid).toBeGreaterThan(0);
+    expect(imageUser().gid).toBeGreaterThan(0);
+  });
+
+  describe.each(apps.map((app) => [app.name, app] as const))('%s in Kubernetes', (_, app) => {
+    it('runs as that user, under the runtime\'s seccomp profile, with no service account token', () => {
+      const pod = deploymentOf(app).spec.template.spec;
+      expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: imageUser().uid, seccompProfile: { type: 'RuntimeDefault' } });
+      expect(pod.automountServiceAccountToken).toBe(false);
+      expect(pod.hostNetwork ?? false).toBe(false);
+    });
+
+    it('cannot gain privileges, holds no capability and cannot write its root filesystem', () => {
+      for (const container of deploymentOf(app).spec.template.spec.containers) {
+        expect(container.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+        expect(container.securityContext.privileged ?? false).toBe(false);
+        expect(container.securityContext.capabilities.add).toBeUndefined();
+      }
+    });
+
+    it('has a writable volume of its own wherever it writes', () => {
+      const pod = deploymentOf(app).spec.template.spec;
+      const dataDir = containerOf(app).env.find((entry: Doc) => entry.name === 'SHUZHI_DATA_DIR')?.value;
+      if (writesIntoDataDir(app)) expect(dataDir).toEqual(expect.any(String));
+      if (dataDir === undefined) return;
+      const mount = containerOf(app).volumeMounts?.find((candidate: Doc) => candidate.mountPath === dataDir);
+      expect(mount?.readOnly ?? false).toBe(false);
+      expect(pod.volumes.find((volume: Doc) => volume.name === mount.name).emptyDir).toBeDefined();
+    });
+  });
+
+  describe.each(apps.map((app) => [app.name, app] as const))('%s in compose', (_, app) => {
+    it('runs as the image\'s user, read-only, with no capability and no way to gain privileges', () => {
+      const service = compose.services[app.name];
+      expect(String(service.user).split(':')[0]).toBe(String(imageUser().uid));
+      expect(service.read_only).toBe(true);
+      expect(service.cap_drop).toEqual(['ALL']);
+      expect(service.cap_add).toBeUndefined();
+      expect(service.security_opt).toContain('no-new-privileges:true');
+      expect(service.privileged ?? false).toBe(false);
+    });
+
+    it('has a writable tmpfs of its own wherever it writes', () => {
+      const service = compose.services[app.name];
+      const dataDir = service.environment.SHUZHI_DATA_DIR;
+      if (writesIntoDataDir(app)) expect(dataDir).toEqual(expect.any(String));
+      if (dataDir !== undefined) expect(service.tmpfs).toContain(dataDir);
+    });
+  });
+});
+
+describe('subgraphs listen on loopback unless told otherwise', () => {
+  it('defaults HOST to 127.0.0.1 in runSubgraph; the gateway, the door, listens on every address', () => {
+    expect(readFileSync(join(ROOT, 'libs/subgraph/src/run-subgraph.ts'), 'utf8')).toMatch(/\.listen\([^;]*process\.env\.HOST \?\? '127\.0\.0\.1'\)/);
+    expect(readFileSync(join(ROOT, 'apps/gateway/src/main.ts'), 'utf8')).toMatch(/\.listen\([^;]*, '0\.0\.0\.0'\)/);
+  });
+
+  it.each(subgraphs().map((app) => [app.name, app] as const))('%s is told to listen on its pod\'s or container\'s address, for the gateway', (_, app) => {
+    expect(containerOf(app).env.find((entry: Doc) => entry.name === 'HOST')).toEqual({ name: 'HOST', value: '0.0.0.0' });
+    expect(compose.services[app.name].environment.HOST).toBe('0.0.0.0');
   });
 });
