@@ -3,7 +3,8 @@ import pg from 'pg';
 import { accessStreamId, type AccessEvent } from '@shuzhi/policy';
 import { waitUntil } from '@shuzhi/testing';
 import { chinaDay } from '../src/enforcement/daily-quota.js';
-import { publishBuiltInDatasets, readBuiltInDatasets } from '../../governance/src/bootstrap/built-in-datasets.js';
+import { BUILT_IN_SUBGRAPHS } from '@shuzhi/governance-events';
+import { bootstrapCatalog, readBuiltInCatalog } from '../../governance/src/bootstrap/built-in-datasets.js';
 import { GatewayHarness, TEST_HASH_KEY, type Answer } from './gateway-harness.js';
 
 const REGISTER_RESIDENT = 'mutation ($input: RegisterResidentInput!) { registerResident(input: $input) { id } }';
@@ -60,7 +61,7 @@ describe('gateway enforcement (contracts, masking, consent, access records)', ()
     // The provider registers its residents through a gateway without enforcement: whether a
     // steward reads back its own department's rows without a contract is not settled here.
     plainGateway = await harness.startGateway({ enforcement: false });
-    await publishBuiltInDatasets(harness.governance, await readBuiltInDatasets('schemas'));
+    await bootstrapCatalog(harness.governance, await readBuiltInCatalog('schemas', BUILT_IN_SUBGRAPHS));
     for (const [code, name] of [['human-resources', '人社局'], ['citizen-app', '浙里办']]) {
       await harness.ok(harness.adminKey, 'mutation ($code: String!, $name: String!) { registerDepartment(input: { code: $code, name: $name }) { code } }', { code, name });
     }

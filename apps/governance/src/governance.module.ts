@@ -11,10 +11,12 @@ import {
   RegisterPurposeHandler,
   RevokeClientKeyHandler,
 } from './commands/registry.commands.js';
+import { RegisterSubgraphHandler } from './commands/register-subgraph.js';
 import { DecideSharingContractHandler, SubmitSharingContractHandler } from './commands/sharing-contract.commands.js';
 import { GOVERNANCE_CONFIG, type GovernanceConfig } from './governance.config.js';
 import { GovernanceMappers } from './graphql/governance.mappers.js';
 import { ConsentResolver, DatasetResolver, RegistryResolver, SharingContractResolver } from './graphql/governance.resolvers.js';
+import { SubgraphRegistryResolver } from './graphql/subgraph-registry.resolver.js';
 import { GovernanceProjections } from './projections/governance-projections.js';
 import { DeadlineScheduler } from './scheduling/deadline-scheduler.js';
 
@@ -36,6 +38,7 @@ export class GovernanceModule {
         RegisterPurposeHandler,
         IssueClientKeyHandler,
         RevokeClientKeyHandler,
+        RegisterSubgraphHandler,
         PublishDatasetHandler,
         RegisterSchemaVersionHandler,
         CheckSchemaVersionHandler,
@@ -44,6 +47,7 @@ export class GovernanceModule {
         GrantConsentHandler,
         DecideConsentHandler,
         RegistryResolver,
+        SubgraphRegistryResolver,
         DatasetResolver,
         SharingContractResolver,
         ConsentResolver,

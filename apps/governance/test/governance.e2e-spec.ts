@@ -27,6 +27,22 @@ const residentFields = [
   { name: 'birthDate', classification: 'PERSONAL' },
 ];
 
+/** The departments' subgraphs, as the data bureau registers them: who owns which fields. */
+const SUBGRAPHS = [
+  {
+    name: 'population',
+    departmentCode: 'public-security',
+    sdl: `type Query { resident(id: ID!): Resident, criminalRecord(id: ID!): CriminalRecord }
+          type Resident @key(fields: "id") { id: ID! idNumber: String! name: String! gender: String birthDate: String nationality: String religion: String income: Float }
+          type CriminalRecord { summary: String }`,
+  },
+  {
+    name: 'enterprise',
+    departmentCode: 'market-regulation',
+    sdl: 'type Query { enterprise(creditCode: String!): Enterprise } type Enterprise @key(fields: "creditCode") { creditCode: String! name: String! }',
+  },
+];
+
 const CONTRACT_FIELDS = `id status version streamId datasetCode fields purpose legalBasis validFrom validTo dailyQuota consentRequired
   reviewStage reviewDeadline reviewOverdue consumer { code name } provider { code name } masking { field rule }`;
 const SUBMIT = `mutation ($input: SubmitSharingContractInput!) { submitSharingContract(input: $input) { ${CONTRACT_FIELDS} } }`;
@@ -65,6 +81,9 @@ describe('governance subgraph (GraphQL over HTTP, real PostgreSQL)', () => {
     }
     await gov.ok(bureau, `mutation { registerPurpose(input: { code: "SUBSIDY_ELIGIBILITY", name: "补贴资格核验" }) { code } }`);
     await gov.ok(bureau, `mutation { registerPurpose(input: { code: "ENTERPRISE_SUPERVISION", name: "企业监管" }) { code } }`);
+    for (const input of SUBGRAPHS) {
+      await gov.ok(bureau, 'mutation ($input: RegisterSubgraphInput!) { registerSubgraph(input: $input) { name } }', { input });
+    }
     await gov.ok(
       psSteward,
       `mutation ($input: PublishDatasetInput!) { publishDataset(input: $input) { code version } }`,

@@ -42,6 +42,11 @@ describe('policy snapshot', () => {
     }
     await gov.ok(bureau, `mutation { registerPurpose(input: { code: "SUBSIDY_ELIGIBILITY", name: "补贴" }) { code } }`);
     await gov.ok(
+      bureau,
+      `mutation { registerSubgraph(input: { name: "population", departmentCode: "public-security",
+        sdl: "type Query { resident(id: ID!): Resident } type Resident { id: ID! name: String birthDate: String }" }) { name } }`,
+    );
+    await gov.ok(
       steward,
       `mutation { publishDataset(input: { code: "population.resident", name: "人口", sharingType: CONDITIONAL, graphqlType: "Resident",
         fields: [{ name: "name", classification: PERSONAL }, { name: "birthDate", classification: PERSONAL }],
@@ -85,9 +90,10 @@ describe('policy snapshot', () => {
     const kept = await grant('s-2');
     await gov.ok(channel, `mutation ($id: ID!) { withdrawConsent(id: $id) { id } }`, { id: withdrawn });
     await waitUntil(async () => (await bodyOf('consent', withdrawn))?.grant.status === 'WITHDRAWN', { what: 'the withdrawal' });
-    // What a gateway loads: every contract (suspended too: it may be resumed) and dataset, and the ACTIVE consents.
+    // What a gateway loads: every contract (suspended too: it may be resumed), dataset, subgraph and
+    // purpose, and the ACTIVE consents.
     expect((await loadGrantingEntries(policyData.manager)).map((row) => row.key).sort()).toEqual(
-      [`consent:${kept}`, `contract:${c.id}`, 'dataset:population.resident'].sort(),
+      [`consent:${kept}`, `contract:${c.id}`, 'dataset:population.resident', 'subgraph:population', 'purpose:SUBSIDY_ELIGIBILITY'].sort(),
     );
 
     const checksum = async (schema: string) =>
@@ -95,7 +101,7 @@ describe('policy snapshot', () => {
     const shadow = await buildShadow(gov.store, policyData, policySnapshotProjection);
     try {
       const live = await checksum('policy');
-      expect(live.n).toBe(4);
+      expect(live.n).toBe(6);
       expect(await checksum(shadow.schema)).toEqual(live);
     } finally {
       await shadow.drop();

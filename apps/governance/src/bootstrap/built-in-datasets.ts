@@ -3,9 +3,11 @@ import { dirname, join } from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { DatasetField, SharingType } from '@shuzhi/governance-events';
+import { fieldsBySubgraph, readSupergraphTopology } from '@shuzhi/policy';
 import type { CompatibilityMode } from '@shuzhi/schema-registry';
 import type { CommandActor } from '@shuzhi/shared-kernel';
 import { PublishDataset } from '../commands/dataset.commands.js';
+import { RegisterSubgraph } from '../commands/register-subgraph.js';
 import { RegisterDepartment } from '../commands/registry.commands.js';
 import { datasetStreamId } from '../domain/dataset/dataset.decider.js';
 import { departmentStreamId } from '../domain/registry/registry.decider.js';
@@ -43,24 +45,54 @@ export const readBuiltInDatasets = async (dir: string): Promise<BuiltInDataset[]
 
 const FIRST_START: CommandActor = { clientId: 'system', department: 'data-bureau', roles: ['PLATFORM'] };
 
+/** The catalog the platform ships: its datasets, and the supergraph its subgraphs compose into. */
+export interface BuiltInCatalog {
+  datasets: readonly BuiltInDataset[];
+  /** `schemas/supergraph.graphql`: which subgraph resolves which field. */
+  supergraphSdl: string;
+  /** The platform's own subgraphs and the departments that own them. */
+  subgraphs: ReadonlyArray<{ name: string; department: string }>;
+}
+
+/** The catalog of a schemas folder: its datasets and `supergraph.graphql`. */
+export const readBuiltInCatalog = async (dir: string, subgraphs: BuiltInCatalog['subgraphs']): Promise<BuiltInCatalog> => ({
+  datasets: await readBuiltInDatasets(dir),
+  supergraphSdl: await readFile(join(dir, 'supergraph.graphql'), 'utf8'),
+  subgraphs,
+});
+
 /**
- * Publishes the built-in datasets not yet in the catalog (registering their provider
- * departments where needed), as the platform on the providers' behalf. Answers the codes it
- * published; a later start publishes nothing, and a changed file becomes a schema version
- * through the steward, never silently here.
+ * The platform's first start (and every later one), as the platform on the departments' behalf:
+ * registers the providers' departments, registers each built-in subgraph with its department and
+ * the fields the supergraph says it resolves (a later start records a changed schema, and
+ * nothing else), then publishes the built-in datasets not yet in the catalog. Answers what it
+ * did; a changed dataset file becomes a schema version through the steward, never silently here.
  */
-export const publishBuiltInDatasets = async (app: INestApplicationContext, datasets: readonly BuiltInDataset[]): Promise<string[]> => {
+export const bootstrapCatalog = async (
+  app: INestApplicationContext,
+  catalog: BuiltInCatalog,
+): Promise<{ subgraphs: string[]; datasets: string[] }> => {
   const { store } = app.get<GovernanceConfig>(GOVERNANCE_CONFIG);
   const commands = app.get(CommandBus);
-  const origin = { actor: FIRST_START, correlationId: 'built-in-datasets' };
+  const origin = { actor: FIRST_START, correlationId: 'built-in-catalog' };
   const exists = async (streamId: string) => (await store.readStream(streamId, { untilVersion: 0 })).length > 0;
-  const published: string[] = [];
-  for (const dataset of datasets) {
-    if (await exists(datasetStreamId(dataset.code))) continue;
-    const provider = dataset.providerDepartment;
+  for (const { providerDepartment: provider } of catalog.datasets) {
     if (!(await exists(departmentStreamId(provider.code)))) {
       await commands.execute(new RegisterDepartment(origin, provider.code, provider.name));
     }
+  }
+  const resolved = fieldsBySubgraph(readSupergraphTopology(catalog.supergraphSdl));
+  const subgraphs: string[] = [];
+  for (const { name, department } of catalog.subgraphs) {
+    const fields = resolved.get(name);
+    if (!fields) continue;
+    const result = await commands.execute(new RegisterSubgraph(origin, name, department, { fields }));
+    if (result.events.length > 0) subgraphs.push(name);
+  }
+  const datasets: string[] = [];
+  for (const dataset of catalog.datasets) {
+    if (await exists(datasetStreamId(dataset.code))) continue;
+    const provider = dataset.providerDepartment;
     await commands.execute(
       new PublishDataset(origin, {
         code: dataset.code,
@@ -75,7 +107,7 @@ export const publishBuiltInDatasets = async (app: INestApplicationContext, datas
         schema: dataset.schema,
       }),
     );
-    published.push(dataset.code);
+    datasets.push(dataset.code);
   }
-  return published;
+  return { subgraphs, datasets };
 };

@@ -26,6 +26,7 @@ export class PublishDatasetHandler implements ICommandHandler<PublishDataset> {
       now: this.config.clock.now().toISOString(),
       input,
       providerRegistered: await this.facts.departmentRegistered(provider),
+      ownedFields: await this.facts.ownedFields(),
     };
     return handleCommand(this.config.store, datasetStreamId(input.code), datasetDecider, command, {
       metadata: metadataOf(origin, primaryRole(origin.actor)),
@@ -68,4 +69,5 @@ export const schemaVersionCommand = async (
   schema,
   fields,
   grants: await facts.grantsOn(datasetCode),
+  ownedFields: await facts.ownedFields(),
 });

@@ -8,6 +8,7 @@ import { departmentStreamId, purposeStreamId } from '../domain/registry/registry
 import { GOVERNANCE_CONFIG, type GovernanceConfig } from '../governance.config.js';
 import { ConsentRow } from '../projections/consent.projection.js';
 import { ContractRow } from '../projections/contract.projection.js';
+import { SubgraphRow } from '../projections/registry.projections.js';
 
 /**
  * What a command needs to know of other aggregates, loaded before its decider runs. Existence
@@ -55,6 +56,17 @@ export class GovernanceFacts {
       ...contracts.map((c) => ({ kind: 'contract' as const, id: c.id, fields: c.fields })),
       ...consents.map((c) => ({ kind: 'consent' as const, id: c.id, fields: c.fields })),
     ];
+  }
+
+  /** The `Type.field`s each department's registered subgraphs resolve: what its datasets may bind. */
+  async ownedFields(): Promise<ReadonlyMap<string, ReadonlySet<string>>> {
+    const owned = new Map<string, Set<string>>();
+    for (const row of await this.config.dataSource.manager.find(SubgraphRow)) {
+      let fields = owned.get(row.departmentCode);
+      if (!fields) owned.set(row.departmentCode, (fields = new Set()));
+      for (const field of row.fields) fields.add(field);
+    }
+    return owned;
   }
 
   private async exists(streamId: string): Promise<boolean> {

@@ -1,5 +1,5 @@
 import { Directive, Field, GraphQLISODateTime, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { CLASSIFICATIONS, MASK_RULES, SHARING_TYPES } from '@shuzhi/governance-events';
+import { CLASSIFICATIONS, FIELD_FORMATS, MASK_RULES, SHARING_TYPES } from '@shuzhi/governance-events';
 import { ROLES } from '@shuzhi/shared-kernel';
 import { JSONScalar } from '@shuzhi/subgraph';
 import { COMPATIBILITY_MODES } from '../domain/dataset/dataset.decider.js';
@@ -10,6 +10,7 @@ const enumOf = <T extends string>(values: readonly T[]) => Object.fromEntries(va
 export const Role = enumOf(ROLES);
 export const SharingType = enumOf(SHARING_TYPES);
 export const Classification = enumOf(CLASSIFICATIONS);
+export const FieldFormat = enumOf(FIELD_FORMATS);
 export const MaskRule = enumOf(MASK_RULES);
 export const Compatibility = enumOf(COMPATIBILITY_MODES);
 export const ContractStatus = enumOf([
@@ -20,6 +21,10 @@ export const ReviewStage = enumOf(['COMPLIANCE', 'PROVIDER'] as const);
 registerEnumType(Role, { name: 'Role' });
 registerEnumType(SharingType, { name: 'SharingType' });
 registerEnumType(Classification, { name: 'Classification' });
+registerEnumType(FieldFormat, {
+  name: 'FieldFormat',
+  description: 'What a field\'s value is made of, where another field can reveal part of it (GB 11643 ID numbers, GB 32100 credit codes, birth dates, sex).',
+});
 registerEnumType(MaskRule, { name: 'MaskRule' });
 registerEnumType(Compatibility, { name: 'Compatibility' });
 registerEnumType(ContractStatus, { name: 'ContractStatus' });
@@ -68,6 +73,14 @@ export class Client {
 export class DatasetField {
   @Field() name!: string;
   @Field(() => Classification) classification!: string;
+  @Field(() => FieldFormat, { nullable: true }) format?: string | null;
+}
+
+@ObjectType({ description: 'A subgraph of the registry: the department that owns it, and every Type.field it resolves (that department\'s data).' })
+export class Subgraph {
+  @Field() name!: string;
+  @Field(() => Department) department!: Department;
+  @Field(() => [String]) fields!: string[];
 }
 
 @ObjectType()
@@ -192,6 +205,15 @@ export class IssueClientKeyInput {
 export class DatasetFieldInput {
   @Field() name!: string;
   @Field(() => Classification) classification!: keyof typeof Classification;
+  @Field(() => FieldFormat, { nullable: true, description: 'What the value is made of, where masks and contracts must know it.' })
+  format?: keyof typeof FieldFormat | null;
+}
+
+@InputType()
+export class RegisterSubgraphInput {
+  @Field() name!: string;
+  @Field() departmentCode!: string;
+  @Field({ description: 'The subgraph\'s SDL, as `{ _service { sdl } }` answers it.' }) sdl!: string;
 }
 
 @InputType()

@@ -3,7 +3,7 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { In } from 'typeorm';
 import type { RecordedEvent } from '@shuzhi/event-store';
-import { contractStatusAfter, type ContractEvent, type ContractStatus } from '@shuzhi/governance-events';
+import { contractStatusAfter, type ContractEvent, type ContractStatus, type DatasetField } from '@shuzhi/governance-events';
 import { Forbidden, hasRole } from '@shuzhi/shared-kernel';
 import type { CallerContext } from '@shuzhi/signing';
 import { Caller, actorOf } from '@shuzhi/subgraph';
@@ -28,6 +28,7 @@ import {
   Consent,
   ContractHistoryEntry,
   Dataset,
+  DatasetFieldInput,
   Department,
   GrantConsentInput,
   IssueClientKeyInput,
@@ -44,6 +45,10 @@ import {
 } from './governance.models.js';
 
 const originOf = (caller: CallerContext): CommandOrigin => ({ actor: actorOf(caller), correlationId: caller.correlationId });
+
+/** Fields as the catalog keeps them: a format given as null is no format. */
+const catalogued = (fields: readonly DatasetFieldInput[]): DatasetField[] =>
+  fields.map(({ name, classification, format }) => ({ name, classification, ...(format ? { format } : {}) }));
 
 /** Departments, purposes and client keys: the data bureau's registries. */
 @Resolver()
@@ -131,7 +136,7 @@ export class DatasetResolver {
         sharingType: input.sharingType,
         updateCycle: input.updateCycle ?? null,
         graphqlType: input.graphqlType,
-        fields: input.fields,
+        fields: catalogued(input.fields),
         schema: input.schema,
         compatibility: input.compatibility ?? null,
       }),
@@ -141,13 +146,13 @@ export class DatasetResolver {
 
   @Mutation(() => Dataset, { description: 'Refused with INCOMPATIBLE_SCHEMA when incompatible or when it breaks a grant in force.' })
   async registerSchemaVersion(@Caller() caller: CallerContext, @Args('input') input: RegisterSchemaVersionInput): Promise<Dataset> {
-    await this.commands.execute(new RegisterSchemaVersion(originOf(caller), input.datasetCode, input.schema, input.fields ?? []));
+    await this.commands.execute(new RegisterSchemaVersion(originOf(caller), input.datasetCode, input.schema, catalogued(input.fields ?? [])));
     return (await this.dataset(input.datasetCode))!;
   }
 
   @Query(() => SchemaVersionCheck, { description: 'registerSchemaVersion\'s verdict, registering nothing.' })
   checkSchemaVersion(@Caller() caller: CallerContext, @Args('input') input: RegisterSchemaVersionInput): Promise<SchemaVersionCheck> {
-    return this.queries.execute(new CheckSchemaVersion(new RegisterSchemaVersion(originOf(caller), input.datasetCode, input.schema, input.fields ?? [])));
+    return this.queries.execute(new CheckSchemaVersion(new RegisterSchemaVersion(originOf(caller), input.datasetCode, input.schema, catalogued(input.fields ?? []))));
   }
 
   @Query(() => Dataset, { nullable: true })

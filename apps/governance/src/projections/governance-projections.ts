@@ -5,12 +5,13 @@ import { GOVERNANCE_CONFIG, type GovernanceConfig } from '../governance.config.j
 import { consentsProjection } from './consent.projection.js';
 import { contractsProjection } from './contract.projection.js';
 import { datasetsProjection } from './dataset.projection.js';
-import { clientsProjection, departmentsProjection, purposesProjection } from './registry.projections.js';
+import { clientsProjection, departmentsProjection, purposesProjection, subgraphsProjection } from './registry.projections.js';
 
 export const GOVERNANCE_PROJECTIONS = [
   departmentsProjection,
   purposesProjection,
   clientsProjection,
+  subgraphsProjection,
   datasetsProjection,
   contractsProjection,
   consentsProjection,

@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { Projection, RecordedEvent } from '@shuzhi/event-store';
-import type { ClientEvent, DepartmentRegistered, PurposeRegistered } from '@shuzhi/governance-events';
+import type { ClientEvent, DepartmentRegistered, PurposeRegistered, SubgraphEvent } from '@shuzhi/governance-events';
 
 const keyAfter = (prefix: string) => (event: RecordedEvent) =>
   event.streamId.startsWith(prefix) ? [event.streamId.slice(prefix.length)] : [];
@@ -78,6 +78,35 @@ export const clientsProjection: Projection<ClientRow> = {
         };
       case 'ClientKeyRevoked':
         return row && { ...row, status: 'REVOKED', revokedAt: new Date(event.data.at) };
+    }
+  },
+};
+
+/** The subgraph registry: who owns each subgraph, and how many fields it resolves. */
+@Entity('subgraphs')
+export class SubgraphRow {
+  @PrimaryColumn({ type: 'text' }) name!: string;
+  @Column({ type: 'text' }) departmentCode!: string;
+  @Column({ type: 'jsonb' }) fields!: string[];
+  @Column({ type: 'timestamptz' }) registeredAt!: Date;
+  @Column({ type: 'timestamptz' }) changedAt!: Date;
+}
+
+export const subgraphsProjection: Projection<SubgraphRow> = {
+  name: 'governance.subgraphs',
+  version: 1,
+  entity: SubgraphRow,
+  streamPrefix: 'subgraph-',
+  keysOf: keyAfter('subgraph-'),
+  evolve: (row, recorded) => {
+    const event = recorded as unknown as SubgraphEvent;
+    switch (event.type) {
+      case 'SubgraphRegistered': {
+        const at = new Date(event.data.at);
+        return { name: event.data.name, departmentCode: event.data.departmentCode, fields: event.data.fields, registeredAt: at, changedAt: at };
+      }
+      case 'SubgraphSchemaRecorded':
+        return row && { ...row, fields: event.data.fields, changedAt: new Date(event.data.at) };
     }
   },
 };

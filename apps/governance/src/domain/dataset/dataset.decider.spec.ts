@@ -12,12 +12,18 @@ const v1 = {
   properties: { idNumber: { type: 'string' }, name: { type: 'string' }, birthDate: { type: 'string', format: 'date' } },
   required: ['idNumber'],
 };
+/** The registry: population's subgraph (public security's) resolves the resident's fields. */
+const ownedFields = new Map([
+  ['public-security', new Set(['Resident.idNumber', 'Resident.name', 'Resident.birthDate', 'Resident.gender', 'Resident.nationality'])],
+  ['market-regulation', new Set(['Resident.id', 'Resident.enterprises'])],
+]);
 type Publish = Extract<DatasetCommand, { type: 'PublishDataset' }>;
 const publish = (overrides: Partial<Publish> = {}, input: Partial<Publish['input']> = {}): Publish => ({
   type: 'PublishDataset',
   actor: steward,
   now,
   providerRegistered: true,
+  ownedFields,
   input: {
     code: 'population.resident',
     name: '人口基础信息',
@@ -42,6 +48,7 @@ const register = (schema: unknown, grants: FieldGrant[] = [], fields: Extract<Da
   schema,
   fields,
   grants,
+  ownedFields,
 });
 const given = (...commands: DatasetCommand[]) => {
   let state: DatasetState = datasetDecider.initialState;
@@ -107,5 +114,29 @@ describe('dataset decider', () => {
   it('only the provider\'s steward or the platform registers versions; unknown datasets are NOT_FOUND', () => {
     expect(() => given(publish()).when({ ...register(v1), actor: otherSteward } as DatasetCommand)).toThrow(Forbidden);
     expect(() => given().when(register(v1))).toThrow(NotFound);
+  });
+
+  it('refuses with FORBIDDEN a dataset over fields no subgraph of its provider resolves: another department\'s type is not claimed', () => {
+    // Market regulation's steward catalogues population's resident fields as its own, PUBLIC.
+    const claim = publish(
+      { actor: otherSteward },
+      { code: 'market.residents', fields: ['idNumber', 'name', 'birthDate'].map((name) => ({ name, classification: 'PUBLIC' as const })) },
+    );
+    expect(() => given().when(claim)).toThrow(Forbidden);
+    expect(() => given().when(claim)).toThrow(/Resident.idNumber, Resident.name, Resident.birthDate are resolved by no subgraph of market-regulation/);
+  });
+
+  it('refuses a schema version whose new fields its provider\'s subgraphs do not resolve; fields of earlier versions stay bound', () => {
+    const { when } = given(publish());
+    const v2 = { ...v1, properties: { ...v1.properties, criminalRecord: { type: 'string' } } };
+    expect(() => when(register(v2, [], [{ name: 'criminalRecord', classification: 'SENSITIVE_PERSONAL' }]))).toThrow(/Resident.criminalRecord is resolved by no subgraph of public-security/);
+    const withGender = { ...v1, properties: { ...v1.properties, gender: { type: 'string' } } };
+    expect(when(register(withGender, [], [{ name: 'gender', classification: 'PERSONAL', format: 'SEX' }]))[0].data).toMatchObject({
+      fields: expect.arrayContaining([{ name: 'gender', classification: 'PERSONAL', format: 'SEX' }]),
+    });
+  });
+
+  it('refuses a field format it does not know', () => {
+    expect(() => given().when(publish({}, { fields: [{ name: 'idNumber', classification: 'SENSITIVE_PERSONAL', format: 'PASSPORT' as never }, { name: 'name', classification: 'PERSONAL' }, { name: 'birthDate', classification: 'PERSONAL' }] }))).toThrow(/unknown format PASSPORT/);
   });
 });

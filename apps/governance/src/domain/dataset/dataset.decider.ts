@@ -11,6 +11,7 @@ import {
 } from '@shuzhi/shared-kernel';
 import {
   CLASSIFICATIONS,
+  FIELD_FORMATS,
   SHARING_TYPES,
   type DatasetEvent,
   type DatasetField,
@@ -54,6 +55,8 @@ export type DatasetCommand =
         schema: unknown;
       };
       providerRegistered: boolean;
+      /** Department → the `Type.field`s its registered subgraphs resolve (the subgraph registry). */
+      ownedFields: ReadonlyMap<string, ReadonlySet<string>>;
     }
   | {
       type: 'RegisterSchemaVersion';
@@ -64,6 +67,8 @@ export type DatasetCommand =
       fields: DatasetField[];
       /** What is in force on this dataset now, from the policy snapshot. */
       grants: readonly FieldGrant[];
+      /** Department → the `Type.field`s its registered subgraphs resolve (the subgraph registry). */
+      ownedFields: ReadonlyMap<string, ReadonlySet<string>>;
     };
 
 const CODE = /^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)+$/;
@@ -83,15 +88,35 @@ const assertValidSchema = (schema: unknown): JsonSchema => {
   return schema as JsonSchema;
 };
 
+/**
+ * A field belongs to the department whose subgraph resolves it: a dataset binds only fields its
+ * provider's registered subgraphs resolve, or it would let the provider read (and share) another
+ * department's data as its own.
+ */
+const assertOwned = (graphqlType: string, fields: readonly DatasetField[], provider: string, owned: DatasetCommand['ownedFields']): void => {
+  const ofProvider = owned.get(provider);
+  const foreign = fields.map((f) => `${graphqlType}.${f.name}`).filter((field) => !ofProvider?.has(field));
+  if (foreign.length > 0) {
+    throw new Forbidden(
+      `${foreign.join(', ')} ${foreign.length === 1 ? 'is' : 'are'} resolved by no subgraph of ${provider}: a dataset binds only ` +
+        'fields its provider\'s own subgraphs resolve (the data bureau registers each subgraph with its department)',
+      { fields: foreign },
+    );
+  }
+};
+
 /** Every property of the schema carries a classification, and every classified field is a property. */
 const classify = (schema: JsonSchema, fields: readonly DatasetField[], inherited: readonly DatasetField[] = []): DatasetField[] => {
   for (const field of fields) {
     if (!CLASSIFICATIONS.includes(field.classification)) {
       throw new ValidationFailed(`field ${field.name} has unknown classification ${field.classification}`);
     }
+    if (field.format !== undefined && !FIELD_FORMATS.includes(field.format)) {
+      throw new ValidationFailed(`field ${field.name} has unknown format ${field.format}`);
+    }
   }
   const properties = Object.keys((schema as { properties?: object }).properties ?? {});
-  const given = new Map([...inherited, ...fields].map((f) => [f.name, f.classification]));
+  const given = new Map([...inherited, ...fields].map((f) => [f.name, f]));
   const stray = fields.filter((f) => !properties.includes(f.name)).map((f) => f.name);
   if (stray.length > 0) throw new ValidationFailed(`classified field(s) not in the schema: ${stray.join(', ')}`);
   const unclassified = properties.filter((p) => !given.has(p));
@@ -100,7 +125,10 @@ const classify = (schema: JsonSchema, fields: readonly DatasetField[], inherited
       fields: unclassified,
     });
   }
-  return properties.map((name) => ({ name, classification: given.get(name)! }));
+  return properties.map((name) => {
+    const { classification, format } = given.get(name)!;
+    return format ? { name, classification, format } : { name, classification };
+  });
 };
 
 export const decide = (command: DatasetCommand, state: DatasetState): DatasetEvent[] => {
@@ -123,6 +151,7 @@ export const decide = (command: DatasetCommand, state: DatasetState): DatasetEve
       if (!COMPATIBILITY_MODES.includes(compatibility)) throw new ValidationFailed(`unknown compatibility mode ${compatibility}`);
       const schema = assertValidSchema(input.schema);
       const fields = classify(schema, input.fields);
+      assertOwned(input.graphqlType, fields, providerDepartment, command.ownedFields);
       const metadata: DatasetMetadata = {
         code: input.code,
         name: input.name.trim(),
@@ -145,6 +174,7 @@ export const decide = (command: DatasetCommand, state: DatasetState): DatasetEve
       const schema = assertValidSchema(command.schema);
       const latest = versions[versions.length - 1];
       const fields = classify(schema, command.fields, latest.fields);
+      assertOwned(metadata.graphqlType, fields.filter((f) => !latest.fields.some((l) => l.name === f.name)), metadata.providerDepartment, command.ownedFields);
 
       // Both checks, and one refusal naming everything: what breaks compatibility, and which
       // grants in force (contracts, consents) a removed or retyped field would take away.

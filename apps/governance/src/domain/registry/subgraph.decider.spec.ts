@@ -1,0 +1,68 @@
+import type { CommandActor } from '@shuzhi/shared-kernel';
+import { subgraphDecider, type SubgraphCommand, type SubgraphState } from './subgraph.decider.js';
+
+const bureau: CommandActor = { clientId: 'platform-admin', department: 'data-bureau', roles: ['PLATFORM'] };
+const steward: CommandActor = { clientId: 'mr-steward', department: 'market-regulation', roles: ['STEWARD'] };
+const now = '2026-12-07T10:00:00.000Z';
+
+const register = (overrides: Partial<SubgraphCommand> = {}): SubgraphCommand => ({
+  type: 'RegisterSubgraph',
+  actor: bureau,
+  now,
+  name: 'enterprise',
+  departmentCode: 'market-regulation',
+  fields: ['Query.enterprise', 'Enterprise.name', 'Enterprise.creditCode'],
+  departmentRegistered: true,
+  ...overrides,
+});
+
+const given = (...commands: SubgraphCommand[]): SubgraphState =>
+  commands.reduce((state, command) => subgraphDecider.decide(command, state).reduce(subgraphDecider.evolve, state), subgraphDecider.initialState);
+
+const codeOf = (act: () => unknown) => {
+  try {
+    act();
+  } catch (error) {
+    return (error as { code?: string }).code;
+  }
+  return undefined;
+};
+
+describe('subgraph registry', () => {
+  it('the data bureau registers a subgraph with its department and the fields it resolves, sorted', () => {
+    expect(subgraphDecider.decide(register(), subgraphDecider.initialState)).toEqual([
+      {
+        type: 'SubgraphRegistered',
+        data: {
+          name: 'enterprise',
+          departmentCode: 'market-regulation',
+          fields: ['Enterprise.creditCode', 'Enterprise.name', 'Query.enterprise'],
+          by: { clientId: 'platform-admin', department: 'data-bureau', role: 'PLATFORM' },
+          at: now,
+        },
+      },
+    ]);
+  });
+
+  it('registering the same fields again changes nothing; new fields are recorded as its schema now', () => {
+    const state = given(register());
+    expect(subgraphDecider.decide(register(), state)).toEqual([]);
+    expect(subgraphDecider.decide(register({ fields: ['Enterprise.name', 'Enterprise.status'] }), state)).toEqual([
+      { type: 'SubgraphSchemaRecorded', data: expect.objectContaining({ name: 'enterprise', fields: ['Enterprise.name', 'Enterprise.status'] }) },
+    ]);
+  });
+
+  it.each<[string, Partial<SubgraphCommand>, string]>([
+    ['by a steward, even of the department it names', { actor: steward }, 'FORBIDDEN'],
+    ['for a department not registered', { departmentRegistered: false }, 'NOT_FOUND'],
+    ['under a malformed name', { name: 'Enterprise Service' }, 'VALIDATION_FAILED'],
+    ['resolving nothing', { fields: [] }, 'VALIDATION_FAILED'],
+    ['naming a field that is not Type.field', { fields: ['Enterprise.name\nx'] }, 'VALIDATION_FAILED'],
+  ])('is refused %s', (_case, overrides, code) => {
+    expect(codeOf(() => subgraphDecider.decide(register(overrides), subgraphDecider.initialState))).toBe(code);
+  });
+
+  it('a registered subgraph never changes department', () => {
+    expect(codeOf(() => subgraphDecider.decide(register({ departmentCode: 'public-security' }), given(register())))).toBe('INVALID_TRANSITION');
+  });
+});
