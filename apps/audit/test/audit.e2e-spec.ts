@@ -21,6 +21,12 @@ const REPORT = `query ($s: ID!, $from: DateTime, $to: DateTime) { subjectAccessR
   subjectId generatedAt csv entries { at department clientId purpose contracts { id version } fields maskedFields { field rule } withheld
   consents { consentId purpose fields expiresAt } } } }`;
 const REPLAY = 'query ($from: DateTime, $to: DateTime) { replayDecisions(from: $from, to: $to) { checked mismatches { globalPosition recordId what recorded replayed } } }';
+const HISTORY_PAGE = 'query ($id: String!, $first: Int, $after: String) { streamHistory(streamId: $id, first: $first, after: $after) { streamVersion type cursor } }';
+const ACCESS_LOG_PAGE = 'query ($filter: AccessLogFilter, $first: Int, $after: String) { accessLog(filter: $filter, first: $first, after: $after) { id cursor } }';
+const REPORT_PAGE = `query ($s: ID!, $to: DateTime, $first: Int, $after: String) { subjectAccessReport(subjectId: $s, to: $to, first: $first, after: $after) {
+  csv nextCursor entries { at clientId withheld } } }`;
+const REPLAY_PAGE = `query ($to: DateTime, $first: Int, $after: String) { replayDecisions(to: $to, first: $first, after: $after) {
+  checked nextCursor mismatches { recordId } } }`;
 const PROOF = 'query ($p: String!) { eventInclusionProof(globalPosition: $p) }';
 
 const SUBSIDY = 'SUBSIDY_ELIGIBILITY';
@@ -46,7 +52,7 @@ describe('audit: history, time travel, who could and who did read, decision repl
   let contractId: string;
   let consentId: string;
   /** Instants around the history, taken between commands. */
-  const times: Record<'beforeContract' | 'afterConsent' | 'afterWithdrawal', Date> = {} as never;
+  const times: Record<'beforeContract' | 'afterConsent' | 'afterReads' | 'afterWithdrawal', Date> = {} as never;
   let readCorrelation: string;
   let withheldCorrelation: string;
 
@@ -128,6 +134,7 @@ describe('audit: history, time travel, who could and who did read, decision repl
     // A purpose no contract covers: refused, and recorded as such.
     await read(READ, { id: residents[0] }, HOUSING);
     await recorded(withheldCorrelation);
+    times.afterReads = new Date();
   }, 300_000);
 
   afterAll(async () => {
@@ -185,6 +192,31 @@ describe('audit: history, time travel, who could and who did read, decision repl
     expect(JSON.stringify(refused)).not.toContain(keyHash);
   });
 
+  it('streamHistory pages with first and the cursor of the last event, and refuses a page over the maximum', async () => {
+    const id = `contract-${contractId}`;
+    const whole = (await audit(HISTORY_PAGE, { id })).streamHistory;
+    expect(whole.length).toBeGreaterThanOrEqual(4);
+    const pages: Array<Array<{ streamVersion: number; cursor: string }>> = [];
+    let after: string | null = null;
+    for (;;) {
+      const page: Array<{ streamVersion: number; cursor: string }> = (await audit(HISTORY_PAGE, { id, first: 2, after })).streamHistory;
+      pages.push(page);
+      if (page.length < 2) break;
+      after = page[page.length - 1].cursor;
+    }
+    expect(pages.slice(0, -1).every((page) => page.length === 2)).toBe(true);
+    expect(pages.flat()).toEqual(whole);
+    expect((await audit(HISTORY_PAGE, { id, first: 1000 })).streamHistory).toEqual(whole);
+
+    for (const first of [1001, 0, -1]) {
+      const answer = await harness.call(auditor, HISTORY_PAGE, { id, first });
+      expect(answer.errors?.[0]).toMatchObject({ extensions: { code: 'VALIDATION_FAILED' }, message: expect.stringMatching(/from 1 to 1000.*cursor as after/) });
+    }
+    const otherStream = (await audit(HISTORY_PAGE, { id: `client-${hr.clientId}` })).streamHistory[0].cursor;
+    expect(await codeOf(auditor, HISTORY_PAGE, { id, after: otherStream })).toBe('VALIDATION_FAILED');
+    expect(await codeOf(auditor, HISTORY_PAGE, { id, after: 'page-2' })).toBe('VALIDATION_FAILED');
+  });
+
   it('stateAt folds the stream with its own decider as of a time: null before it existed, refusals for bad input', async () => {
     const streamId = `contract-${contractId}`;
     const { streamHistory } = await audit(HISTORY, { id: streamId });
@@ -237,6 +269,31 @@ describe('audit: history, time travel, who could and who did read, decision repl
     expect((await audit(ACCESS_LOG, { filter: { limit: 1 } })).accessLog).toHaveLength(1);
     expect(await codeOf(auditor, ACCESS_LOG, { filter: { limit: 5001 } })).toBe('VALIDATION_FAILED');
     expect(await codeOf(auditor, ACCESS_LOG, { filter: { from: 'not a date' } })).toBe('VALIDATION_FAILED');
+  });
+
+  it('accessLog pages newest first after the cursor of the last record; limit still works; oversized pages are refused', async () => {
+    const filter = { department: 'human-resources', to: times.afterReads.toISOString() };
+    const whole = (await audit(ACCESS_LOG_PAGE, { filter })).accessLog;
+    expect(whole.length).toBeGreaterThanOrEqual(3);
+    const walked: Array<{ id: string; cursor: string }> = [];
+    let after: string | null = null;
+    for (;;) {
+      const page: Array<{ id: string; cursor: string }> = (await audit(ACCESS_LOG_PAGE, { filter, first: 1, after })).accessLog;
+      expect(page.length).toBeLessThanOrEqual(1);
+      if (page.length === 0) break;
+      walked.push(...page);
+      after = page[0].cursor;
+    }
+    expect(walked).toEqual(whole);
+    // The console's charts ask for the old maximum under the old name.
+    expect((await audit(ACCESS_LOG_PAGE, { filter: { ...filter, limit: 5000 } })).accessLog).toEqual(whole);
+    expect((await audit(ACCESS_LOG_PAGE, { filter, first: 5000 })).accessLog).toEqual(whole);
+
+    expect(await codeOf(auditor, ACCESS_LOG_PAGE, { filter, first: 5001 })).toBe('VALIDATION_FAILED');
+    expect(await codeOf(auditor, ACCESS_LOG_PAGE, { filter: { ...filter, limit: 10 }, first: 10 })).toBe('VALIDATION_FAILED');
+    expect(await codeOf(auditor, ACCESS_LOG_PAGE, { filter, after: 'not-a-cursor' })).toBe('VALIDATION_FAILED');
+    const noSuchRecord = Buffer.from(JSON.stringify(['accessLog', randomUUID()])).toString('base64url');
+    expect(await codeOf(auditor, ACCESS_LOG_PAGE, { filter, after: noSuchRecord })).toBe('VALIDATION_FAILED');
   });
 
   it('whoCouldRead answers from contract and consent history as it stood at the time', async () => {
@@ -295,7 +352,39 @@ describe('audit: history, time travel, who could and who did read, decision repl
 
     const cli = await harness.runCli(['subject-report', residents[0], '--format', 'csv']);
     expect(cli).toMatchObject({ code: 0, stdout: report.csv });
+    const json = await harness.runCli(['subject-report', residents[0]]);
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)).toMatchObject({ subjectId: residents[0], entries: report.entries });
   }, 300_000);
+
+  it('subjectAccessReport pages with first and nextCursor, each page a CSV with its header, and refuses a page over the maximum', async () => {
+    const to = times.afterReads.toISOString();
+    const whole = (await audit(REPORT_PAGE, { s: residents[0], to })).subjectAccessReport;
+    expect(whole.entries.length).toBeGreaterThanOrEqual(3);
+    expect(whole.nextCursor).toBeNull();
+    const header = 'at,department,client_id,purpose,contracts,fields,masked_fields,withheld,consents_in_force';
+    const entries: unknown[] = [];
+    const rows: string[] = [];
+    let after: string | null = null;
+    do {
+      const page: { csv: string; nextCursor: string | null; entries: unknown[] } = (await audit(REPORT_PAGE, { s: residents[0], to, first: 2, after }))
+        .subjectAccessReport;
+      expect(page.entries.length).toBeLessThanOrEqual(2);
+      const [first, ...lines] = page.csv.trimEnd().split('\r\n');
+      expect(first).toBe(header);
+      expect(lines).toHaveLength(page.entries.length);
+      entries.push(...page.entries);
+      rows.push(...lines);
+      after = page.nextCursor;
+    } while (after !== null);
+    expect(entries).toEqual(whole.entries);
+    expect(rows).toEqual(whole.csv.trimEnd().split('\r\n').slice(1));
+
+    expect(await codeOf(auditor, REPORT_PAGE, { s: residents[0], first: 1001 })).toBe('VALIDATION_FAILED');
+    const firstPage = (await audit(REPORT_PAGE, { s: residents[0], first: 1 })).subjectAccessReport;
+    expect(await codeOf(auditor, REPORT_PAGE, { s: residents[1], after: firstPage.nextCursor })).toBe('VALIDATION_FAILED');
+    expect(await codeOf(auditor, REPORT_PAGE, { s: residents[0], after: 'x' })).toBe('VALIDATION_FAILED');
+  });
 
   it('a withdrawn consent changes who could read from then on, and not before', async () => {
     await harness.ok(citizenApp, WITHDRAW, { id: consentId });
@@ -326,6 +415,27 @@ describe('audit: history, time travel, who could and who did read, decision repl
     expect(clean.checked).toBeGreaterThanOrEqual(4);
     expect(clean.mismatches).toEqual([]);
     expect((await audit(REPLAY, { from: new Date(Date.now() + 86_400_000).toISOString() })).replayDecisions).toEqual({ checked: 0, mismatches: [] });
+
+    // A page of records at a time: the pages together decide every record of the range once.
+    const to = times.afterReads.toISOString();
+    const whole = (await audit(REPLAY_PAGE, { to })).replayDecisions;
+    expect(whole).toMatchObject({ mismatches: [], nextCursor: null });
+    let checked = 0;
+    let pages = 0;
+    let after: string | null = null;
+    do {
+      const page: { checked: number; nextCursor: string | null } = (await audit(REPLAY_PAGE, { to, first: 1, after })).replayDecisions;
+      expect(page.checked).toBeLessThanOrEqual(1);
+      checked += page.checked;
+      pages += 1;
+      after = page.nextCursor;
+    } while (after !== null);
+    expect(checked).toBe(whole.checked);
+    expect(pages).toBeGreaterThanOrEqual(whole.checked);
+    expect(await codeOf(auditor, REPLAY_PAGE, { to, first: 1001 })).toBe('VALIDATION_FAILED');
+    expect(await codeOf(auditor, REPLAY_PAGE, { to, after: 'resume-here' })).toBe('VALIDATION_FAILED');
+    const notACheckpoint = Buffer.from(JSON.stringify(['replayDecisions', 'yesterday'])).toString('base64url');
+    expect(await codeOf(auditor, REPLAY_PAGE, { to, after: notACheckpoint })).toBe('VALIDATION_FAILED');
 
     const served = await recorded(readCorrelation);
     // Sealed first, so that the chain names the edit too.

@@ -2,14 +2,22 @@ import { parseArgs } from 'node:util';
 import { ValidationFailed } from '@shuzhi/shared-kernel';
 import { AccessLog } from '../access/access-log.js';
 import { parseInstant } from '../graphql/date-time.scalar.js';
-import { SubjectAccessReports } from '../subject-report/subject-access-report.js';
+import { toCsv } from '../subject-report/csv.js';
+import { REPORT_CSV_HEADER, SUBJECT_REPORT_PAGE, SubjectAccessReports, type SubjectAccessReport } from '../subject-report/subject-access-report.js';
 import { catchUpReadModels, type AuditCliSources } from './audit-cli-sources.js';
+import type { CliOutput } from './progress.js';
 
 /**
  * `audit subject-report <subjectId> [--format json|csv] [--from] [--to]`: a citizen's subject
- * access report on standard output. A subject with no reads gets an empty report.
+ * access report on standard output, whole: written page by page as the service answers it, so
+ * that a subject read a million times is never held in memory at once. A subject with no reads
+ * gets an empty report.
  */
-export const subjectReportCommand = async (args: readonly string[], sources: AuditCliSources): Promise<number> => {
+export const subjectReportCommand = async (
+  args: readonly string[],
+  sources: AuditCliSources,
+  { out = process.stdout }: { out?: CliOutput } = {},
+): Promise<number> => {
   const { values, positionals } = parseArgs({
     args: [...args],
     allowPositionals: true,
@@ -20,11 +28,33 @@ export const subjectReportCommand = async (args: readonly string[], sources: Aud
   if (values.format !== 'json' && values.format !== 'csv') throw new ValidationFailed(`--format is json or csv; got ${values.format}`);
   const range = { from: values.from === undefined ? null : parseInstant(values.from), to: values.to === undefined ? null : parseInstant(values.to) };
   await catchUpReadModels(sources);
-  const report = await new SubjectAccessReports(sources, new AccessLog(sources)).report(subjectId, range, new Date());
-  if (values.format === 'csv') process.stdout.write(report.csv);
-  else {
-    const { csv: _csv, ...json } = report;
-    process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+  const reports = new SubjectAccessReports(sources, new AccessLog(sources));
+  const generatedAt = new Date();
+  const pages = async function* (): AsyncGenerator<SubjectAccessReport> {
+    let after: string | null = null;
+    do {
+      const page = await reports.report(subjectId, range, generatedAt, { first: SUBJECT_REPORT_PAGE.max, after });
+      yield page;
+      after = page.nextCursor;
+    } while (after !== null);
+  };
+
+  if (values.format === 'csv') {
+    // Every page's CSV begins with the header; the document has it once.
+    const header = toCsv(REPORT_CSV_HEADER, []);
+    out.write(header);
+    for await (const page of pages()) out.write(page.csv.slice(header.length));
+    return 0;
   }
+  // The text JSON.stringify(report, null, 2) would give, written an entry at a time.
+  out.write(`{\n  "subjectId": ${JSON.stringify(subjectId)},\n  "generatedAt": ${JSON.stringify(generatedAt)},\n  "entries": [`);
+  let entries = 0;
+  for await (const page of pages()) {
+    for (const entry of page.entries) {
+      out.write(`${entries === 0 ? '' : ','}\n    ${JSON.stringify(entry, null, 2).replace(/\n/g, '\n    ')}`);
+      entries += 1;
+    }
+  }
+  out.write(`${entries === 0 ? '' : '\n  '}]\n}\n`);
   return 0;
 };

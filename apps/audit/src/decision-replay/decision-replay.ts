@@ -13,6 +13,7 @@ import {
 import { ValidationFailed } from '@shuzhi/shared-kernel';
 import { AUDIT_CONFIG, type AuditSources } from '../audit.config.js';
 import { PolicyHistory } from '../history/policy-history.js';
+import { decodeCursor, encodeCursor, pageSizeOf, type PageLimits, type PageRequest } from '../paging/page.js';
 
 export interface DecisionMismatch {
   globalPosition: string;
@@ -26,6 +27,8 @@ export interface DecisionMismatch {
 export interface DecisionReplayResult {
   checked: number;
   mismatches: DecisionMismatch[];
+  /** Where the next page starts (`after`); null once the log is read to its end. */
+  nextCursor: string | null;
 }
 
 export interface ReplayRange {
@@ -34,11 +37,18 @@ export interface ReplayRange {
   to?: Date | null;
 }
 
-/** Called as records are checked, for a progress display. */
+/** Called as the records of a page are checked, for a progress display. */
 export type ReplayProgress = (checked: number, total: number) => void;
 
+/**
+ * Records decided again per call: a range can be the whole log. Each page folds governance's
+ * history again up to its records' snapshots; long replays will become jobs of their own.
+ */
+export const REPLAY_PAGE: PageLimits = { default: 100, max: 1_000 };
+
 const ROOT_TYPES = new Set(['Query', 'Mutation', 'Subscription']);
-const PAGE = 1_000;
+const READ_PAGE = 1_000;
+const CURSOR_KIND = 'replayDecisions';
 
 const typeOf = (coordinate: string) => coordinate.slice(0, coordinate.indexOf('.'));
 const sorted = (values: Iterable<string>) => [...new Set(values)].sort();
@@ -48,7 +58,7 @@ const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.
  * Decision replay: each access record's decision is taken again by `@shuzhi/policy` over the
  * policy snapshot as of the record's `snapshotCheckpoint` (the position the gateway's snapshot
  * was at), for the same department, purpose, instant and fields, and compared with what the
- * record says was served. Records are taken in checkpoint order, so a range folds the
+ * record says was served. A page of records is taken in checkpoint order, so it folds the
  * governance history once.
  *
  * What the record does not hold is taken from it: which types belong to the platform's own
@@ -61,12 +71,15 @@ const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.
 export class DecisionReplay {
   constructor(@Inject(AUDIT_CONFIG) private readonly sources: AuditSources) {}
 
-  async replay(range: ReplayRange = {}, progress?: ReplayProgress): Promise<DecisionReplayResult> {
+  /** The next `first` access records of the range in log order, from its start or after the cursor `after`. */
+  async replay(range: ReplayRange = {}, page: PageRequest = {}, progress?: ReplayProgress): Promise<DecisionReplayResult> {
     if (range.from && range.to && range.from > range.to) {
       throw new ValidationFailed(`from (${range.from.toISOString()}) is after to (${range.to.toISOString()})`);
     }
-    const records = await accessRecordsIn(this.sources.store, range);
+    const size = pageSizeOf(page.first, REPLAY_PAGE);
     const store = this.sources.store;
+    const after = page.after == null ? undefined : checkpointOfCursor(store, page.after);
+    const { records, last } = await accessRecordsIn(store, range, after, size);
     records.sort((a, b) => compareOptional(store, checkpointOf(a), checkpointOf(b)) || a.globalPosition - b.globalPosition);
 
     const history = new PolicyHistory(store);
@@ -80,9 +93,19 @@ export class DecisionReplay {
       progress?.(checked, records.length);
     }
     mismatches.sort((a, b) => Number(BigInt(a.globalPosition) - BigInt(b.globalPosition)));
-    return { checked, mismatches };
+    return { checked, mismatches, nextCursor: last === undefined ? null : encodeCursor(CURSOR_KIND, [last]) };
   }
 }
+
+const checkpointOfCursor = (store: EventStore, cursor: string): Checkpoint => {
+  const [checkpoint] = decodeCursor(CURSOR_KIND, cursor, 1) as [Checkpoint];
+  try {
+    store.compareCheckpoints(checkpoint, checkpoint);
+  } catch {
+    throw new ValidationFailed('after is not a cursor of replayDecisions: pass the cursor a page of the same query answered');
+  }
+  return checkpoint;
+};
 
 const checkpointOf = (record: RecordedEvent): Checkpoint | null =>
   ((record.data as AccessEvent['data']).snapshotCheckpoint as Checkpoint | null) ?? null;
@@ -90,20 +113,28 @@ const checkpointOf = (record: RecordedEvent): Checkpoint | null =>
 const compareOptional = (store: EventStore, a: Checkpoint | null, b: Checkpoint | null) =>
   a === b ? 0 : a === null ? -1 : b === null ? 1 : store.compareCheckpoints(a, b);
 
-/** The access records whose decision instant lies in the range, from every day's stream. */
-const accessRecordsIn = async (store: EventStore, range: ReplayRange): Promise<RecordedEvent[]> => {
+/**
+ * Up to `size` access records after `after` whose decision instant lies in the range, from every
+ * day's stream, in log order; `last`: where the next page resumes, undefined at the end of the log.
+ */
+const accessRecordsIn = async (
+  store: EventStore,
+  range: ReplayRange,
+  after: Checkpoint | undefined,
+  size: number,
+): Promise<{ records: RecordedEvent[]; last: Checkpoint | undefined }> => {
   const records: RecordedEvent[] = [];
-  let after: Checkpoint | undefined;
   for (;;) {
-    const page = await store.readAll({ after, limit: PAGE, types: ACCESS_EVENT_TYPES, streamPrefix: ACCESS_STREAM_PREFIX });
+    const page = await store.readAll({ after, limit: READ_PAGE, types: ACCESS_EVENT_TYPES, streamPrefix: ACCESS_STREAM_PREFIX });
     for (const event of page.events) {
       const at = Date.parse((event.data as AccessEvent['data']).at);
       if (range.from && at < range.from.getTime()) continue;
       if (range.to && at > range.to.getTime()) continue;
       records.push(event);
+      if (records.length === size) return { records, last: event.checkpoint };
     }
     after = page.checkpoint ?? after;
-    if (page.endOfLog) return records;
+    if (page.endOfLog) return { records, last: undefined };
   }
 };
 

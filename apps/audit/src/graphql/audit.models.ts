@@ -15,6 +15,7 @@ export class RecordedEvent {
   @Field(() => JSONScalar) data!: unknown;
   @Field(() => JSONScalar) metadata!: unknown;
   @Field(() => DateTimeScalar) recordedAt!: Date;
+  @Field({ description: 'Pass as `after` for the events that follow this one.' }) cursor!: string;
 }
 
 @ObjectType()
@@ -57,6 +58,7 @@ export class AccessRecord {
   @Field() operationHash!: string;
   @Field(() => String, { nullable: true, description: 'The position of the gateway’s policy snapshot the decision read.' })
   snapshotCheckpoint!: string | null;
+  @Field({ description: 'Pass as `after` for the records older than this one.' }) cursor!: string;
 }
 
 @InputType()
@@ -67,7 +69,8 @@ export class AccessLogFilter {
   @Field(() => DateTimeScalar, { nullable: true, description: 'Inclusive, on the time the record was written.' }) from?: Date | null;
   @Field(() => DateTimeScalar, { nullable: true }) to?: Date | null;
   @Field(() => AccessOutcome, { nullable: true }) outcome?: keyof typeof AccessOutcome | null;
-  @Field(() => Int, { nullable: true, description: 'Default 500, at most 5000.' }) limit?: number | null;
+  @Field(() => Int, { nullable: true, description: 'The older name of `first` (default 500, at most 5000); give one or the other.' })
+  limit?: number | null;
 }
 
 /** Governance's `Department`, shared: the audit names the departments that could read. */
@@ -104,8 +107,12 @@ export class SubjectAccessEntry {
 export class SubjectAccessReport {
   @Field(() => ID) subjectId!: string;
   @Field(() => DateTimeScalar) generatedAt!: Date;
-  @Field(() => [SubjectAccessEntry]) entries!: SubjectAccessEntry[];
-  @Field({ description: 'The same entries as CSV (RFC 4180), with a header row.' }) csv!: string;
+  @Field(() => [SubjectAccessEntry], { description: 'This page’s entries, oldest first.' }) entries!: SubjectAccessEntry[];
+  @Field({
+    description: 'The same entries as CSV (RFC 4180), with a header row; a cell a spreadsheet would take for a formula starts with a quote.',
+  })
+  csv!: string;
+  @Field(() => String, { nullable: true, description: 'Pass as `after` for the next page; null on the last page.' }) nextCursor!: string | null;
 }
 
 @ObjectType()
@@ -119,8 +126,10 @@ export class DecisionMismatch {
 
 @ObjectType()
 export class DecisionReplay {
-  @Field(() => Int) checked!: number;
+  @Field(() => Int, { description: 'Records decided again in this page.' }) checked!: number;
   @Field(() => [DecisionMismatch]) mismatches!: DecisionMismatch[];
+  @Field(() => String, { nullable: true, description: 'Pass as `after` for the next page; null once the log is read to its end.' })
+  nextCursor!: string | null;
 }
 
 @ObjectType({ description: 'The audit chain recomputed from the database.' })

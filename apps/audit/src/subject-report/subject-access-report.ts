@@ -1,9 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Checkpoint } from '@shuzhi/event-store';
+import { ValidationFailed } from '@shuzhi/shared-kernel';
 import { AUDIT_CONFIG, type AuditSources } from '../audit.config.js';
 import { AccessLog } from '../access/access-log.js';
 import type { AccessRecordRow } from '../access/access-record.projection.js';
 import { PolicyHistory } from '../history/policy-history.js';
+import { decodeCursor, encodeCursor, pageSizeOf, type PageLimits, type PageRequest } from '../paging/page.js';
 import { toCsv } from './csv.js';
 
 export interface ConsentInForce {
@@ -32,13 +34,22 @@ export interface SubjectAccessEntry {
 export interface SubjectAccessReport {
   subjectId: string;
   generatedAt: Date;
+  /** This page's entries. */
   entries: SubjectAccessEntry[];
+  /** This page's entries as CSV, header first. */
   csv: string;
+  /** Where the next page starts (`after`); null on the last page. */
+  nextCursor: string | null;
 }
 
 export const REPORT_CSV_HEADER = [
   'at', 'department', 'client_id', 'purpose', 'contracts', 'fields', 'masked_fields', 'withheld', 'consents_in_force',
 ] as const;
+
+/** Each page folds governance's history again up to its records: a page is worth that pass. */
+export const SUBJECT_REPORT_PAGE: PageLimits = { default: 100, max: 1_000 };
+
+const CURSOR_KIND = 'subjectAccessReport';
 
 /**
  * A citizen's subject access report: every read of their data (served or withheld), oldest
@@ -52,8 +63,19 @@ export class SubjectAccessReports {
     private readonly accessLog: AccessLog,
   ) {}
 
-  async report(subjectId: string, range: { from?: Date | null; to?: Date | null }, generatedAt: Date): Promise<SubjectAccessReport> {
-    const records = await this.accessLog.all({ subjectId, from: range.from, to: range.to });
+  /** A page of the report: `first` reads from the oldest, or after the read the cursor `after` names. */
+  async report(
+    subjectId: string,
+    range: { from?: Date | null; to?: Date | null },
+    generatedAt: Date,
+    page: PageRequest = {},
+  ): Promise<SubjectAccessReport> {
+    const size = pageSizeOf(page.first, SUBJECT_REPORT_PAGE);
+    const after = page.after == null ? null : await this.accessLog.knownRecord(recordAfter(subjectId, page.after));
+    // One record past the page says whether there is a next one.
+    const window = await this.accessLog.window({ subjectId, from: range.from, to: range.to }, { order: 'OLDEST_FIRST', after, take: size + 1 });
+    const records = window.slice(0, size);
+    const nextCursor = window.length > size ? encodeCursor(CURSOR_KIND, [subjectId, records[records.length - 1].id]) : null;
     const store = this.sources.store;
     // Consents are folded in checkpoint order, once for the whole report.
     const byCheckpoint = records
@@ -65,9 +87,15 @@ export class SubjectAccessReports {
       if (record.snapshotCheckpoint) await history.advanceTo(record.snapshotCheckpoint as Checkpoint);
       entries[i] = entryOf(record, subjectId, history);
     }
-    return { subjectId, generatedAt, entries, csv: csvOf(entries) };
+    return { subjectId, generatedAt, entries, csv: csvOf(entries), nextCursor };
   }
 }
+
+const recordAfter = (subjectId: string, cursor: string): string => {
+  const [subject, recordId] = decodeCursor(CURSOR_KIND, cursor, 2);
+  if (subject !== subjectId) throw new ValidationFailed('after is a cursor of another subject’s report');
+  return recordId;
+};
 
 const compare = (a: string | null, b: string | null, byPosition: (a: Checkpoint, b: Checkpoint) => number) =>
   a === b ? 0 : a === null ? -1 : b === null ? 1 : byPosition(a as Checkpoint, b as Checkpoint);
