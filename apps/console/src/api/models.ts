@@ -133,6 +133,8 @@ export interface SubjectAccessReport {
   generatedAt: string;
   entries: SubjectAccessEntry[];
   csv: string;
+  /** The next page's `after`; null on the last page. */
+  nextCursor: string | null;
 }
 export interface AuditChainStatus {
   seals: number;

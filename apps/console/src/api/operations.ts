@@ -34,8 +34,8 @@ export const REGISTER_DEPARTMENT = 'mutation ($input: RegisterDepartmentInput!) 
 const ACCESS_RECORD = `id globalPosition recordedAt outcome code reason clientId department purpose contracts { id version } fields
   maskedFields { field rule } deniedFields subjects { type id } withheldSubjects { type id }`;
 export const ACCESS_LOG = `query ($filter: AccessLogFilter) { accessLog(filter: $filter) { ${ACCESS_RECORD} } }`;
-export const SUBJECT_ACCESS_REPORT = `query ($subjectId: ID!, $from: DateTime, $to: DateTime) {
-  subjectAccessReport(subjectId: $subjectId, from: $from, to: $to) { subjectId generatedAt csv
+export const SUBJECT_ACCESS_REPORT = `query ($subjectId: ID!, $from: DateTime, $to: DateTime, $first: Int, $after: String) {
+  subjectAccessReport(subjectId: $subjectId, from: $from, to: $to, first: $first, after: $after) { subjectId generatedAt csv nextCursor
     entries { at department clientId purpose contracts { id version } fields maskedFields { field rule } withheld } } }`;
 export const WHO_COULD_READ = `query ($datasetCode: String!, $field: String!, $subjectId: ID, $at: DateTime!) {
   whoCouldRead(datasetCode: $datasetCode, field: $field, subjectId: $subjectId, at: $at) { code name } }`;

@@ -135,6 +135,22 @@ const download = (name: string, csv: string) => {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 };
 
+/**
+ * The whole report, page after page: the audit answers at most 1000 reads per call. Every page's
+ * CSV starts with the header; the file keeps the first one.
+ */
+const loadSubjectReport = async (apiKey: string, variables: { subjectId: string; from: string | null; to: string | null }): Promise<SubjectAccessReport> => {
+  const page = async (after: string | null) =>
+    (await graphql<{ subjectAccessReport: SubjectAccessReport }>(apiKey, SUBJECT_ACCESS_REPORT, { ...variables, first: 1000, after })).subjectAccessReport;
+  let report = await page(null);
+  while (report.nextCursor !== null) {
+    const next = await page(report.nextCursor);
+    const csv = report.csv + next.csv.slice(next.csv.indexOf('\r\n') + 2);
+    report = { ...report, entries: [...report.entries, ...next.entries], csv, nextCursor: next.nextCursor };
+  }
+  return report;
+};
+
 const SubjectReport = ({ apiKey }: { apiKey: string }) => {
   const { t, dateTime } = useI18n();
   const [query, setQuery] = useState({ subjectId: '', from: '', to: '' });
@@ -143,13 +159,9 @@ const SubjectReport = ({ apiKey }: { apiKey: string }) => {
   const load = async (event: FormEvent) => {
     event.preventDefault();
     const answer = await action.run(() =>
-      graphql<{ subjectAccessReport: SubjectAccessReport }>(apiKey, SUBJECT_ACCESS_REPORT, {
-        subjectId: query.subjectId.trim(),
-        from: instantOf(query.from),
-        to: instantOf(query.to),
-      }),
+      loadSubjectReport(apiKey, { subjectId: query.subjectId.trim(), from: instantOf(query.from), to: instantOf(query.to) }),
     );
-    if (answer) setReport(answer.subjectAccessReport);
+    if (answer) setReport(answer);
   };
   return (
     <section className="panel">
