@@ -39,22 +39,34 @@ export const subjectReportCommand = async (
     } while (after !== null);
   };
 
-  if (values.format === 'csv') {
+  await writeReport(values.format, { subjectId, generatedAt }, pages(), out);
+  return 0;
+};
+
+/**
+ * The report's pages as one document: CSV with its header once, or the text
+ * `JSON.stringify({ subjectId, generatedAt, entries }, null, 2)` would give, an entry at a time.
+ */
+export const writeReport = async (
+  format: 'json' | 'csv',
+  report: { subjectId: string; generatedAt: Date },
+  pages: AsyncIterable<Pick<SubjectAccessReport, 'entries' | 'csv'>>,
+  out: CliOutput,
+): Promise<void> => {
+  if (format === 'csv') {
     // Every page's CSV begins with the header; the document has it once.
     const header = toCsv(REPORT_CSV_HEADER, []);
     out.write(header);
-    for await (const page of pages()) out.write(page.csv.slice(header.length));
-    return 0;
+    for await (const page of pages) out.write(page.csv.slice(header.length));
+    return;
   }
-  // The text JSON.stringify(report, null, 2) would give, written an entry at a time.
-  out.write(`{\n  "subjectId": ${JSON.stringify(subjectId)},\n  "generatedAt": ${JSON.stringify(generatedAt)},\n  "entries": [`);
+  out.write(`{\n  "subjectId": ${JSON.stringify(report.subjectId)},\n  "generatedAt": ${JSON.stringify(report.generatedAt)},\n  "entries": [`);
   let entries = 0;
-  for await (const page of pages()) {
+  for await (const page of pages) {
     for (const entry of page.entries) {
       out.write(`${entries === 0 ? '' : ','}\n    ${JSON.stringify(entry, null, 2).replace(/\n/g, '\n    ')}`);
       entries += 1;
     }
   }
   out.write(`${entries === 0 ? '' : '\n  '}]\n}\n`);
-  return 0;
 };
