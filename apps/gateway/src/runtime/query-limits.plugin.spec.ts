@@ -80,8 +80,10 @@ describe('query limits', () => {
     it('counts variables inside fragments, and a value the variable cannot take as the estimate', () => {
       const query = 'query ($n: Int) { ...Q } fragment Q on Query { residents(first: $n) { ...N } } fragment N on Resident { id }';
       expect(costOf(query, { n: 40 })).toBe(1 + 40);
-      // Execution refuses the value; until then the size counts as unstated.
+      // Execution refuses a value the variable cannot take; until then the size counts as sent, or as unstated.
       expect(costOf(query, { n: 'forty' })).toBe(1 + 10);
+      const two = 'query ($n: Int, $m: Int) { residents(first: $n) { id } more: residents(first: $m) { id } }';
+      expect(costOf(two, { n: 40, m: 'x' })).toBe(1 + 40 + 1 + 10);
     });
 
     it('stops counting past the limit, and refuses a shallow query that fans out list under list', () => {

@@ -91,13 +91,13 @@ export const estimatedCost = (
 ): number => {
   const root = schema.getRootType(operation.operation);
   if (!root) return 0;
-  // Values the operation cannot take are execution's to refuse: sizes then count as estimated.
+  // Values the operation cannot take are execution's to refuse; until then the sizes count as sent.
   const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variableValues, { maxErrors: 1 });
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const definition of document.definitions) {
     if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
   }
-  const counter: CostCounter = { schema, fragments, variables: coerced.coerced ?? {}, fragmentCosts: new Map(), limit };
+  const counter: CostCounter = { schema, fragments, variables: coerced.coerced ?? variableValues, fragmentCosts: new Map(), limit };
   return costOf(operation.selectionSet, root, counter);
 };
 
