@@ -6,13 +6,13 @@ import {
   isSchemaObject,
   listedValues,
   pointerTo,
-  sameJson,
   sameKeywordValue,
   sameSchema,
   type JsonSchema,
   type JsonSchemaObject,
   type JsonType,
 } from './json-schema.js';
+import { compilePattern, type CompiledPattern } from './schema-pattern.js';
 
 /**
  * The two ways of reading across versions (Confluent Schema Registry's terms). BACKWARD: a consumer
@@ -79,9 +79,27 @@ const change = (path: string, kinds: Kinds, breaksBackward: boolean, breaksForwa
   return [{ path, kind, breaks, description }];
 };
 
+/**
+ * The verdicts of {@link isSubschema} within one comparison, by the identity of the two schemas.
+ * Nested `patternProperties` bring the same pair of subschemas back along a number of paths that
+ * doubles with each level (every level asks both ways round), and the verdict does not depend on
+ * the path. Kept for one top-level {@link diffSchemas} only, so no later edit of a schema object
+ * can meet a stale verdict.
+ */
+let subschemaVerdicts: WeakMap<JsonSchemaObject, WeakMap<JsonSchemaObject, boolean>> | undefined;
+
 /** Whether every instance `writer` accepts, `reader` accepts too, as far as the structural comparison can tell. */
-const isSubschema = (writer: JsonSchema, reader: JsonSchema): boolean =>
-  diffSchemas(writer, reader).every((found) => !found.breaks.includes('BACKWARD'));
+const isSubschema = (writer: JsonSchema, reader: JsonSchema): boolean => {
+  const decide = () => compareSchemas(writer, reader, '').every((found) => !found.breaks.includes('BACKWARD'));
+  if (typeof writer === 'boolean' || typeof reader === 'boolean' || subschemaVerdicts === undefined) return decide();
+  const ofWriter = subschemaVerdicts.get(writer) ?? new WeakMap<JsonSchemaObject, boolean>();
+  subschemaVerdicts.set(writer, ofWriter);
+  const known = ofWriter.get(reader);
+  if (known !== undefined) return known;
+  const verdict = decide();
+  ofWriter.set(reader, verdict);
+  return verdict;
+};
 
 /**
  * A value passes every schema of `writers` (they apply together); it is safe for `readers` when
@@ -109,8 +127,19 @@ const diffTypes = (previous: JsonSchemaObject, next: JsonSchemaObject, path: str
 
 const quoted = (values: readonly unknown[]): string => values.map((value) => JSON.stringify(value)).join(', ');
 
-const missingFrom = (values: readonly unknown[], list: readonly unknown[]): unknown[] =>
-  values.filter((value) => !list.some((listed) => sameJson(listed, value)));
+/**
+ * JSON text with the keys of every object sorted: two values have the same text exactly when they
+ * are the same JSON (`sameJson`), so lists of thousands of values compare through a set, not pair by pair.
+ */
+const canonicalJson = (value: unknown): string =>
+  JSON.stringify(value, (_, inner: unknown) =>
+    isSchemaObject(inner) ? Object.fromEntries(Object.keys(inner).sort().map((key) => [key, inner[key]])) : inner,
+  );
+
+const missingFrom = (values: readonly unknown[], list: readonly unknown[]): unknown[] => {
+  const listed = new Set(list.map(canonicalJson));
+  return values.filter((value) => !listed.has(canonicalJson(value)));
+};
 
 const describeListedValues = (before: unknown[] | undefined, after: unknown[] | undefined): string => {
   if (before === undefined) return `a closed list of allowed values was introduced (${quoted(after ?? [])})`;
@@ -236,7 +265,7 @@ const diffNumbers = (previous: JsonSchemaObject, next: JsonSchemaObject, path: s
 ];
 
 const diffArrays = (previous: JsonSchemaObject, next: JsonSchemaObject, path: string): SchemaChange[] => [
-  ...diffSchemas(previous.items ?? true, next.items ?? true, pointerTo(path, 'items')),
+  ...compareSchemas(previous.items ?? true, next.items ?? true, pointerTo(path, 'items')),
   ...diffBound(path, 'minItems', 'lower', previous.minItems, next.minItems),
   ...diffBound(path, 'maxItems', 'upper', previous.maxItems, next.maxItems),
   ...change(
@@ -249,23 +278,53 @@ const diffArrays = (previous: JsonSchemaObject, next: JsonSchemaObject, path: st
 ];
 
 /**
- * The schemas that govern a property a schema does not list: every `patternProperties` entry whose
- * pattern matches the name (they apply together), otherwise `additionalProperties` (absent: any value).
+ * Matching is linear in each name, times the pattern's program: a version adding or removing
+ * thousands of names beside large patterns is more work than any real schema needs, and the
+ * registry then does not match at all (see {@link unlistedSchemasFor}). Five hundred fields of
+ * twenty characters against patterns of twenty instructions are a fifth of it.
  */
-const unlistedSchemas = (schema: JsonSchemaObject, name: string): JsonSchema[] => {
-  const matching = Object.entries(schema.patternProperties ?? {})
-    .filter(([pattern]) => new RegExp(pattern, 'u').test(name))
-    .map(([, governing]) => governing);
-  return matching.length > 0 ? matching : [schema.additionalProperties ?? true];
+const MAX_MATCHING_WORK = 1_000_000;
+
+/** The schemas governing an unlisted name, or why the registry cannot tell. */
+type Governing = JsonSchema[] | { unknown: string };
+
+/**
+ * How `schema` governs the property names the other version adds or removes beside it, none of
+ * which it lists: every `patternProperties` entry whose pattern matches the name (they apply
+ * together), otherwise `additionalProperties` (absent: any value). Patterns run on RE2 only; a
+ * schema registered before that rule may hold one RE2 cannot run, and then, as when matching
+ * `names` would take more than {@link MAX_MATCHING_WORK}, what governs them is unknown.
+ */
+const unlistedSchemasFor = (schema: JsonSchemaObject, names: readonly string[]): ((name: string) => Governing) => {
+  const otherwise = [schema.additionalProperties ?? true];
+  const entries = Object.entries(schema.patternProperties ?? {});
+  if (entries.length === 0 || names.length === 0) return () => otherwise;
+  const patterns: Array<{ compiled: Extract<CompiledPattern, { ok: true }>; governing: JsonSchema }> = [];
+  for (const [pattern, governing] of entries) {
+    const compiled = compilePattern(pattern);
+    if (!compiled.ok) return () => ({ unknown: compiled.reason });
+    patterns.push({ compiled, governing });
+  }
+  const work = names.reduce((sum, name) => sum + name.length + 1, 0) * patterns.reduce((sum, { compiled }) => sum + compiled.programSize, 0);
+  if (work > MAX_MATCHING_WORK) {
+    return () => ({ unknown: `matching ${names.length} property names against its patternProperties is more work than the registry does for one object` });
+  }
+  return (name) => {
+    const matching = patterns.filter(({ compiled }) => compiled.regExp.test(name)).map(({ governing }) => governing);
+    return matching.length > 0 ? matching : otherwise;
+  };
 };
 
 /** Open, closed or partially open content model, in Confluent's terms, as it bears on one property name. */
-const contentModel = (schema: JsonSchemaObject, name: string): 'open' | 'closed' | 'partially open' => {
-  const governing = unlistedSchemas(schema, name);
+const contentModel = (governing: readonly JsonSchema[]): 'open' | 'closed' | 'partially open' => {
   if (governing.length === 1 && isEmptySchema(governing[0])) return 'open';
   if (governing.length === 1 && governing[0] === false) return 'closed';
   return 'partially open';
 };
+
+/** A property added or removed where what governs its name in the other version is unknown: it may break either way. */
+const unknownFate = (path: string, kind: ChangeKind, name: string, what: string, version: string, reason: string): SchemaChange[] =>
+  change(path, always(kind), true, true, `property "${name}" was ${what} and the registry cannot tell which schema of the ${version} version governs that name: ${reason}`);
 
 /**
  * A property that only the previous version lists. Its old values must now pass whatever governs
@@ -273,13 +332,13 @@ const contentModel = (schema: JsonSchemaObject, name: string): 'open' | 'closed'
  * old property schema (FORWARD). Hence Confluent's rule: removing is backward compatible from an
  * open content model and breaks it from a closed one, and the other way round for forward.
  */
-const propertyRemoved = (name: string, was: JsonSchema, next: JsonSchemaObject, path: string): SchemaChange[] => {
-  const governing = unlistedSchemas(next, name);
+const propertyRemoved = (name: string, was: JsonSchema, governing: Governing, path: string): SchemaChange[] => {
+  if (!Array.isArray(governing)) return unknownFate(path, 'PROPERTY_REMOVED', name, 'removed', 'new', governing.unknown);
   const fate = {
     open: 'the new version still accepts it as an unlisted property, with any value',
     closed: 'the new version refuses unlisted properties',
     'partially open': 'the new version checks it against its schema for unlisted properties',
-  }[contentModel(next, name)];
+  }[contentModel(governing)];
   return change(path, always('PROPERTY_REMOVED'), !accepts([was], governing), !accepts(governing, [was]), `property "${name}" was removed and ${fate}`);
 };
 
@@ -289,13 +348,13 @@ const propertyRemoved = (name: string, was: JsonSchema, next: JsonSchemaObject, 
  * breaks BACKWARD (Confluent's PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL); under a closed one it cannot,
  * and only FORWARD breaks, since previous consumers refuse the new property.
  */
-const propertyAdded = (name: string, is: JsonSchema, previous: JsonSchemaObject, path: string): SchemaChange[] => {
-  const governing = unlistedSchemas(previous, name);
+const propertyAdded = (name: string, is: JsonSchema, governing: Governing, path: string): SchemaChange[] => {
+  if (!Array.isArray(governing)) return unknownFate(path, 'PROPERTY_ADDED', name, 'added', 'previous', governing.unknown);
   const before = {
     open: 'the previous version accepted any value under that name as an unlisted property',
     closed: 'the previous version refused unlisted properties',
     'partially open': 'the previous version checked it against its schema for unlisted properties',
-  }[contentModel(previous, name)];
+  }[contentModel(governing)];
   return change(path, always('PROPERTY_ADDED'), !accepts(governing, [is]), !accepts([is], governing), `property "${name}" was added and ${before}`);
 };
 
@@ -303,11 +362,13 @@ const diffProperties = (previous: JsonSchemaObject, next: JsonSchemaObject, path
   const before = previous.properties ?? {};
   const after = next.properties ?? {};
   const names = [...new Set([...Object.keys(before), ...Object.keys(after)])];
+  const governedInNext = unlistedSchemasFor(next, names.filter((name) => !Object.hasOwn(after, name)));
+  const governedInPrevious = unlistedSchemasFor(previous, names.filter((name) => !Object.hasOwn(before, name)));
   return names.flatMap((name) => {
     const at = pointerTo(path, 'properties', name);
-    if (!Object.hasOwn(after, name)) return propertyRemoved(name, before[name], next, at);
-    if (!Object.hasOwn(before, name)) return propertyAdded(name, after[name], previous, at);
-    return diffSchemas(before[name], after[name], at);
+    if (!Object.hasOwn(after, name)) return propertyRemoved(name, before[name], governedInNext(name), at);
+    if (!Object.hasOwn(before, name)) return propertyAdded(name, after[name], governedInPrevious(name), at);
+    return compareSchemas(before[name], after[name], at);
   });
 };
 
@@ -317,14 +378,14 @@ const diffProperties = (previous: JsonSchemaObject, next: JsonSchemaObject, path
  * A default does not excuse either, unlike Confluent: JSON Schema validation never fills one in.
  */
 const diffRequired = (previous: JsonSchemaObject, next: JsonSchemaObject, path: string): SchemaChange[] => {
-  const before = previous.required ?? [];
-  const after = next.required ?? [];
+  const before = new Set(previous.required ?? []);
+  const after = new Set(next.required ?? []);
   return [
-    ...after
-      .filter((name) => !before.includes(name))
+    ...[...after]
+      .filter((name) => !before.has(name))
       .flatMap((name) => change(pointerTo(path, 'properties', name), always('REQUIRED_ADDED'), true, false, `property "${name}" became required`)),
-    ...before
-      .filter((name) => !after.includes(name))
+    ...[...before]
+      .filter((name) => !after.has(name))
       .flatMap((name) => change(pointerTo(path, 'properties', name), always('REQUIRED_REMOVED'), false, true, `property "${name}" is no longer required`)),
   ];
 };
@@ -340,7 +401,7 @@ const diffAdditionalProperties = (previous: JsonSchemaObject, next: JsonSchemaOb
   const before = previous.additionalProperties ?? true;
   const after = next.additionalProperties ?? true;
   const at = pointerTo(path, 'additionalProperties');
-  if (isSchemaObject(before) && isSchemaObject(after)) return diffSchemas(before, after, at);
+  if (isSchemaObject(before) && isSchemaObject(after)) return compareSchemas(before, after, at);
   return change(
     at,
     ADDITIONAL_PROPERTIES_KINDS,
@@ -360,7 +421,7 @@ const diffPatternProperties = (previous: JsonSchemaObject, next: JsonSchemaObjec
   const after = next.patternProperties ?? {};
   return [...new Set([...Object.keys(before), ...Object.keys(after)])].flatMap((pattern) => {
     const at = pointerTo(path, 'patternProperties', pattern);
-    if (Object.hasOwn(before, pattern) && Object.hasOwn(after, pattern)) return diffSchemas(before[pattern], after[pattern], at);
+    if (Object.hasOwn(before, pattern) && Object.hasOwn(after, pattern)) return compareSchemas(before[pattern], after[pattern], at);
     const what = Object.hasOwn(after, pattern) ? 'added' : 'removed';
     return change(at, always('PATTERN_PROPERTIES_CHANGED'), true, true, `pattern property ${JSON.stringify(pattern)} was ${what}`);
   });
@@ -425,6 +486,16 @@ const diffFalseSchemas = (previous: JsonSchema, next: JsonSchema, path: string):
  * Both schemas are expected to have passed {@link validateSchema}.
  */
 export const diffSchemas = (previous: JsonSchema, next: JsonSchema, path = ''): SchemaChange[] => {
+  if (subschemaVerdicts !== undefined) return compareSchemas(previous, next, path);
+  subschemaVerdicts = new WeakMap();
+  try {
+    return compareSchemas(previous, next, path);
+  } finally {
+    subschemaVerdicts = undefined;
+  }
+};
+
+const compareSchemas = (previous: JsonSchema, next: JsonSchema, path: string): SchemaChange[] => {
   if (previous === false || next === false) return diffFalseSchemas(previous, next, path);
   const before: JsonSchemaObject = previous === true ? {} : previous;
   const after: JsonSchemaObject = next === true ? {} : next;

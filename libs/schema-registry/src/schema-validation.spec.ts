@@ -83,6 +83,51 @@ describe('validateSchema', () => {
     });
   });
 
+  describe('given a schema whose patterns RE2 cannot run in linear time', () => {
+    it.each([
+      ['a backreference in a pattern', record({ code: { type: 'string', pattern: '^(a)\\1$' } }), '/properties/code/pattern: "^(a)\\\\1$" uses a backreference (\\1)'],
+      ['a lookahead in patternProperties', record({}, { patternProperties: { '^(?=x_)': { type: 'string' } } }), '/patternProperties/^(?=x_): "^(?=x_)" uses lookaround ((?=…)'],
+      ['a lookbehind in propertyNames', record({}, { propertyNames: { pattern: '(?<!_)$' } }), '/propertyNames/pattern: "(?<!_)$" uses lookaround ((?<!…)'],
+    ])('when it has %s, then it is refused at that pointer, saying what RE2 lacks', (_, schema, error) => {
+      expect(validateSchema(schema)).toEqual({
+        valid: false,
+        errors: [`${error}; the registry runs patterns only on a linear-time engine (RE2), which has no backreferences or lookaround`],
+      });
+    });
+
+    it('when its patternProperties together compile to more than 100 instructions, then it is refused with their size', () => {
+      const patterns = Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`^x${i}_[a-z]{2,8}$`, { type: 'string' }]));
+      const result = validateSchema(record({}, { patternProperties: patterns }));
+      expect(result).toEqual({ valid: false, errors: [expect.stringMatching(/^\(root\): the patternProperties of a dataset schema compile to at most 100 RE2 instructions together; these take \d+$/)] });
+      expect(validateSchema(record({}, { patternProperties: Object.fromEntries(Object.entries(patterns).slice(0, 4)) }))).toEqual({ valid: true });
+    });
+
+    it('when a listed property of 32 "a"s and a "!" sits beside ^(a+)+$, then it is accepted without running V8\'s backtracking on it', () => {
+      // Ajv's strict mode matched listed names against patterns with V8's RegExp: minutes for this name.
+      const started = performance.now();
+      expect(validateSchema(record({ [`${'a'.repeat(32)}!`]: { type: 'string' } }, { patternProperties: { '^(a+)+$': { type: 'string' } } }))).toEqual({ valid: true });
+      expect(performance.now() - started).toBeLessThan(2000);
+    });
+  });
+
+  describe('given a schema larger than a dataset record needs', () => {
+    it('when it nests objects and arrays more than 32 deep, then it is refused before anything walks it', () => {
+      // As a request body would bring it: JSON text, parsed.
+      const nested = (depth: number): unknown => JSON.parse(`${'{"type":"object","properties":{"inner":'.repeat(depth)}{"type":"string"}${'}}'.repeat(depth)}`);
+      // Each level of nesting is two levels of JSON (the schema and its properties); the root is one.
+      expect(validateSchema(nested(15))).toEqual({ valid: true });
+      expect(validateSchema(nested(16))).toEqual({ valid: false, errors: ['(root): a dataset schema nests objects and arrays at most 32 deep'] });
+      expect(validateSchema(nested(100_000)).valid).toBe(false);
+    });
+
+    it('when it is more than 256 KiB of JSON, then it is refused with its size', () => {
+      const codes = Array.from({ length: 30_000 }, (_, i) => `code-${i}`);
+      const result = validateSchema(record({ industry: { type: 'string', enum: codes } }));
+      expect(result).toEqual({ valid: false, errors: [expect.stringMatching(/^\(root\): a dataset schema is at most 262144 bytes of JSON; this one is \d+$/)] });
+      expect(validateSchema(record({ industry: { type: 'string', enum: codes.slice(0, 20_000) } }))).toEqual({ valid: true });
+    });
+  });
+
   describe('given a resident record with several mistakes', () => {
     it('when it is validated, then every structural mistake is reported at once', () => {
       const broken = revise(residentV1, (draft) => {
