@@ -1,3 +1,4 @@
 export * from './errors.js';
 export * from './actor.js';
 export * from './wait-until.js';
+export * from './input-bounds.js';
