@@ -107,4 +107,25 @@ describe('consent decider', () => {
     expect(given(grant(), expire('2027-12-01T00:00:00.000Z')).when(expire('2027-12-02T00:00:00.000Z'))).toEqual([]);
     expect(given(grant(), { type: 'WithdrawConsent', actor: channel, now }).when(expire('2028-01-01T00:00:00.000Z'))).toEqual([]);
   });
+
+  describe('given values beyond the input bounds', () => {
+    it.each([
+      ['a subject id of 5 000 characters', { subjectId: 'r'.repeat(5000) }, 'subjectId', 'subjectId must be at most 128 characters'],
+      ['a subject id with a newline', { subjectId: 'r-1\nr-2' }, 'subjectId', 'subjectId must be letters, digits and _ . : -, starting with a letter or digit'],
+      ['a field list of 501 names', { fields: Array.from({ length: 501 }, () => 'birthDate') }, 'fields', 'fields must list at most 500 items; this one lists 501'],
+      ['a field name of 200 characters', { fields: ['b'.repeat(200)] }, 'fields', 'fields must be at most 128 characters'],
+    ])('refuses %s, naming the field, and neither signs a receipt nor decides anything', (_, input, field, message) => {
+      const receipts = signed.length;
+      let decided: unknown;
+      expect(() => (decided = given().when(grant({}, input)))).toThrow(message);
+      expect(() => given().when(grant({}, input))).toThrow(expect.objectContaining({ details: expect.objectContaining({ field }) }));
+      expect(decided).toBeUndefined();
+      expect(signed).toHaveLength(receipts);
+    });
+
+    it('grants for a subject id of 128 characters, the longest an entity key may be', () => {
+      const [event] = given().when(grant({}, { subjectId: 'r'.repeat(128) }));
+      expect(event.type === 'ConsentGranted' && event.data.terms.subjectId).toBe('r'.repeat(128));
+    });
+  });
 });

@@ -3,7 +3,9 @@ import {
   InvalidTransition,
   NotFound,
   ValidationFailed,
+  boundedList,
   hasRole,
+  identifier,
   type CommandActor,
   type RecordedActor,
 } from '@shuzhi/shared-kernel';
@@ -50,6 +52,9 @@ export const decide = (command: ConsentCommand, state: ConsentState): ConsentEve
       if (!command.consumerRegistered) throw new NotFound(`no department ${input.consumerDepartmentCode}`);
       if (!command.purposeRegistered) throw new ValidationFailed(`purpose ${input.purpose} is not a registered purpose code`);
       if (!input.subjectId?.trim()) throw new ValidationFailed('a consent names its subject');
+      // An entity key (a resident id, a credit code): it becomes part of every index of consents.
+      identifier(input.subjectId.trim(), 'subjectId');
+      boundedList(input.fields, 'fields').forEach((field) => identifier(field, 'fields'));
       const known = dataset.fields.map((f) => f.name);
       const fields = input.fields && input.fields.length > 0 ? [...new Set(input.fields)] : known;
       const unknown = fields.filter((f) => !known.includes(f));

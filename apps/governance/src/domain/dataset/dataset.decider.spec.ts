@@ -139,4 +139,40 @@ describe('dataset decider', () => {
   it('refuses a field format it does not know', () => {
     expect(() => given().when(publish({}, { fields: [{ name: 'idNumber', classification: 'SENSITIVE_PERSONAL', format: 'PASSPORT' as never }, { name: 'name', classification: 'PERSONAL' }, { name: 'birthDate', classification: 'PERSONAL' }] }))).toThrow(/unknown format PASSPORT/);
   });
+
+  describe('given values beyond the input bounds', () => {
+    const fieldsOf = (names: string[]) => names.map((name) => ({ name, classification: 'PERSONAL' as const }));
+    it.each([
+      ['a name of 201 characters', publish({}, { name: '人'.repeat(201) }), 'name must be at most 200 characters'],
+      ['a name of two lines', publish({}, { name: '人口\n基础信息' }), 'name must be one line without control characters'],
+      ['a summary of 4 001 characters', publish({}, { summary: '摘'.repeat(4001) }), 'summary must be at most 4000 characters'],
+      ['a graphqlType of 129 characters', publish({}, { graphqlType: `R${'e'.repeat(128)}` }), 'graphqlType must be at most 128 characters'],
+      ['501 classified fields', publish({}, { fields: fieldsOf(Array.from({ length: 501 }, (_, i) => `f${i}`)) }), 'fields must list at most 500 items; this one lists 501'],
+      ['a field name with a newline', publish({}, { fields: fieldsOf(['idNumber', 'name\nbirthDate']) }), 'fields must be letters, digits and _ . : -, starting with a letter or digit'],
+      ['a schema over 256 KiB', publish({}, { schema: { ...v1, properties: { ...v1.properties, code: { type: 'string', enum: Array.from({ length: 40_000 }, (_, i) => `c${i}`) } } } }), /a dataset schema is at most 262144 bytes of JSON/],
+      ['a pattern with a lookahead', publish({}, { schema: { ...v1, properties: { ...v1.properties, name: { type: 'string', pattern: '^(?=.*[a-z])' } } } }), '/properties/name/pattern: "^(?=.*[a-z])" uses lookaround'],
+    ])('refuses to publish %s, deciding nothing', (_, command, message) => {
+      expect(() => given().when(command)).toThrow(ValidationFailed);
+      expect(() => given().when(command)).toThrow(message);
+    });
+
+    it('refuses a schema version with a field list over the limit, and decides nothing', () => {
+      const { when } = given(publish());
+      expect(() => when(register(v1, [], fieldsOf(Array.from({ length: 501 }, () => 'name'))))).toThrow('fields must list at most 500 items; this one lists 501');
+    });
+
+    it('decides a version adding a nested name of 29 "a"s and a "!" beside ^(a+)+$ at once: the pattern runs on RE2', () => {
+      // The attack that held governance's event loop for 10 s; the name is not matched, so the
+      // typed property lands in an open content model, which BACKWARD refuses.
+      const withPatterns = (household: object) => ({ ...v1, properties: { ...v1.properties, household } });
+      const before = withPatterns({ type: 'object', patternProperties: { '^(a+)+$': { type: 'string' } } });
+      const after = withPatterns({ type: 'object', patternProperties: { '^(a+)+$': { type: 'string' } }, properties: { [`${'a'.repeat(29)}!`]: { type: 'string' } } });
+      const households = new Map([['public-security', new Set([...ownedFields.get('public-security')!, 'Resident.household'])]]);
+      const { when } = given(publish({ ownedFields: households }, { schema: before, fields: [...publish().input.fields, { name: 'household', classification: 'PERSONAL' }] }));
+      const started = performance.now();
+      expect(() => when(register(after))).toThrow(IncompatibleSchema);
+      expect(() => when(register(after))).toThrow(`/properties/household/properties/${'a'.repeat(29)}!: property "${'a'.repeat(29)}!" was added`);
+      expect(performance.now() - started).toBeLessThan(2000);
+    });
+  });
 });

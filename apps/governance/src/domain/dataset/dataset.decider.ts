@@ -1,11 +1,16 @@
 import { checkCompatibility, fieldChanges, validateSchema, type CompatibilityMode, type JsonSchema } from '@shuzhi/schema-registry';
 import {
   Forbidden,
+  INPUT_LIMITS,
   IncompatibleSchema,
   InvalidTransition,
   NotFound,
   ValidationFailed,
+  boundedList,
+  boundedText,
   hasRole,
+  identifier,
+  optionalText,
   type CommandActor,
   type RecordedActor,
 } from '@shuzhi/shared-kernel';
@@ -107,6 +112,7 @@ const assertOwned = (graphqlType: string, fields: readonly DatasetField[], provi
 
 /** Every property of the schema carries a classification, and every classified field is a property. */
 const classify = (schema: JsonSchema, fields: readonly DatasetField[], inherited: readonly DatasetField[] = []): DatasetField[] => {
+  boundedList(fields, 'fields').forEach((field) => identifier(field.name, 'fields'));
   for (const field of fields) {
     if (!CLASSIFICATIONS.includes(field.classification)) {
       throw new ValidationFailed(`field ${field.name} has unknown classification ${field.classification}`);
@@ -144,9 +150,12 @@ export const decide = (command: DatasetCommand, state: DatasetState): DatasetEve
       if (!CODE.test(input.code)) {
         throw new ValidationFailed(`dataset code ${input.code} must look like domain.name (lower case, dots between parts)`);
       }
+      identifier(input.code, 'code');
       if (!input.name?.trim()) throw new ValidationFailed('a dataset needs a name');
+      boundedText(input.name, 'name', INPUT_LIMITS.name);
       if (!SHARING_TYPES.includes(input.sharingType)) throw new ValidationFailed(`unknown sharing type ${input.sharingType}`);
       if (!GRAPHQL_TYPE.test(input.graphqlType)) throw new ValidationFailed(`${input.graphqlType} is not a GraphQL type name`);
+      identifier(input.graphqlType, 'graphqlType');
       const compatibility = input.compatibility ?? 'BACKWARD';
       if (!COMPATIBILITY_MODES.includes(compatibility)) throw new ValidationFailed(`unknown compatibility mode ${compatibility}`);
       const schema = assertValidSchema(input.schema);
@@ -156,9 +165,9 @@ export const decide = (command: DatasetCommand, state: DatasetState): DatasetEve
         code: input.code,
         name: input.name.trim(),
         providerDepartment,
-        summary: input.summary?.trim() || null,
+        summary: optionalText(input.summary, 'summary', INPUT_LIMITS.description, { multiline: true }),
         sharingType: input.sharingType,
-        updateCycle: input.updateCycle?.trim() || null,
+        updateCycle: optionalText(input.updateCycle, 'updateCycle', INPUT_LIMITS.name),
         graphqlType: input.graphqlType,
         compatibility,
       };

@@ -26,6 +26,15 @@ describe('department and purpose registries', () => {
     expect(() => purposeDecider.decide({ ...register, code: 'subsidy' }, purposeDecider.initialState)).toThrow(ValidationFailed);
     expect(() => purposeDecider.decide({ ...register, actor: steward }, purposeDecider.initialState)).toThrow(Forbidden);
   });
+
+  it('refuses an over-long or multi-line name and an over-long description, deciding nothing', () => {
+    const department = { type: 'RegisterDepartment', actor: platform, now, code: 'civil-affairs', name: '民政局' } as const;
+    expect(() => departmentDecider.decide({ ...department, name: '民'.repeat(201) }, departmentDecider.initialState)).toThrow('name must be at most 200 characters');
+    const purpose = { type: 'RegisterPurpose', actor: platform, now, code: 'SUBSIDY_ELIGIBILITY', name: '补贴资格核验', description: null } as const;
+    expect(() => purposeDecider.decide({ ...purpose, name: '补贴\r\n资格' }, purposeDecider.initialState)).toThrow('name must be one line without control characters');
+    expect(() => purposeDecider.decide({ ...purpose, description: '用'.repeat(4001) }, purposeDecider.initialState)).toThrow('description must be at most 4000 characters');
+    expect(purposeDecider.decide({ ...purpose, description: '第一段\n第二段' }, purposeDecider.initialState)[0].data.description).toBe('第一段\n第二段');
+  });
 });
 
 describe('client keys', () => {
@@ -66,5 +75,17 @@ describe('client keys', () => {
     ['no name', issue({ name: '' }), ValidationFailed],
   ])('refuses a key with %s', (_, command, error) => {
     expect(() => clientDecider.decide(command, clientDecider.initialState)).toThrow(error);
+  });
+
+  it.each([
+    ['a name of 201 characters', issue({ name: '系'.repeat(201) }), 'name must be at most 200 characters'],
+    ['a name of two lines', issue({ name: 'household\nregistry' }), 'name must be one line without control characters'],
+  ])('refuses a key with %s, deciding nothing', (_, command, message) => {
+    expect(() => clientDecider.decide(command, clientDecider.initialState)).toThrow(message);
+  });
+
+  it('refuses a revocation reason over 2 000 characters, and keeps a reason at the limit', () => {
+    expect(() => clientDecider.decide({ ...revoke, reason: '泄'.repeat(2001) } as ClientCommand, given(issue()))).toThrow('reason must be at most 2000 characters');
+    expect(clientDecider.decide({ ...revoke, reason: '泄'.repeat(2000) } as ClientCommand, given(issue()))).toMatchObject([{ data: { reason: '泄'.repeat(2000) } }]);
   });
 });

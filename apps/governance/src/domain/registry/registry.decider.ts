@@ -1,10 +1,13 @@
 import {
   Forbidden,
+  INPUT_LIMITS,
   InvalidTransition,
   NotFound,
   ROLES,
   ValidationFailed,
+  boundedText,
   hasRole,
+  optionalText,
   type CommandActor,
   type RecordedActor,
   type Role,
@@ -35,6 +38,7 @@ export const departmentDecider = {
     const by = platformOnly(command.actor, 'registering a department');
     if (!CODE.test(command.code)) throw new ValidationFailed(`department code ${command.code} must be lower case letters, digits and hyphens`);
     if (!command.name?.trim()) throw new ValidationFailed('a department needs a name');
+    boundedText(command.name, 'name', INPUT_LIMITS.name);
     if (state.status !== 'NONE') throw new InvalidTransition(state.status, command.type, `${command.code} is registered already`);
     return [{ type: 'DepartmentRegistered', data: { code: command.code, name: command.name.trim(), by, at: command.now } }];
   },
@@ -57,11 +61,12 @@ export const purposeDecider = {
     const by = platformOnly(command.actor, 'registering a purpose');
     if (!PURPOSE_CODE.test(command.code)) throw new ValidationFailed(`purpose code ${command.code} must be upper case letters, digits and underscores`);
     if (!command.name?.trim()) throw new ValidationFailed('a purpose needs a name');
+    boundedText(command.name, 'name', INPUT_LIMITS.name);
     if (state.status !== 'NONE') throw new InvalidTransition(state.status, command.type, `${command.code} is registered already`);
     return [
       {
         type: 'PurposeRegistered',
-        data: { code: command.code, name: command.name.trim(), description: command.description?.trim() || null, by, at: command.now },
+        data: { code: command.code, name: command.name.trim(), description: optionalText(command.description, 'description', INPUT_LIMITS.description, { multiline: true }), by, at: command.now },
       },
     ];
   },
@@ -109,6 +114,7 @@ export const clientDecider = {
         if (state.status !== 'NONE') throw new InvalidTransition(state.status, command.type, 'this client id is taken');
         if (!command.departmentRegistered) throw new NotFound(`no department ${command.departmentCode}`);
         if (!command.name?.trim()) throw new ValidationFailed('a client needs a name');
+        boundedText(command.name, 'name', INPUT_LIMITS.name);
         const roles = [...new Set(command.roles)];
         if (roles.length === 0) throw new ValidationFailed('a key needs at least one role');
         const unknown = roles.filter((r) => !ROLES.includes(r));
@@ -132,7 +138,8 @@ export const clientDecider = {
         if (state.status === 'NONE') throw new NotFound('no client with this id');
         const by = mayManageKeysOf(command.actor, state.departmentCode, state.roles);
         if (state.status === 'REVOKED') throw new InvalidTransition(state.status, command.type);
-        return [{ type: 'ClientKeyRevoked', data: { clientId: state.clientId, reason: command.reason, by, at: command.now } }];
+        const reason = optionalText(command.reason, 'reason', INPUT_LIMITS.reason, { multiline: true });
+        return [{ type: 'ClientKeyRevoked', data: { clientId: state.clientId, reason, by, at: command.now } }];
       }
       default: {
         const exhaustive: never = command;

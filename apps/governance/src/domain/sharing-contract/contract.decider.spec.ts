@@ -100,6 +100,27 @@ describe('sharing contract decider', () => {
     it('refuses a second submission under the same id', () => {
       expect(() => given(submit()).when(submit())).toThrow(InvalidTransition);
     });
+
+    it.each([
+      ['a legal basis of 2 001 characters', submitWith({ legalBasis: '法'.repeat(2001) }), 'legalBasis', 'legalBasis must be at most 2000 characters'],
+      ['a legal basis holding a control character', submitWith({ legalBasis: 'art. 18\u0007' }), 'legalBasis', 'legalBasis must not hold control characters other than line breaks and tabs'],
+      ['a scenario of 2 001 characters', submitWith({ scenario: '景'.repeat(2001) }), 'scenario', 'scenario must be at most 2000 characters'],
+      ['501 fields', submitWith({ fields: Array.from({ length: 501 }, () => 'name') }), 'fields', 'fields must list at most 500 items; this one lists 501'],
+      ['a field name with a newline', submitWith({ fields: ['name\nbirthDate'] }), 'fields', 'fields must be letters, digits and _ . : -, starting with a letter or digit'],
+      ['501 masking rules', submitWith({ masking: Array.from({ length: 501 }, () => ({ field: 'name', rule: 'MASK' as const })) }), 'masking', 'masking must list at most 500 items; this one lists 501'],
+      ['a masked field name of 5 000 characters', submitWith({ masking: [{ field: 'n'.repeat(5000), rule: 'MASK' }] }), 'masking', 'masking must be at most 128 characters'],
+    ])('refuses %s, naming the field, and decides nothing', (_, command, field, message) => {
+      let decided: ContractEvent[] | undefined;
+      expect(() => (decided = given().when(command))).toThrow(message);
+      expect(() => given().when(command)).toThrow(expect.objectContaining({ details: expect.objectContaining({ field }) }));
+      expect(decided).toBeUndefined();
+    });
+
+    it('keeps a legal basis of several lines, at the limit', () => {
+      const legalBasis = `《就业促进法》第十八条\n${'法'.repeat(1988)}`;
+      const [submitted] = given().when(submitWith({ legalBasis })) as [Extract<ContractEvent, { type: 'ContractSubmitted' }>];
+      expect(submitted.data.terms.legalBasis).toBe(legalBasis);
+    });
   });
 
   describe('compliance review', () => {
@@ -219,5 +240,23 @@ describe('sharing contract decider', () => {
 
   it('a command for a contract that does not exist is NOT_FOUND', () => {
     expect(() => given().when(approve)).toThrow(NotFound);
+  });
+
+  it('refuses a reason over 2 000 characters for every decision that takes one, deciding nothing', () => {
+    const long = '因'.repeat(2001);
+    const active = given(submit(), passCompliance, approve);
+    const suspended = given(submit(), passCompliance, approve, act('SuspendContract', providerSteward));
+    for (const [state, command] of [
+      [given(submit()), { ...passCompliance, reason: long }],
+      [given(submit()), act('CompleteComplianceReview', platform, { approved: false, reason: long })],
+      [given(submit(), passCompliance), { ...approve, reason: long }],
+      [given(submit(), passCompliance), act('RejectContract', providerSteward, { reason: long })],
+      [active, act('SuspendContract', providerSteward, { reason: long })],
+      [suspended, act('ResumeContract', providerSteward, { reason: long })],
+      [active, act('RevokeContract', providerSteward, { reason: long })],
+    ] as const) {
+      expect(() => state.when(command as ContractCommand)).toThrow('reason must be at most 2000 characters');
+    }
+    expect(types(active.when(act('SuspendContract', providerSteward, { reason: '因'.repeat(2000) })))).toEqual(['ContractSuspended']);
   });
 });

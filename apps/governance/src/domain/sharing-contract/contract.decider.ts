@@ -1,9 +1,14 @@
 import {
   Forbidden,
+  INPUT_LIMITS,
   InvalidTransition,
   NotFound,
   ValidationFailed,
+  boundedList,
+  boundedText,
   hasRole,
+  identifier,
+  optionalText,
   type CommandActor,
   type RecordedActor,
   type Role,
@@ -75,7 +80,12 @@ const recorded = (actor: CommandActor, role: Role): RecordedActor => ({
 
 const requireReason = (reason: string | null | undefined, command: string): string => {
   if (!reason || reason.trim() === '') throw new ValidationFailed(`${command} needs a reason`, { field: 'reason' });
-  return reason.trim();
+  return boundedText(reason, 'reason', INPUT_LIMITS.reason, { multiline: true });
+};
+
+/** A reason given where none is needed is bounded all the same. */
+const checkOptionalReason = (reason: string | null): void => {
+  optionalText(reason, 'reason', INPUT_LIMITS.reason, { multiline: true });
 };
 
 /** The provider's steward, or the data bureau acting as the platform. */
@@ -100,6 +110,7 @@ export const decide = (command: ContractCommand, state: ContractState): Contract
       if (!hasRole(command.actor, 'PLATFORM')) throw new Forbidden('compliance review is the data bureau\'s (PLATFORM role)');
       if (state.status !== 'COMPLIANCE_REVIEW') throw new InvalidTransition(state.status, command.type);
       const by = recorded(command.actor, 'PLATFORM');
+      checkOptionalReason(command.reason);
       if (!command.approved) {
         const reason = requireReason(command.reason, 'rejecting a request');
         return [{ type: 'ContractRejected', data: { by, at: command.now, reason, stage: 'COMPLIANCE' } }];
@@ -117,6 +128,7 @@ export const decide = (command: ContractCommand, state: ContractState): Contract
         throw new Forbidden(`only a steward of ${terms.providerDepartment}, the provider of ${terms.datasetCode}, may approve`);
       }
       if (state.status !== 'PROVIDER_REVIEW') throw new InvalidTransition(state.status, command.type);
+      checkOptionalReason(command.reason);
       const by = recorded(command.actor, 'STEWARD');
       return [
         { type: 'ContractApproved', data: { by, at: command.now, reason: command.reason } },
@@ -147,6 +159,7 @@ export const decide = (command: ContractCommand, state: ContractState): Contract
       const by = providerOrPlatform(command.actor, terms, command.type);
       if (state.status !== 'SUSPENDED') throw new InvalidTransition(state.status, command.type);
       if (command.now >= terms.validTo) throw new InvalidTransition(state.status, command.type, 'its validity window has ended');
+      checkOptionalReason(command.reason);
       return [{ type: 'ContractResumed', data: { by, at: command.now, reason: command.reason } }];
     }
     case 'RevokeContract': {
@@ -201,6 +214,7 @@ const submit = (command: Extract<ContractCommand, { type: 'SubmitContract' }>): 
   if (!command.purposeRegistered) {
     throw new ValidationFailed(`purpose ${input.purpose} is not a registered purpose code`, { field: 'purpose' });
   }
+  boundedList(input.fields, 'fields').forEach((field) => identifier(field, 'fields'));
   const fields = [...new Set(input.fields)];
   if (fields.length === 0) throw new ValidationFailed('a request names at least one field', { field: 'fields' });
   const known = new Set(dataset.fields.map((f) => f.name));
@@ -213,6 +227,7 @@ const submit = (command: Extract<ContractCommand, { type: 'SubmitContract' }>): 
   if (!input.legalBasis || input.legalBasis.trim() === '') {
     throw new ValidationFailed('a request states its legal basis', { field: 'legalBasis' });
   }
+  boundedText(input.legalBasis, 'legalBasis', INPUT_LIMITS.reason, { multiline: true });
   const validFrom = Date.parse(input.validFrom);
   const validTo = Date.parse(input.validTo);
   if (Number.isNaN(validFrom) || Number.isNaN(validTo)) throw new ValidationFailed('validFrom and validTo must be dates');
@@ -222,8 +237,9 @@ const submit = (command: Extract<ContractCommand, { type: 'SubmitContract' }>): 
   if (quota !== null && (!Number.isSafeInteger(quota) || quota < 1)) {
     throw new ValidationFailed('dailyQuota must be a whole number of at least 1', { field: 'dailyQuota' });
   }
-  const masking = input.masking ?? [];
+  const masking = [...boundedList(input.masking, 'masking')];
   for (const { field, rule } of masking) {
+    identifier(field, 'masking');
     if (!fields.includes(field)) throw new ValidationFailed(`masking names ${field}, which the request does not ask for`);
     if (!MASK_RULES.includes(rule)) throw new ValidationFailed(`unknown mask rule ${rule}`);
   }
@@ -239,7 +255,7 @@ const submit = (command: Extract<ContractCommand, { type: 'SubmitContract' }>): 
     fields,
     purpose: input.purpose,
     legalBasis: input.legalBasis.trim(),
-    scenario: input.scenario?.trim() || null,
+    scenario: optionalText(input.scenario, 'scenario', INPUT_LIMITS.reason, { multiline: true }),
     validFrom: new Date(validFrom).toISOString(),
     validTo: new Date(validTo).toISOString(),
     dailyQuota: quota,
