@@ -158,10 +158,31 @@ describe('enterprise decider', () => {
       ['an industry code of a section after T', { industryCode: 'Z01' }, 'industryCode'],
       ['an industry division outside its section', { industryCode: 'I39' }, 'industryCode'],
       ['an empty legal representative id', { legalRepresentativeId: ' ' }, 'legalRepresentativeId'],
+      ['a name of two lines', { name: '福州某某\n科技有限公司' }, 'name'],
+      ['a legal representative id of 5 000 characters', { legalRepresentativeId: 'r'.repeat(5000) }, 'legalRepresentativeId'],
+      ['a legal representative id with a newline', { legalRepresentativeId: 'r-zhang\nr-li' }, 'legalRepresentativeId'],
     ])('refuses %s', (_, input, field) => {
       const error = refusal(() => given().when(register(input)));
       expect(error).toBeInstanceOf(ValidationFailed);
       expect(error.details?.violations).toEqual([{ field, reason: expect.any(String) }]);
+    });
+
+    it('refuses a reason over 2 000 characters for every change that takes one, deciding nothing', () => {
+      const long = '因'.repeat(2001);
+      const active = given(register());
+      const suspended = given(register(), suspend);
+      for (const [state, command] of [
+        [active, act('SuspendEnterprise', { reason: long })],
+        [suspended, act('ReactivateEnterprise', { reason: long })],
+        [active, act('DeregisterEnterprise', { reason: long })],
+        [active, act('UpdateEnterpriseEmployees', { employees: 40, reason: long })],
+        [active, act('ChangeLegalRepresentative', { legalRepresentativeId: LI.residentId, legalRepresentative: LI, reason: long })],
+      ] as const) {
+        const error = refusal(() => state.when(command));
+        expect(error).toBeInstanceOf(ValidationFailed);
+        expect(error.details?.violations).toEqual([{ field: 'reason', reason: 'must be at most 2000 characters' }]);
+      }
+      expect(types(active.when(act('SuspendEnterprise', { reason: '因'.repeat(2000) })))).toEqual(['EnterpriseSuspended']);
     });
 
     it('names every problem of a registration at once', () => {

@@ -1,9 +1,13 @@
 import {
   Forbidden,
+  INPUT_LIMITS,
   InvalidTransition,
   NotFound,
   ValidationFailed,
+  boundedText,
   hasRole,
+  identifier,
+  optionalText,
   type CommandActor,
   type RecordedActor,
 } from '@shuzhi/shared-kernel';
@@ -89,10 +93,10 @@ const stewardOf = (actor: CommandActor, what: string): RecordedActor => {
 const requiredReason = (reason: string | null | undefined, what: string): string => {
   const trimmed = reason?.trim();
   if (!trimmed) throw new ValidationFailed(`${what} needs a reason`, { violations: [{ field: 'reason', reason: 'required' }] });
-  return trimmed;
+  return boundedText(trimmed, 'reason', INPUT_LIMITS.reason, { multiline: true });
 };
 
-const optionalReason = (reason: string | null | undefined): string | null => reason?.trim() || null;
+const optionalReason = (reason: string | null | undefined): string | null => optionalText(reason, 'reason', INPUT_LIMITS.reason, { multiline: true });
 
 const employeesProblem = (employees: unknown): string | undefined =>
   typeof employees === 'number' && Number.isSafeInteger(employees) && employees >= 0
@@ -153,6 +157,8 @@ export const decide = (command: EnterpriseCommand, state: EnterpriseState): Ente
       if (input.employees != null) check('employees', employeesProblem(input.employees));
       check('legalRepresentativeId', legalRepresentativeId === '' ? 'a legal representative id must not be empty' : undefined);
       refuseIfAny(violations, `enterprise ${input.creditCode} cannot be registered`);
+      boundedText(name, 'name', MAX_NAME_LENGTH);
+      if (legalRepresentativeId !== null) identifier(legalRepresentativeId, 'legalRepresentativeId');
       if (state.status !== 'NONE') {
         throw new ValidationFailed(`credit code ${input.creditCode} is registered already (${state.profile.name})`, {
           violations: [{ field: 'creditCode', reason: 'duplicate' }],
@@ -225,6 +231,7 @@ export const decide = (command: EnterpriseCommand, state: EnterpriseState): Ente
           violations: [{ field: 'legalRepresentativeId', reason: 'required' }],
         });
       }
+      identifier(residentId, 'legalRepresentativeId');
       assertLegalRepresentative(residentId, command.legalRepresentative);
       if (current.profile.legalRepresentativeId === residentId) return [];
       return [

@@ -1,3 +1,5 @@
+import { INPUT_LIMITS } from '@shuzhi/shared-kernel';
+
 /**
  * The eligibility rule language of subsidy programs: rules are data, stored in the program's
  * events and evaluated by one pure function, so a check can be replayed on the facts it used.
@@ -72,6 +74,7 @@ const parseRule = (input: RuleInput, field: string): EligibilityRule | RuleViola
     case 'industryIn': {
       const industries = input.industryIn!;
       if (!Array.isArray(industries) || industries.length === 0) return { field, reason: 'industryIn needs at least one industry code' };
+      if (industries.length > INPUT_LIMITS.list) return { field, reason: `industryIn lists at most ${INPUT_LIMITS.list} industry codes` };
       const bad = industries.filter((code) => typeof code !== 'string' || !INDUSTRY_PREFIX.test(code));
       if (bad.length > 0) {
         return { field, reason: `industryIn takes GB/T 4754 codes (a section letter A-T, optionally 2-4 digits); not ${bad.map((b) => JSON.stringify(b)).join(', ')}` };

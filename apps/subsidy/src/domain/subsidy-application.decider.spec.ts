@@ -176,6 +176,15 @@ describe('subsidy application decider', () => {
       expect(() => when(given([submitted, eligible, approved]), reject('late'))).toThrow(expect.objectContaining({ code: 'INVALID_TRANSITION' }));
       expect(() => when(given([submitted, rejected]), reject('again'))).toThrow(expect.objectContaining({ code: 'INVALID_TRANSITION' }));
       expect(() => when(given([submitted]), reject('x', outsider))).toThrow(expect.objectContaining({ code: 'FORBIDDEN' }));
+      expect(() => when(given([submitted]), reject('材'.repeat(2001)))).toThrow(
+        expect.objectContaining({ code: 'VALIDATION_FAILED', message: 'reason must be at most 2000 characters', details: expect.objectContaining({ field: 'reason' }) }),
+      );
+    });
+
+    it('refuses an approval whose reason is over 2 000 characters, deciding nothing', () => {
+      expect(() => when(given([submitted, eligible]), { ...approve(), reason: '符'.repeat(2001) } as ApplicationCommand)).toThrow(
+        expect.objectContaining({ code: 'VALIDATION_FAILED', message: 'reason must be at most 2000 characters' }),
+      );
     });
   });
 

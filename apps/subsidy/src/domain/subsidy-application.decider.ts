@@ -1,4 +1,4 @@
-import { InvalidTransition, NotFound, ValidationFailed, type CommandActor, type RecordedActor } from '@shuzhi/shared-kernel';
+import { INPUT_LIMITS, InvalidTransition, NotFound, ValidationFailed, boundedText, optionalText, type CommandActor, type RecordedActor } from '@shuzhi/shared-kernel';
 import { aSubject, evaluateRules, type EligibilityRule, type SubjectFacts } from './eligibility-rules.js';
 import { applicantChannelOf, bureauStewardOf } from './stewardship.js';
 import type {
@@ -157,7 +157,7 @@ export const decide = (command: ApplicationCommand, state: ApplicationState): Su
       if (current.lastCheck?.outcome !== 'ELIGIBLE') {
         throw new InvalidTransition(current.status, command.type, 'the last check found the applicant ineligible');
       }
-      const reason = command.reason?.trim() || null;
+      const reason = optionalText(command.reason, 'reason', INPUT_LIMITS.reason, { multiline: true });
       return [{ type: 'SubsidyApplicationApproved', data: { applicationId: current.profile.applicationId, amount: current.profile.amount, reason, by, at: command.now } }];
     }
     case 'RejectSubsidyApplication': {
@@ -168,6 +168,7 @@ export const decide = (command: ApplicationCommand, state: ApplicationState): Su
       }
       const reason = command.reason?.trim();
       if (!reason) throw new ValidationFailed('a rejection needs a reason the applicant can read', { violations: [{ field: 'reason', reason: 'required' }] });
+      boundedText(reason, 'reason', INPUT_LIMITS.reason, { multiline: true });
       return [{ type: 'SubsidyApplicationRejected', data: { applicationId: current.profile.applicationId, reason, by, at: command.now } }];
     }
     case 'DisburseSubsidy': {

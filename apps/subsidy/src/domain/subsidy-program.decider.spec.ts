@@ -67,6 +67,9 @@ describe('subsidy program decider', () => {
       ['a zero budget', { budget: 0 }, /budget is a whole number of yuan above 0/],
       ['a fractional grant', { amountPerGrant: 99.5 }, /amount per grant is a whole number/],
       ['a grant above the budget', { budget: 5_000 }, /exceeds the whole budget/],
+      ['501 rules', { rules: Array.from({ length: 501 }, () => ({ enterpriseActive: true })) }, /rules must list at most 500 items; this one lists 501/],
+      ['an industry list of 501 codes', { rules: [{ industryIn: Array.from({ length: 501 }, () => 'C') }] }, /industryIn lists at most 500 industry codes/],
+      ['a name of two lines', { name: '制造业\n稳岗补贴' }, /name must be one line without control characters/],
     ])('refuses %s with VALIDATION_FAILED', (_what, overrides, reason) => {
       expect(() => when(given([]), create(overrides as Partial<CreateProgramInput>))).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED', message: expect.stringMatching(reason) }));
     });
@@ -92,6 +95,7 @@ describe('subsidy program decider', () => {
       expect(() => when(given([created]), close(' '))).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED' }));
       expect(() => when(given([]), close('x'))).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
       expect(() => when(given([created]), close('x', consumer))).toThrow(expect.objectContaining({ code: 'FORBIDDEN' }));
+      expect(() => when(given([created]), close('因'.repeat(2001)))).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED', details: expect.objectContaining({ field: 'reason' }) }));
     });
   });
 

@@ -1,4 +1,4 @@
-import { InvalidTransition, NotFound, ValidationFailed, type CommandActor } from '@shuzhi/shared-kernel';
+import { INPUT_LIMITS, InvalidTransition, NotFound, ValidationFailed, boundedList, boundedText, type CommandActor } from '@shuzhi/shared-kernel';
 import { parseRules, type EligibilityRule, type RuleInput, type SubjectKind } from './eligibility-rules.js';
 import { bureauStewardOf } from './stewardship.js';
 import type { ProgramStatus, SubsidyProgramEvent } from './subsidy-program.events.js';
@@ -53,6 +53,7 @@ export const decide = (command: ProgramCommand, state: ProgramState): SubsidyPro
       const by = bureauStewardOf(command.actor, 'creating a subsidy program');
       const { input } = command;
       const name = typeof input.name === 'string' ? input.name.trim() : '';
+      boundedList(input.rules, 'rules');
       const { rules, violations } = parseRules(input.subject, input.rules);
       if (!PROGRAM_ID.test(command.programId)) {
         violations.push({ field: 'id', reason: 'a program id is 1-64 lower-case letters, digits and hyphens, starting with a letter or digit' });
@@ -67,6 +68,7 @@ export const decide = (command: ProgramCommand, state: ProgramState): SubsidyPro
       if (violations.length > 0) {
         throw new ValidationFailed(`the program cannot be created: ${violations.map((v) => `${v.field}: ${v.reason}`).join('; ')}`, { violations });
       }
+      boundedText(name, 'name', MAX_NAME_LENGTH);
       if (state.status !== 'NONE') {
         throw new ValidationFailed(`a program ${command.programId} exists already (${state.profile.name})`, { violations: [{ field: 'id', reason: 'duplicate' }] });
       }
@@ -83,6 +85,7 @@ export const decide = (command: ProgramCommand, state: ProgramState): SubsidyPro
       if (current.status !== 'OPEN') throw new InvalidTransition(current.status, command.type, 'the program is closed already');
       const reason = command.reason?.trim();
       if (!reason) throw new ValidationFailed('closing a program needs a reason', { violations: [{ field: 'reason', reason: 'required' }] });
+      boundedText(reason, 'reason', INPUT_LIMITS.reason, { multiline: true });
       return [{ type: 'SubsidyProgramClosed', data: { programId: current.profile.programId, reason, by, at: command.now } }];
     }
     case 'ReserveSubsidyGrant': {

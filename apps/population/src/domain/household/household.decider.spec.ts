@@ -58,6 +58,8 @@ describe('household decider', () => {
     ['a community code of 9 digits', withUnit('community', { code: '330106007' }), /community code 330106007 is malformed/],
     ['a community without a name', withUnit('community', { name: ' ' }), /community needs a name/],
     ['no grid at all', register({ grid: undefined as never }), /district code {2}is malformed/],
+    ['an address of two lines', register({ address: '杭州市西湖区\n文二西路128号' }), 'address must be one line without control characters'],
+    ['a community name holding a control character', withUnit('community', { name: '文华\u0000社区' }), 'communityName must be one line without control characters'],
   ])('refuses %s (VALIDATION_FAILED)', (_, command, reason) => {
     expect(() => decide(command, householdDecider.initialState)).toThrow(ValidationFailed);
     expect(() => decide(command, householdDecider.initialState)).toThrow(reason);

@@ -1,5 +1,5 @@
 import type { Decider } from '@shuzhi/event-store';
-import { InvalidTransition, ValidationFailed, type CommandActor } from '@shuzhi/shared-kernel';
+import { InvalidTransition, ValidationFailed, boundedText, type CommandActor } from '@shuzhi/shared-kernel';
 import { isCountyCode } from '../division-codes.js';
 import type { GridPlace, GridUnit, HouseholdEvent } from '@shuzhi/population-events';
 import { populationStewardOf } from '../stewardship.js';
@@ -37,6 +37,7 @@ const validUnit = (unit: GridUnit | undefined, level: string, code: RegExp, pare
   if ([...name].length < 1 || [...name].length > MAX_UNIT_NAME_LENGTH) {
     throw refuse(`the ${level} needs a name of 1 to ${MAX_UNIT_NAME_LENGTH} characters`, `${level}Name`);
   }
+  boundedText(name, `${level}Name`, MAX_UNIT_NAME_LENGTH);
   return { code: codeValue, name };
 };
 
@@ -57,6 +58,7 @@ export const decide = (command: HouseholdCommand, state: HouseholdState): Househ
   if ([...address].length < 1 || [...address].length > MAX_ADDRESS_LENGTH) {
     throw refuse(`a household needs an address of 1 to ${MAX_ADDRESS_LENGTH} characters`, 'address');
   }
+  boundedText(address, 'address', MAX_ADDRESS_LENGTH);
   const grid = validGrid(command.input.grid);
   return [{ type: 'HouseholdRegistered', data: { householdId: command.householdId, address, grid, by, at: command.now } }];
 };
