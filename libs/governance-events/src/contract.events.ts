@@ -18,6 +18,11 @@ export interface ContractTerms {
   dailyQuota: number | null;
   masking: Array<{ field: string; rule: MaskRule }>;
   consentRequired: boolean;
+  /**
+   * The fields it asks for that the catalog classified SENSITIVE_PERSONAL when it was submitted:
+   * without consent they need a statutory basis found at compliance review. Absent on older events.
+   */
+  sensitiveFields?: string[];
 }
 
 /** Every transition says who, when and why. */

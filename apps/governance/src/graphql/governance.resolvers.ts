@@ -198,14 +198,25 @@ export class SharingContractResolver {
     return this.answer(result);
   }
 
-  @Mutation(() => SharingContract)
+  @Mutation(() => SharingContract, {
+    description:
+      'PLATFORM. statutoryBasis: the reviewer found the law that lets the request\'s sensitive personal fields be shared without ' +
+      'consent (PIPL art. 13, 28–29); a request for such fields without consent is approved only with it.',
+  })
   completeComplianceReview(
     @Caller() caller: CallerContext,
     @Args('id', { type: () => ID }) id: string,
     @Args('approved') approved: boolean,
     @Args('reason', { type: () => String, nullable: true }) reason: string | null,
+    @Args('statutoryBasis', { type: () => Boolean, nullable: true }) statutoryBasis: boolean | null,
   ) {
-    return this.decide(caller, id, { type: 'CompleteComplianceReview', actor: actorOf(caller), approved, reason: reason ?? null });
+    return this.decide(caller, id, {
+      type: 'CompleteComplianceReview',
+      actor: actorOf(caller),
+      approved,
+      reason: reason ?? null,
+      statutoryBasis: statutoryBasis ?? false,
+    });
   }
 
   @Mutation(() => SharingContract)

@@ -16,9 +16,9 @@ const residents: DatasetView = {
   providerDepartment: 'public-security',
   sharingType: 'CONDITIONAL',
   fields: [
-    { name: 'idNumber', classification: 'SENSITIVE_PERSONAL' },
+    { name: 'idNumber', classification: 'SENSITIVE_PERSONAL', format: 'ID_NUMBER' },
     { name: 'name', classification: 'PERSONAL' },
-    { name: 'birthDate', classification: 'PERSONAL' },
+    { name: 'birthDate', classification: 'PERSONAL', format: 'BIRTH_DATE' },
   ],
 };
 
@@ -57,7 +57,7 @@ const given = (...commands: ContractCommand[]) => {
 const types = (events: ContractEvent[]) => events.map((e) => e.type);
 const act = (type: ContractCommand['type'], actor: CommandActor, extra: object = {}) =>
   ({ type, actor, now: later, reason: 'because', ...extra }) as ContractCommand;
-const passCompliance = act('CompleteComplianceReview', platform, { approved: true, reason: null });
+const passCompliance = act('CompleteComplianceReview', platform, { approved: true, reason: null, statutoryBasis: false });
 const approve = act('ApproveContract', providerSteward, { reason: null });
 
 describe('sharing contract decider', () => {
@@ -258,5 +258,29 @@ describe('sharing contract decider', () => {
       expect(() => state.when(command as ContractCommand)).toThrow('reason must be at most 2000 characters');
     }
     expect(types(active.when(act('SuspendContract', providerSteward, { reason: '因'.repeat(2000) })))).toEqual(['ContractSuspended']);
+  });
+
+  describe('the law on sensitive personal information and what masks give away', () => {
+    it('refuses a request whose masks its other fields undo: an ID number under MASK beside the birth date in clear', () => {
+      const masked = submitWith({ fields: ['idNumber', 'birthDate'], masking: [{ field: 'idNumber', rule: 'MASK' }] });
+      expect(() => given().when(masked)).toThrow(ValidationFailed);
+      expect(() => given().when(masked)).toThrow(/idNumber \(MASK\) is rebuilt from birthDate/);
+      const hashed = submitWith({ fields: ['idNumber', 'birthDate'], masking: [{ field: 'idNumber', rule: 'HASH' }] });
+      expect(types(given().when(hashed))).toEqual(['ContractSubmitted', 'ReviewOpened']);
+    });
+
+    it('records which requested fields are sensitive personal information', () => {
+      const [submitted] = given().when(submitWith({ fields: ['idNumber', 'name'], masking: [] })) as [Extract<ContractEvent, { type: 'ContractSubmitted' }>];
+      expect(submitted.data.terms.sensitiveFields).toEqual(['idNumber']);
+    });
+
+    it('approves sensitive fields without consent only with a statutory basis, which it records (PIPL art. 13, 28–29)', () => {
+      const withIdNumber = given(submitWith({ fields: ['idNumber', 'name'], masking: [] }));
+      expect(() => withIdNumber.when(passCompliance)).toThrow(/idNumber is sensitive personal information.*statutoryBasis/);
+      const [passed] = withIdNumber.when({ ...passCompliance, statutoryBasis: true } as ContractCommand);
+      expect(passed).toMatchObject({ type: 'ComplianceReviewPassed', data: { statutoryBasis: true } });
+      const withConsent = given(submitWith({ fields: ['idNumber', 'name'], masking: [], consentRequired: true }));
+      expect(types(withConsent.when(passCompliance))).toEqual(['ComplianceReviewPassed', 'ReviewOpened']);
+    });
   });
 });

@@ -17,6 +17,8 @@ import { COMPLIANCE_REVIEW_WORKING_DAYS, PROVIDER_REVIEW_WORKING_DAYS, addWorkin
 import {
   MASK_RULES,
   contractStatusAfter,
+  describeRebuilt,
+  rebuiltFields,
   type ContractEvent,
   type ContractStatus,
   type ContractTerms,
@@ -61,7 +63,13 @@ export type ContractCommand =
       dataset: DatasetView | undefined;
       purposeRegistered: boolean;
     } & Acting)
-  | ({ type: 'CompleteComplianceReview'; approved: boolean; reason: string | null } & Acting)
+  | ({
+      type: 'CompleteComplianceReview';
+      approved: boolean;
+      reason: string | null;
+      /** The reviewer found a law that lets the sensitive personal fields be shared without consent. */
+      statutoryBasis: boolean;
+    } & Acting)
   | ({ type: 'ApproveContract'; reason: string | null } & Acting)
   | ({ type: 'RejectContract'; reason: string } & Acting)
   | ({ type: 'SuspendContract'; reason: string } & Acting)
@@ -115,7 +123,21 @@ export const decide = (command: ContractCommand, state: ContractState): Contract
         const reason = requireReason(command.reason, 'rejecting a request');
         return [{ type: 'ContractRejected', data: { by, at: command.now, reason, stage: 'COMPLIANCE' } }];
       }
-      const passed: ContractEvent = { type: 'ComplianceReviewPassed', data: { by, at: command.now, reason: command.reason } };
+      // PIPL art. 13 and 28–29: sensitive personal information is processed with the person's
+      // consent, or where a law or administrative regulation provides for it.
+      const sensitive = terms.consentRequired ? [] : (terms.sensitiveFields ?? []);
+      if (sensitive.length > 0 && !command.statutoryBasis) {
+        throw new ValidationFailed(
+          `${sensitive.join(', ')} ${sensitive.length === 1 ? 'is' : 'are'} sensitive personal information and the request does not ` +
+            'require the subjects\' consent: approve it only with statutoryBasis, having found the law that provides for sharing it ' +
+            '(PIPL art. 13 and 28–29), or reject it so that it is requested with consent',
+          { fields: sensitive, field: 'statutoryBasis' },
+        );
+      }
+      const passed: ContractEvent = {
+        type: 'ComplianceReviewPassed',
+        data: { by, at: command.now, reason: command.reason, ...(command.statutoryBasis ? { statutoryBasis: true } : {}) },
+      };
       // An unconditionally shared dataset needs no provider decision (DESIGN.md, Governance).
       if (terms.sharingType === 'UNCONDITIONAL') return [passed, { type: 'ContractActivated', data: { at: command.now } }];
       return [passed, reviewOpened('PROVIDER', command.now)];
@@ -246,6 +268,18 @@ const submit = (command: Extract<ContractCommand, { type: 'SubmitContract' }>): 
   if (new Set(masking.map((m) => m.field)).size !== masking.length) {
     throw new ValidationFailed('masking names a field twice');
   }
+  // A mask the other fields undo protects nothing: such a request is refused as it stands.
+  const catalogued = new Map(dataset.fields.map((f) => [f.name, f]));
+  const rebuilt = rebuiltFields(
+    fields.map((name) => ({ name, format: catalogued.get(name)?.format, mask: masking.find((m) => m.field === name)?.rule ?? 'NONE' })),
+  );
+  if (rebuilt.length > 0) {
+    throw new ValidationFailed(
+      `the masks of this request hide nothing: ${describeRebuilt(rebuilt)}; mask those fields too, hash the masked one, or leave it out`,
+      { fields: rebuilt.map((r) => `${dataset.code}.${r.field}`) },
+    );
+  }
+  const sensitiveFields = fields.filter((name) => catalogued.get(name)?.classification === 'SENSITIVE_PERSONAL');
   const terms: ContractTerms = {
     contractId: command.contractId,
     datasetCode: dataset.code,
@@ -261,6 +295,7 @@ const submit = (command: Extract<ContractCommand, { type: 'SubmitContract' }>): 
     dailyQuota: quota,
     masking,
     consentRequired: input.consentRequired ?? false,
+    ...(sensitiveFields.length > 0 ? { sensitiveFields } : {}),
   };
   const by = recorded(actor, hasRole(actor, 'CONSUMER') ? 'CONSUMER' : 'STEWARD');
   return [
