@@ -7,3 +7,4 @@ export * from './run-subgraph.js';
 export * from './health.controller.js';
 export * from './command-origin.js';
 export * from './json.scalar.js';
+export * from './governed-arguments.js';

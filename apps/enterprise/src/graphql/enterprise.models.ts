@@ -1,4 +1,5 @@
 import { Directive, Field, Float, GraphQLISODateTime, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { reads } from '@shuzhi/subgraph';
 import { ENTERPRISE_STATUSES, type EnterpriseStatus as Status } from '../domain/enterprise.events.js';
 
 export const EnterpriseStatus = Object.fromEntries(ENTERPRISE_STATUSES.map((s) => [s, s])) as Record<Status, Status>;
@@ -65,7 +66,12 @@ export class RegisterEnterpriseInput {
 @InputType()
 export class EnterpriseFilter {
   @Field(() => String, { nullable: true, description: 'A GB/T 4754 code at any level; matches it and everything under it.' })
+  @Directive(reads('Enterprise.industryCode'))
   industryCode?: string | null;
-  @Field(() => EnterpriseStatus, { nullable: true }) status?: Status | null;
-  @Field(() => ID, { nullable: true }) legalRepresentativeId?: string | null;
+  @Field(() => EnterpriseStatus, { nullable: true })
+  @Directive(reads('Enterprise.status'))
+  status?: Status | null;
+  @Field(() => ID, { nullable: true })
+  @Directive(reads('Enterprise.legalRepresentative'))
+  legalRepresentativeId?: string | null;
 }

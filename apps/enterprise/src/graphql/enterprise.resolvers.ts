@@ -1,9 +1,9 @@
 import { Inject } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver, ResolveReference } from '@nestjs/graphql';
+import { Args, Directive, ID, Int, Mutation, Parent, Query, ResolveField, Resolver, ResolveReference } from '@nestjs/graphql';
 import type { CommandResult } from '@shuzhi/event-store';
 import type { CallerContext } from '@shuzhi/signing';
-import { Caller, actorOf } from '@shuzhi/subgraph';
+import { Caller, actorOf, readsArgument } from '@shuzhi/subgraph';
 import { ChangeEnterprise } from '../commands/change-enterprise.js';
 import { ChangeLegalRepresentative } from '../commands/change-legal-representative.js';
 import type { CommandOrigin } from '../commands/command-origin.js';
@@ -87,11 +87,15 @@ export class EnterpriseResolver {
   }
 
   @Query(() => Enterprise, { nullable: true, description: 'Read from its stream: always as of the last command.' })
+  @Directive(readsArgument('creditCode', 'Enterprise.creditCode'))
   async enterprise(@Args('creditCode') creditCode: string): Promise<Enterprise | null> {
     return enterpriseOfStream(await this.config.store.readStream(enterpriseStreamId(creditCode)));
   }
 
   @Query(() => [Enterprise], { description: 'From the read model, in credit-code order; `after` is the last credit code of the previous page.' })
+  // The page size reads nothing; the cursor compares credit codes; the filter declares its own fields.
+  @Directive(readsArgument('first', 'none'))
+  @Directive(readsArgument('after', 'Enterprise.creditCode'))
   async enterprises(
     @Args('filter', { type: () => EnterpriseFilter, nullable: true }) filter: EnterpriseFilter | null,
     @Args('first', { type: () => Int, nullable: true }) first: number | null,

@@ -1,9 +1,9 @@
 import { Inject } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver, ResolveReference } from '@nestjs/graphql';
+import { Args, Directive, ID, Mutation, Parent, Query, ResolveField, Resolver, ResolveReference } from '@nestjs/graphql';
 import type { CommandResult } from '@shuzhi/event-store';
 import type { CallerContext } from '@shuzhi/signing';
-import { Caller, actorOf } from '@shuzhi/subgraph';
+import { Caller, actorOf, readsArgument } from '@shuzhi/subgraph';
 import type { CommandOrigin } from '../commands/command-metadata.js';
 import { MoveResident } from '../commands/move-resident.js';
 import { RecordDeath } from '../commands/record-death.js';
@@ -66,12 +66,14 @@ export class ResidentResolver {
   }
 
   @Query(() => Resident, { nullable: true, description: 'Read from its stream: always as of the last command.' })
+  @Directive(readsArgument('id', 'Resident.id'))
   async resident(@Args('id', { type: () => ID }) id: string): Promise<Resident | null> {
     const found = await this.reads.resident(id);
     return found && residentOf(found);
   }
 
   @Query(() => Resident, { nullable: true, description: 'A malformed number or a wrong check character is refused (VALIDATION_FAILED).' })
+  @Directive(readsArgument('idNumber', 'Resident.idNumber'))
   async residentByIdNumber(@Args('idNumber') idNumber: string): Promise<Resident | null> {
     const found = await this.reads.residentByIdNumber(idNumber);
     return found && residentOf(found);
@@ -114,6 +116,7 @@ export class HouseholdResolver {
   }
 
   @Query(() => Household, { nullable: true, description: 'Read from its stream: always as of the last command.' })
+  @Directive(readsArgument('id', 'Household.id'))
   async household(@Args('id', { type: () => ID }) id: string): Promise<Household | null> {
     const found = await this.reads.household(id);
     return found && householdOf(found);

@@ -1,9 +1,9 @@
 import { Inject } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Directive, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import type { CommandResult } from '@shuzhi/event-store';
 import type { CallerContext } from '@shuzhi/signing';
-import { Caller, actorOf } from '@shuzhi/subgraph';
+import { Caller, actorOf, readsArgument } from '@shuzhi/subgraph';
 import type { CommandOrigin } from '../commands/command-origin.js';
 import {
   ApplyForSubsidy,
@@ -75,6 +75,7 @@ export class SubsidyProgramResolver {
   }
 
   @Query(() => SubsidyProgram, { nullable: true, description: 'Read from its stream: always as of the last command.' })
+  @Directive(readsArgument('id', 'SubsidyProgram.id'))
   async subsidyProgram(@Args('id', { type: () => ID }) id: string): Promise<SubsidyProgram | null> {
     const events = await this.config.store.readStream(programStreamId(id));
     const state = events.reduce((s, e) => programDecider.evolve(s, e as unknown as SubsidyProgramEvent), programDecider.initialState);
@@ -136,6 +137,7 @@ export class SubsidyApplicationResolver {
   }
 
   @Query(() => SubsidyApplication, { nullable: true, description: 'Read from its stream. economic-bureau and auditors only.' })
+  @Directive(readsArgument('id', 'SubsidyApplication.id'))
   async subsidyApplication(@Caller() caller: CallerContext, @Args('id', { type: () => ID }) id: string): Promise<SubsidyApplication | null> {
     assertMayReadApplications(actorOf(caller));
     const events = await this.config.store.readStream(applicationStreamId(id));
@@ -144,6 +146,7 @@ export class SubsidyApplicationResolver {
   }
 
   @Query(() => [SubsidyApplication], { description: 'A program’s applications, from the read model. economic-bureau and auditors only.' })
+  @Directive(readsArgument('programId', 'SubsidyApplication.programId'))
   async subsidyApplications(@Caller() caller: CallerContext, @Args('programId', { type: () => ID }) programId: string): Promise<SubsidyApplication[]> {
     assertMayReadApplications(actorOf(caller));
     const rows = await this.config.dataSource.manager.find(ApplicationRow, { where: { programId }, order: { applicationId: 'ASC' } });
