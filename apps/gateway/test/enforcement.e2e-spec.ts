@@ -9,7 +9,8 @@ import { GatewayHarness, TEST_HASH_KEY, type Answer } from './gateway-harness.js
 
 const REGISTER_RESIDENT = 'mutation ($input: RegisterResidentInput!) { registerResident(input: $input) { id } }';
 const SUBMIT = 'mutation ($input: SubmitSharingContractInput!) { submitSharingContract(input: $input) { id } }';
-const REVIEW = 'mutation ($id: ID!) { completeComplianceReview(id: $id, approved: true) { id status } }';
+// The contracts here ask for the ID number without consent: the reviewer finds the statutory basis.
+const REVIEW = 'mutation ($id: ID!) { completeComplianceReview(id: $id, approved: true, statutoryBasis: true) { id status } }';
 const APPROVE = 'mutation ($id: ID!) { approveSharingContract(id: $id) { id status version } }';
 const SUSPEND = 'mutation ($id: ID!) { suspendSharingContract(id: $id, reason: "数据核查") { status } }';
 const RESUME = 'mutation ($id: ID!) { resumeSharingContract(id: $id) { status } }';
@@ -84,7 +85,8 @@ describe('gateway enforcement (contracts, masking, consent, access records)', ()
     await harness?.stop();
   });
 
-  const contract = async (input: Record<string, unknown>) => {
+  /** A contract of HR's on residents, approved; `id` is always among its fields: resident(id:) reads it. */
+  const contract = async (input: Record<string, unknown> & { fields: string[] }) => {
     const now = Date.now();
     const { submitSharingContract } = await harness.ok(hr, SUBMIT, {
       input: {
@@ -93,6 +95,7 @@ describe('gateway enforcement (contracts, masking, consent, access records)', ()
         validFrom: new Date(now - 3_600_000).toISOString(),
         validTo: new Date(now + 365 * 86_400_000).toISOString(),
         ...input,
+        fields: ['id', ...input.fields],
       },
     });
     await harness.ok(harness.adminKey, REVIEW, { id: submitSharingContract.id });
@@ -107,8 +110,10 @@ describe('gateway enforcement (contracts, masking, consent, access records)', ()
     expect(answer.errors).toHaveLength(1);
     expect(answer.errors![0].extensions).toMatchObject({
       code: 'CONTRACT_REQUIRED',
-      fields: ['Resident.name', 'Resident.birthDate', 'Resident.idNumber'],
-      reason: 'no contract grants Resident.name, Resident.birthDate, Resident.idNumber',
+      // The lookup reads the key it looks the resident up by: a grant of Resident.id is needed too.
+      fields: ['Resident.name', 'Resident.birthDate', 'Resident.idNumber', 'Resident.id'],
+      arguments: ['Query.resident(id)'],
+      reason: 'no contract grants Resident.name, Resident.birthDate, Resident.idNumber, Query.resident(id)',
     });
     expect(await recordsOf(correlationId)).toEqual([
       {
@@ -120,6 +125,8 @@ describe('gateway enforcement (contracts, masking, consent, access records)', ()
           code: 'CONTRACT_REQUIRED',
           deniedFields: ['Resident.name', 'Resident.birthDate', 'Resident.idNumber'],
           operationHash: expect.stringMatching(/^[0-9a-f]{64}$/),
+          // Who was looked up is recorded though nothing was served.
+          lookups: [{ via: 'Query.resident(id)', field: 'Resident.id', value: residents[0].id, contractId: null, allowed: false }],
         }),
       },
     ]);
@@ -161,6 +168,7 @@ describe('gateway enforcement (contracts, masking, consent, access records)', ()
           withheldSubjects: [],
           snapshotCheckpoint: expect.any(String),
           operationHash: expect.stringMatching(/^[0-9a-f]{64}$/),
+          lookups: [{ via: 'Query.resident(id)', field: 'Resident.id', value: residents[0].id, contractId, allowed: true }],
         }),
       },
     ]);
@@ -181,7 +189,7 @@ describe('gateway enforcement (contracts, masking, consent, access records)', ()
     const none = await read(READ, { id: residents[0].id }, {});
     expect(none.answer.errors![0].extensions).toMatchObject({
       code: 'PURPOSE_REQUIRED',
-      fields: ['Resident.name', 'Resident.birthDate', 'Resident.idNumber'],
+      fields: ['Resident.name', 'Resident.birthDate', 'Resident.idNumber', 'Resident.id'],
     });
     expect((await recordsOf(none.correlationId)).map((r) => r.type)).toEqual(['AccessRefused']);
   });
@@ -285,10 +293,42 @@ describe('gateway enforcement (contracts, masking, consent, access records)', ()
     expect(answer.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'CONTRACT_REQUIRED', fields: ['Resident.gender'] }) })]);
   });
 
-  it('leaves platform operations unrecorded: they read no dataset', async () => {
+  it('records platform reads too, with the arguments they were given; introspection alone is not recorded', async () => {
     const correlationId = `t-${randomUUID()}`;
     await harness.ok(hr, '{ purposes { code } }', {}, { 'x-correlation-id': correlationId });
-    expect(await recordsOf(correlationId)).toEqual([]);
+    expect(await recordsOf(correlationId)).toEqual([
+      { type: 'AccessRecorded', data: expect.objectContaining({ outcome: 'ALLOW', contracts: [], fields: ['Query.purposes', 'Purpose.code'], lookups: [] }) },
+    ]);
+    const read = `t-${randomUUID()}`;
+    await harness.call(citizenApp, 'query ($s: ID!) { consents(subjectId: $s) { id } }', { s: residents[0].id }, { 'x-correlation-id': read });
+    expect((await recordsOf(read))[0].data).toMatchObject({ lookups: [{ via: 'Query.consents(subjectId)', field: null, value: residents[0].id, allowed: true }] });
+    const schema = `t-${randomUUID()}`;
+    await harness.ok(hr, '{ __schema { queryType { name } } }', {}, { 'x-correlation-id': schema });
+    expect(await recordsOf(schema)).toEqual([]);
+  });
+
+  it('refuses an unknown X-Purpose before anything is looked up, and does not store it', async () => {
+    const { answer, correlationId } = await read(READ, { id: residents[0].id }, { 'x-purpose': 'NOT_A_PURPOSE' });
+    expect(answer.errors![0].extensions).toMatchObject({ code: 'PURPOSE_REQUIRED' });
+    const [record] = await recordsOf(correlationId);
+    expect(record).toMatchObject({ type: 'AccessRefused', data: { purpose: null } });
+    expect(JSON.stringify(record)).not.toContain('NOT_A_PURPOSE');
+  });
+
+  it('with X-Partial: allow, never executes a denied field: a root field whose selection is wholly denied is refused whole', async () => {
+    // For housing HR may read names but not the ID number: a lookup by ID number answers the
+    // same whether the resident exists or not, and is recorded with the number looked up.
+    const byIdNumber = 'query ($n: String!) { residentByIdNumber(idNumber: $n) { name } }';
+    const known = await read(byIdNumber, { n: residents[0].idNumber }, { 'x-purpose': HOUSING, 'x-partial': 'allow' });
+    const unknown = await read(byIdNumber, { n: withCheck('11010119800101999') }, { 'x-purpose': HOUSING, 'x-partial': 'allow' });
+    expect(known.answer).toEqual(unknown.answer);
+    expect(codeOf(known.answer)).toBe('CONTRACT_REQUIRED');
+    expect((await recordsOf(known.correlationId))[0].data).toMatchObject({ lookups: [expect.objectContaining({ value: residents[0].idNumber, allowed: false })] });
+
+    const wholly = 'query ($a: ID!, $b: ID!) { a: resident(id: $a) { gender } b: resident(id: $b) { name } }';
+    const partly = await read(wholly, { a: residents[0].id, b: residents[1].id }, { 'x-purpose': SUBSIDY, 'x-partial': 'allow' });
+    expect(partly.answer.data).toEqual({ b: { name: '欧阳**' } });
+    expect(partly.answer.errors).toEqual([expect.objectContaining({ path: ['a', 'gender'], extensions: expect.objectContaining({ code: 'CONTRACT_REQUIRED' }) })]);
   });
 
   describe('daily row quota', () => {

@@ -1,6 +1,6 @@
 /**
- * Access records: the gateway appends one per operation that read or was refused dataset data,
- * before the response leaves it; the audit service reads them ("who did read what"). The
+ * Access records: the gateway appends one per operation it served or refused (introspection
+ * aside), before the response leaves it; the audit service reads them ("who did read what"). The
  * `type` strings are stored forever; a new shape keeps this one and adds an upcaster.
  */
 
@@ -27,6 +27,20 @@ export interface AccessContext {
 }
 
 /**
+ * An argument the operation gave a field (`Query.residentByIdNumber(idNumber)`), with its value:
+ * who was looked up is in the record even when nobody was found. `field` is what it reads (null:
+ * a platform field's argument, or one that declares nothing); `contractId` the grant it rested on;
+ * `allowed` false when the lookup was refused.
+ */
+export interface AccessLookup {
+  via: string;
+  field: string | null;
+  value: string;
+  contractId: string | null;
+  allowed: boolean;
+}
+
+/**
  * Data was served. `fields` is every `Type.field` sent (masked ones included), `maskedFields`
  * those sent masked with their rule, `deniedFields` those left out under `X-Partial: allow`,
  * `subjects` the rows sent by their key, `withheldSubjects` rows sent as null for want of consent.
@@ -41,6 +55,8 @@ export interface AccessRecorded {
     deniedFields: string[];
     subjects: Array<{ type: string; id: string }>;
     withheldSubjects: Array<{ type: string; id: string; missingFields: string[] }>;
+    /** Absent from records written before lookups were recorded. */
+    lookups?: AccessLookup[];
   };
 }
 
@@ -52,6 +68,8 @@ export interface AccessRefused {
     reason: string;
     deniedFields: string[];
     contracts: Array<{ id: string; version: number }>;
+    /** Absent from records written before lookups were recorded. */
+    lookups?: AccessLookup[];
   };
 }
 

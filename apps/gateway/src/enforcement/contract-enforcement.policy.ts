@@ -1,37 +1,63 @@
 import { createHash } from 'node:crypto';
-import type { ExecutionResult } from 'graphql';
+import { GraphQLError, type ExecutionResult, type FieldNode } from 'graphql';
 import {
   decide,
   decideSubjects,
   type AccessContext,
+  type AccessLookup,
   type HashKey,
-  type PolicyDecision,
+  type Lookup,
+  type PolicyIndex,
   type PolicyRequest,
+  type SupergraphTopology,
 } from '@shuzhi/policy';
 import type { SupergraphSource } from '../composition/supergraph-source.js';
 import { gatewayError } from '../runtime/api-errors.js';
 import type { OperationPolicy, OperationUnderDecision, PolicyVerdict } from '../runtime/operation-policy.js';
 import type { AccessRecorder } from './access-recorder.js';
 import { chinaDay, type DailyQuotaLedger, type QuotaCharge, type QuotaOverrun } from './daily-quota.js';
+import { withoutDenied } from './denied-removal.js';
 import type { GatewayPolicySnapshot } from './gateway-policy-snapshot.js';
+import { argumentUses, type ArgumentUse } from './operation-arguments.js';
 import { KeyFieldTaken, OperationReadings } from './operation-selections.js';
 import { shapeResult } from './result-shaping.js';
-import type { SupergraphTopology } from '@shuzhi/policy';
 
 const coordinate = (f: { type: string; field: string }) => `${f.type}.${f.field}`;
 
-/** Reads any data under a contract (rather than only platform types, entry points and meta fields). */
-const readsDatasets = (decision: PolicyDecision) =>
-  decision.denied.length > 0 || decision.allowed.some((a) => a.contractId !== null);
+/** A purpose code as governance registers them; anything else is refused before it is looked up or stored. */
+const PURPOSE_CODE = /^[A-Z][A-Z0-9_]{1,62}$/;
+/** What an access record keeps of one argument's value: enough to name the subject looked up. */
+const MAX_RECORDED_VALUE = 256;
+/** The introspection fields: they describe the graph, not anyone's data, and leave no record. */
+const INTROSPECTION = /^(__\w+\.\w+|Query\.__schema|Query\.__type|(Query|Mutation|Subscription)\.__typename)$/;
+
+/** The department whose subgraphs answer `field`, when they all belong to one. */
+const ownerOf = (topology: SupergraphTopology, index: PolicyIndex, field: string): string | null => {
+  const departments = new Set((topology.fieldSubgraphs.get(field) ?? []).map((name) => index.subgraphs.get(name)?.department ?? null));
+  const [only] = departments;
+  return departments.size === 1 && only ? only : null;
+};
+
+const isPlatform = (topology: SupergraphTopology, coordinateOf: string) =>
+  topology.platformFields.includes(coordinateOf) || topology.platformTypes.includes(coordinateOf.slice(0, coordinateOf.indexOf('.')));
+
+const recordedValue = (value: unknown): string => {
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return text.length > MAX_RECORDED_VALUE ? `${text.slice(0, MAX_RECORDED_VALUE)}…` : text;
+};
 
 /**
- * The enforcement point: every selected field is decided by `@shuzhi/policy` against the
- * gateway's policy snapshot before any subgraph is asked; the result is shaped (consent per
- * row, denied fields, masks) and recorded before it leaves.
+ * The enforcement point: every selected field, and every argument that looks rows up, is decided
+ * by `@shuzhi/policy` against the gateway's policy snapshot before any subgraph is asked; the
+ * result is shaped (consent per row, masks) and recorded before it leaves. Every operation that
+ * reads anything but the schema itself is recorded: a department's reads of its own data, an
+ * auditor's reads of history and a channel's reads of consents as much as a consumer's reads.
  *
  * Refusal by default: one denied field refuses the whole operation with CONTRACT_REQUIRED or
- * PURPOSE_REQUIRED, naming every denied `Type.field`. `X-Partial: allow` serves the rest and
- * puts an error on each denied path instead.
+ * PURPOSE_REQUIRED, naming every denied `Type.field`. `X-Partial: allow` serves the rest, but a
+ * denied field is never executed: it is left out of the operation the subgraphs receive, and a
+ * root field whose whole selection is denied (or whose lookup is refused) is refused whole. A
+ * missing purpose is never waived.
  *
  * Daily row quota: once the result is shaped (and so the rows it serves are known), the rows
  * served under each cited contract that has a quota are counted against that contract's
@@ -52,77 +78,141 @@ export class ContractEnforcement implements OperationPolicy {
   ) {}
 
   async decide(operation: OperationUnderDecision): Promise<PolicyVerdict> {
-    const { index, checkpoint, quotas } = this.snapshot.current();
     const reading = this.readings.read(operation.schema, operation.document, operation.operationName);
     if (!reading) return { allowed: true };
     const { selections, tree } = reading;
-    const { caller, purpose } = operation.request;
+    if (selections.every((s) => INTROSPECTION.test(coordinate(s)))) return { allowed: true };
+    const following = await this.snapshot.following();
+    const { index, checkpoint, quotas } = this.snapshot.current();
+    const { caller } = operation.request;
     const topology = this.supergraph.topology;
-    const request: PolicyRequest = {
-      caller,
-      purpose,
-      at: new Date().toISOString(),
-      platformTypes: topology.platformTypes,
-      platformFields: topology.platformFields,
-      selections,
-    };
-    const decision = decide(request, index);
-    if (!readsDatasets(decision)) return { allowed: true };
-
-    const context: AccessContext = {
+    const at = new Date().toISOString();
+    const context = (purpose: string | null): AccessContext => ({
       clientId: caller.clientId,
       department: caller.department,
       purpose,
       decisionId: operation.request.decisionId,
       correlationId: operation.request.correlationId,
-      at: request.at,
+      at,
       snapshotCheckpoint: checkpoint,
       operationHash: createHash('sha256')
         .update(JSON.stringify({ query: reading.printed, operationName: operation.operationName ?? null, variables: operation.variables }))
         .digest('hex'),
+    });
+
+    const declared = operation.request.purpose;
+    if (declared !== null && !(PURPOSE_CODE.test(declared) && index.purposes.has(declared))) {
+      // The unknown text is neither stored nor echoed.
+      const reason = 'X-Purpose names no registered purpose (see the purposes query)';
+      return this.refuse(operation, { ...context(null), code: 'PURPOSE_REQUIRED', reason, deniedFields: [], contracts: [], lookups: [] }, gatewayError('PURPOSE_REQUIRED', reason));
+    }
+    const purpose = declared;
+
+    const uses = argumentUses(operation.schema, reading.definition, operation.document, operation.variables, topology);
+    // Mutations are commands, authorised by their subgraph's decider; their answers are reads.
+    const governed = uses.filter((use) => reading.definition.operation !== 'mutation' || use.path.includes('.'));
+    const lookupOf = new Map<ArgumentUse, Lookup>();
+    for (const use of governed) {
+      if (isPlatform(topology, use.coordinate) || use.reads === 'none') continue;
+      lookupOf.set(use, { via: `${use.coordinate}(${use.argument})`, reads: use.reads, owner: ownerOf(topology, index, use.coordinate) });
+    }
+    const request: PolicyRequest = {
+      caller,
+      purpose,
+      at,
+      platformTypes: topology.platformTypes,
+      platformFields: topology.platformFields,
+      selections,
+      lookups: [...lookupOf.values()],
+      entityKeys: topology.entityKeys,
     };
-    const partial = operation.headers['x-partial']?.trim().toLowerCase() === 'allow';
-    const deniedFields = [...new Set(decision.denied.map(coordinate))];
-    if (decision.outcome === 'DENY' || (decision.denied.length > 0 && !partial)) {
-      const code = decision.code ?? 'CONTRACT_REQUIRED';
-      const reason = decision.reason ?? `no contract grants ${deniedFields.join(', ')}`;
-      const recorded = await this.record(operation, {
-        type: 'AccessRefused',
-        data: { ...context, code, reason, deniedFields, contracts: decision.contracts },
+    const decision = decide(request, index);
+    const governsData = decision.contracts.length > 0 || decision.denied.length > 0 || decision.allowed.some((a) => a.reason === 'own data');
+    const recordedLookups = (allowedVias: ReadonlySet<string>): AccessLookup[] =>
+      governed.map((use) => {
+        const lookup = lookupOf.get(use);
+        const via = `${use.coordinate}(${use.argument})`;
+        return {
+          via,
+          field: lookup?.reads ? coordinate(lookup.reads) : null,
+          value: recordedValue(use.value),
+          contractId: decision.lookups.find((l) => l.via === via)?.contractId ?? null,
+          allowed: !lookup || allowedVias.has(via),
+        };
       });
-      if (!recorded) return { allowed: false, error: unrecorded() };
-      return {
-        allowed: false,
-        error: gatewayError(code, reason, {
-          fields: deniedFields,
-          ...(decision.contracts.length > 0 ? { contractIds: decision.contracts.map((c) => c.id) } : {}),
-        }),
-      };
+    const allowedVias = new Set(decision.lookups.map((l) => l.via));
+
+    if (governsData && !following) {
+      const reason = 'the gateway\'s policy has not followed the log for more than 5 s: governed data is not served until it catches up';
+      return this.refuse(operation, { ...context(purpose), code: 'INTERNAL', reason, deniedFields: [], contracts: [], lookups: recordedLookups(allowedVias) }, gatewayError('INTERNAL', reason));
     }
 
+    const partial = operation.headers['x-partial']?.trim().toLowerCase() === 'allow';
+    const deniedFields = [...new Set(decision.denied.filter((d) => !d.via).map(coordinate))];
+    const deniedArguments = [...new Set(decision.denied.flatMap((d) => (d.via ? [d.via] : [])))];
+    const withoutPurpose = decision.denied.some((d) => d.code === 'PURPOSE_REQUIRED');
+    if (decision.outcome === 'DENY' || (decision.denied.length > 0 && (!partial || withoutPurpose))) {
+      const code = decision.code ?? 'CONTRACT_REQUIRED';
+      const reason = decision.reason ?? `no contract grants ${deniedFields.join(', ')}`;
+      return this.refuse(
+        operation,
+        { ...context(purpose), code, reason, deniedFields, contracts: decision.contracts, lookups: recordedLookups(allowedVias) },
+        gatewayError(code, reason, {
+          fields: [...new Set(decision.denied.map(coordinate))],
+          ...(deniedArguments.length > 0 ? { arguments: deniedArguments } : {}),
+          ...(decision.contracts.length > 0 ? { contractIds: decision.contracts.map((c) => c.id) } : {}),
+        }),
+      );
+    }
+
+    // Partial: what is denied is left out of the operation itself.
+    const deniedVias = new Set(deniedArguments);
+    const refusedNodes = new Set<FieldNode>(
+      [...lookupOf].flatMap(([use, lookup]) => (deniedVias.has(lookup.via) ? [use.node] : [])),
+    );
+    const kept = withoutDenied(operation.schema, operation.document, new Set(deniedFields), refusedNodes);
+    if (kept.empty) {
+      const reason = decision.reason ?? 'nothing the operation selects may be read';
+      return this.refuse(
+        operation,
+        { ...context(purpose), code: decision.code ?? 'CONTRACT_REQUIRED', reason, deniedFields, contracts: decision.contracts, lookups: recordedLookups(allowedVias) },
+        gatewayError(decision.code ?? 'CONTRACT_REQUIRED', reason, { fields: [...new Set(decision.denied.map(coordinate))] }),
+      );
+    }
     const keys = this.keysOfBoundTypes(index.types, topology);
     let document;
     try {
-      document = this.readings.withKeys(operation.schema, operation.document, operation.operationName, keys);
+      document = this.readings.withKeys(operation.schema, kept.document, operation.operationName, keys);
     } catch (error) {
       if (error instanceof KeyFieldTaken) return { allowed: false, error: gatewayError('VALIDATION_FAILED', error.message) };
       throw error;
     }
-    const denied = new Set(deniedFields);
+    const denialErrors = [
+      ...decision.denied
+        .filter((d) => !d.via)
+        .flatMap((d) => selections.filter((s) => s.type === d.type && s.field === d.field && s.path).map((s) => ({ denied: d, path: s.path!.split('.') }))),
+      ...[...lookupOf]
+        .filter(([, lookup]) => deniedVias.has(lookup.via))
+        .map(([use, lookup]) => ({ denied: decision.denied.find((d) => d.via === lookup.via)!, path: use.path.split('.') })),
+    ].map(({ denied, path }) => new GraphQLError(denied.reason, { path, extensions: { code: denied.code, reason: denied.reason, fields: [coordinate(denied)] } }));
+    const consentLookups = [...lookupOf]
+      .filter(([use, lookup]) => !use.path.includes('.') && decision.lookups.some((l) => l.via === lookup.via && l.consentRequired))
+      .map(([use]) => use.path);
+
     return {
       allowed: true,
       document,
       finish: async (result: ExecutionResult): Promise<ExecutionResult> => {
         const shaped = shapeResult(result.data as Record<string, unknown> | null | undefined, tree, {
           decision,
-          denied,
           keys,
           hashKey: this.hashKey,
           decideRows: (rows) => decideSubjects(decision, { ...request, subjects: rows }, index),
+          consentLookups,
         });
         const served = [...new Set(decision.allowed.map(coordinate))];
 
-        const day = chinaDay(request.at);
+        const day = chinaDay(at);
         const charges: QuotaCharge[] = [...shaped.rowsByContract].flatMap(([contractId, rows]) => {
           const dailyQuota = quotas.get(contractId);
           return dailyQuota === undefined ? [] : [{ contractId, rows, dailyQuota }];
@@ -140,11 +230,12 @@ export class ContractEnforcement implements OperationPolicy {
           const refused = await this.record(operation, {
             type: 'AccessRefused',
             data: {
-              ...context,
+              ...context(purpose),
               code: 'QUOTA_EXCEEDED',
               reason,
               deniedFields: [...new Set(decision.allowed.filter((a) => a.contractId !== null && over.has(a.contractId)).map(coordinate))],
               contracts: decision.contracts,
+              lookups: recordedLookups(allowedVias),
             },
           });
           if (!refused) return { errors: [unrecorded()] };
@@ -154,7 +245,7 @@ export class ContractEnforcement implements OperationPolicy {
         const recorded = await this.record(operation, {
           type: 'AccessRecorded',
           data: {
-            ...context,
+            ...context(purpose),
             outcome: decision.denied.length > 0 || shaped.withheld.length > 0 ? 'PARTIAL' : 'ALLOW',
             contracts: decision.contracts,
             fields: served,
@@ -162,6 +253,7 @@ export class ContractEnforcement implements OperationPolicy {
             deniedFields,
             subjects: uniqueSubjects(shaped.subjects),
             withheldSubjects: shaped.withheld,
+            lookups: recordedLookups(allowedVias),
           },
         });
         if (!recorded) {
@@ -169,7 +261,7 @@ export class ContractEnforcement implements OperationPolicy {
           await this.quotaLedger.refund(day, charges).catch((error: unknown) => console.error('gateway: a quota refund failed:', error));
           return { errors: [unrecorded()] };
         }
-        const errors = [...(result.errors ?? []), ...shaped.errors];
+        const errors = [...(result.errors ?? []), ...denialErrors, ...shaped.errors];
         return { ...result, data: shaped.data, ...(errors.length > 0 ? { errors } : {}) };
       },
     };
@@ -186,6 +278,16 @@ export class ContractEnforcement implements OperationPolicy {
       this.boundKeys = { of: types, topology, keys };
     }
     return this.boundKeys.keys;
+  }
+
+  /** Records the refusal, then refuses with `error`; unrecorded, it refuses with INTERNAL. */
+  private async refuse(
+    operation: OperationUnderDecision,
+    data: Extract<Parameters<AccessRecorder['record']>[0], { type: 'AccessRefused' }>['data'],
+    error: GraphQLError,
+  ): Promise<PolicyVerdict> {
+    const recorded = await this.record(operation, { type: 'AccessRefused', data });
+    return { allowed: false, error: recorded ? error : unrecorded() };
   }
 
   private async record(operation: OperationUnderDecision, event: Parameters<AccessRecorder['record']>[0]): Promise<boolean> {

@@ -2,6 +2,7 @@ import type { ClientConfig } from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
 import { PgListener, ProjectionRunner, readCheckpoint, type Checkpoint, type EventStore } from '@shuzhi/event-store';
 import { LivePolicyIndex, indexSnapshot, loadGrantingEntries, policySnapshotProjection, type PolicyEntry, type PolicyIndex } from '@shuzhi/policy';
+import { logger } from '@shuzhi/observability';
 import { waitUntil } from '@shuzhi/shared-kernel';
 
 /** NOTIFY channel of the gateway's policy snapshot projection. */
@@ -24,6 +25,16 @@ export interface IndexedSnapshot {
 const quotasOf = (contracts: ReadonlyArray<{ id: string; status: string; dailyQuota: number | null }>): ReadonlyMap<string, number> =>
   new Map(contracts.flatMap((c) => (c.status === 'ACTIVE' && c.dailyQuota !== null ? [[c.id, c.dailyQuota] as const] : [])));
 
+/**
+ * Bindings in the log that the registry does not back (a dataset over a field no subgraph of its
+ * provider resolves: published before the rule, or before the registry knew the subgraph): said
+ * at start and whenever the set changes, and ignored by every decision.
+ */
+const reportUnowned = (bindings: PolicyIndex['unownedBindings']): void => {
+  const said = bindings.map((b) => `${b.field} in ${b.datasetCode} (${b.providerDepartment})`);
+  logger().warn({ unownedBindings: bindings }, `gateway: ignoring dataset bindings no subgraph of their provider resolves: ${said.join('; ')}`);
+};
+
 /** Governance events read per page while catching up. */
 const PAGE = 1_000;
 /**
@@ -34,6 +45,13 @@ const PAGE = 1_000;
  * policy change.
  */
 export const POLICY_POLL_MS = 1_000;
+
+/**
+ * How long the snapshot may go without being shown to follow the log (a read that reached its
+ * end) before governed data is refused: a gateway cut off from the log must not go on serving
+ * under a contract revoked or a consent withdrawn since.
+ */
+export const POLICY_FOLLOW_MS = 5_000;
 
 interface LiveSnapshot {
   index: LivePolicyIndex;
@@ -64,6 +82,8 @@ export class GatewayPolicySnapshot {
   private failing = false;
   private poll: NodeJS.Timeout | undefined;
   private stopped = false;
+  /** When the last catch-up that reached the end of the log began (epoch ms); 0: never. */
+  private followedAt = 0;
 
   constructor(
     private readonly store: EventStore,
@@ -92,6 +112,22 @@ export class GatewayPolicySnapshot {
 
   current(): IndexedSnapshot {
     return this.snapshot;
+  }
+
+  /** Milliseconds since the snapshot was last shown to be at the end of the log. */
+  behindMs(now = Date.now()): number {
+    return now - this.followedAt;
+  }
+
+  /**
+   * Whether the snapshot follows the log: caught up to its end within `POLICY_FOLLOW_MS`. When
+   * it has not been shown to lately (the poll is slow, or the log was idle), one catch-up is
+   * made now, waited for a second at most, so a request pays for it only after a quiet spell.
+   */
+  async following(): Promise<boolean> {
+    if (this.behindMs() <= POLICY_FOLLOW_MS) return true;
+    await Promise.race([this.reload(), new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
+    return this.behindMs() <= POLICY_FOLLOW_MS;
   }
 
   async stop(): Promise<void> {
@@ -129,6 +165,7 @@ export class GatewayPolicySnapshot {
   }
 
   private async catchUp(): Promise<void> {
+    const started = Date.now();
     if (!this.live || this.live.table !== (await this.tableOid())) {
       this.live = await this.load();
       this.publish(this.live.index.index, this.live);
@@ -139,7 +176,10 @@ export class GatewayPolicySnapshot {
       const index = page.events.length > 0 ? live.index.apply(page.events) : live.index.index;
       live.checkpoint = page.checkpoint ?? live.checkpoint;
       this.publish(index, live);
-      if (page.endOfLog) return;
+      if (page.endOfLog) {
+        this.followedAt = started;
+        return;
+      }
     }
   }
 
@@ -157,6 +197,7 @@ export class GatewayPolicySnapshot {
     const published = this.snapshot.checkpoint as Checkpoint | null;
     if (published !== null && (live.checkpoint === undefined || this.store.compareCheckpoints(live.checkpoint, published) < 0)) return;
     const quotas = index.contracts === this.snapshot.index.contracts ? this.snapshot.quotas : quotasOf(live.index.contracts());
+    if (index.unownedBindings !== this.snapshot.index.unownedBindings && index.unownedBindings.length > 0) reportUnowned(index.unownedBindings);
     this.snapshot = { index, checkpoint: live.checkpoint ?? null, quotas };
   }
 

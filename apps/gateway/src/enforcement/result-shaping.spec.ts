@@ -41,7 +41,6 @@ const shape = (query: string, data: Record<string, unknown>, consenting: readonl
   const reading = new OperationReadings().read(schema, parse(query), undefined)!;
   return shapeResult(structuredClone(data), reading.tree, {
     decision,
-    denied: new Set(),
     keys: new Map([
       ['Resident', 'id'],
       ['Household', 'id'],

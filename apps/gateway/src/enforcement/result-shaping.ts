@@ -21,14 +21,21 @@ export interface ShapedResult {
 
 export interface ShapingRules {
   decision: PolicyDecision;
-  /** `Type.field`s denied and left out of the result (`X-Partial: allow`). */
-  denied: ReadonlySet<string>;
   /** Entity type → its key field, for the types the catalog binds. */
   keys: ReadonlyMap<string, string>;
   hashKey: HashKey;
   /** The consent phase: a verdict per row that carries a consent-requiring field. */
   decideRows: (rows: SubjectRow[]) => SubjectVerdict[];
+  /**
+   * Root fields (response keys) that look a row up under a contract requiring consent: found
+   * nothing, they answer as a withheld row does, so that "no such subject" and "no consent"
+   * cannot be told apart.
+   */
+  consentLookups?: readonly string[];
 }
+
+/** The same words for a withheld row and for a consent-bound lookup that found nothing. */
+const WITHHELD = 'no row is served here without its subject\'s consent to this use';
 
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -50,12 +57,13 @@ const descend = (object: Json, node: SelectionTree, path: Path, visit: Visit) =>
 };
 
 /**
- * The result as the caller may see it, in three steps over the data:
+ * The result as the caller may see it, in two steps over the data (denied fields are not in it:
+ * they were left out of the operation):
  * 1. consent: each subject's object whose fields rest on a consent-requiring contract is
  *    served only when `decideRows` allows it; otherwise it becomes null with CONSENT_REQUIRED
- *    on its path (an object without its key cannot be checked and is withheld too);
- * 2. denied fields (partial answers) are removed, with one error per denied response path;
- * 3. each served field gets its contract's mask, and the keys the gateway added are removed.
+ *    on its path (an object without its key cannot be checked and is withheld too). The error
+ *    names the path and the fields, never the subject: the caller may not know who it was.
+ * 2. each served field gets its contract's mask, and the keys the gateway added are removed.
  */
 export const shapeResult = (data: Json | null | undefined, tree: SelectionTree, rules: ShapingRules): ShapedResult => {
   const shaped: ShapedResult = { data, errors: [], masked: new Map(), subjects: [], withheld: [], rowsByContract: new Map() };
@@ -93,12 +101,19 @@ export const shapeResult = (data: Json | null | undefined, tree: SelectionTree, 
     withhold(path);
     shaped.withheld.push({ type: verdict.type, id: verdict.subjectId, missingFields: verdict.missingFields });
     shaped.errors.push(
-      new GraphQLError(`${verdict.type} ${verdict.subjectId} has not consented to ${verdict.missingFields.join(', ')} for this purpose`, {
+      new GraphQLError(WITHHELD, {
         path,
-        extensions: { code: 'CONSENT_REQUIRED', reason: 'the data subject has not consented to this use', fields: verdict.missingFields.map((f) => `${verdict.type}.${f}`) },
+        extensions: { code: 'CONSENT_REQUIRED', reason: WITHHELD, fields: verdict.missingFields.map((f) => `${verdict.type}.${f}`) },
       }),
     );
   });
+  for (const key of rules.consentLookups ?? []) {
+    const selected = tree.fields.get(key);
+    const withheld = shaped.errors.some((e) => e.path?.length === 1 && e.path[0] === key);
+    if (!isObject(shaped.data) || shaped.data[key] !== null || !selected?.children || withheld) continue;
+    const fields = [...selected.children.fields.values()].filter((f) => allowed.get(`${f.type}.${f.field}`)?.consentRequired).map((f) => `${f.type}.${f.field}`);
+    shaped.errors.push(new GraphQLError(WITHHELD, { path: [key], extensions: { code: 'CONSENT_REQUIRED', reason: WITHHELD, fields: [...new Set(fields)] } }));
+  }
   for (const { type, path } of unkeyed) {
     withhold(path);
     shaped.errors.push(
@@ -109,8 +124,7 @@ export const shapeResult = (data: Json | null | undefined, tree: SelectionTree, 
     );
   }
 
-  // 2 and 3. denied fields, masks, added keys
-  const deniedPaths = new Set<string>();
+  // 2. masks, added keys
   const rowsUnder = new Map<string, Set<string>>();
   let unkeyedRows = 0;
   const finish = (object: Json, node: SelectionTree, path: Path) => {
@@ -123,27 +137,12 @@ export const shapeResult = (data: Json | null | undefined, tree: SelectionTree, 
     for (const [key, selected] of node.fields) {
       if (!(key in object)) continue;
       const coordinate = `${selected.type}.${selected.field}`;
-      const contractId = rules.denied.has(coordinate) ? null : (allowed.get(coordinate)?.contractId ?? null);
+      const contractId = allowed.get(coordinate)?.contractId ?? null;
       if (contractId !== null) {
         row ??= keyed ? `${node.type}\u0000${String(id)}` : `\u0001${unkeyedRows++}`;
         const rows = rowsUnder.get(contractId) ?? new Set<string>();
         rows.add(row);
         rowsUnder.set(contractId, rows);
-      }
-      if (rules.denied.has(coordinate)) {
-        delete object[key];
-        const at = [...path, key];
-        const shape = at.filter((p) => typeof p === 'string').join('.');
-        if (!deniedPaths.has(shape)) {
-          deniedPaths.add(shape);
-          shaped.errors.push(
-            new GraphQLError(`no contract grants ${coordinate}`, {
-              path: at,
-              extensions: { code: 'CONTRACT_REQUIRED', reason: `no contract grants ${coordinate}`, fields: [coordinate] },
-            }),
-          );
-        }
-        continue;
       }
       const mask = allowed.get(coordinate)?.mask ?? 'NONE';
       if (mask !== 'NONE') {

@@ -56,7 +56,8 @@ describe('gateway observability (real gateway, real governance subgraph, real Po
 describe('access record metrics', () => {
   it('counts decisions by outcome once recorded, with the group size and its append time', async () => {
     const store = withAccessRecordMetrics(new InMemoryEventStore());
-    const before = await metrics().policyDecisions.get();
+    // Copied: prom-client answers its live counters, which the appends below then move.
+    const before = structuredClone(await metrics().policyDecisions.get());
     const count = (outcome: string, code: string, of = before) =>
       of.values.find((v) => v.labels.outcome === outcome && v.labels.code === code)?.value ?? 0;
     await store.appendToStream(

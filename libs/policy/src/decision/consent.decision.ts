@@ -15,9 +15,9 @@ export interface SubjectVerdict {
  * The second phase, once the subgraphs have answered: for each subject's row, whether every
  * field it carries that rests on a consent-requiring contract has the subject's consent. That is
  * an ACTIVE consent of this subject, for the caller's department, the declared purpose and the
- * contract's dataset, naming the field, with `at < expiresAt`. A key field (`id`, `__typename`)
- * served under such a contract needs a consent for that dataset, department and purpose naming
- * any field: the subject agreed that this department may see their row, and the key shows no
+ * contract's dataset, naming the field, with `at < expiresAt`. A key field (the type's key,
+ * `__typename`), whether a dataset lists it as data or not, served under such a contract needs a
+ * consent for that dataset, department and purpose naming any field: the subject agreed that this department may see their row, and the key shows no
  * more than that. Fields the decision did not allow are not served and so not checked here.
  */
 export const decideSubjects = (decision: PolicyDecision, request: PolicyRequest, index: PolicyIndex): SubjectVerdict[] => {
@@ -54,7 +54,10 @@ export const decideSubjects = (decision: PolicyDecision, request: PolicyRequest,
         datasetCode = grant.datasetCode;
         candidates = inForce(ofSubject, datasetCode);
       }
-      const consent = grant.reason === 'entity key' ? candidates[0] : candidates.find((c) => c.fields.has(field));
+      // The row's key shows no more than that the department may see the row: a catalogued key
+      // (a dataset listing `id` as data) is no different.
+      const isKey = grant.reason === 'entity key' || field === (request.entityKeys?.get(type) ?? 'id');
+      const consent = isKey ? candidates[0] : candidates.find((c) => c.fields.has(field));
       if (!consent) missingFields.push(field);
       else if (!consentIds.includes(consent.id)) consentIds.push(consent.id);
     }

@@ -5,11 +5,13 @@
 export {
   decide,
   type AllowedField,
+  type AllowedLookup,
   type ContractCitation,
   type DeniedField,
   type DenialCode,
   type FieldSelection,
   type GrantedField,
+  type Lookup,
   type PolicyCaller,
   type PolicyDecision,
   type PolicyRequest,
