@@ -75,6 +75,8 @@ export interface DemoContract {
   scenario: string;
   masking?: Array<{ field: string; rule: 'NONE' | 'MASK' | 'HASH' | 'REDACT' }>;
   consentRequired?: boolean;
+  /** The data bureau finds, at compliance review, the law that lets its sensitive fields be shared without consent. */
+  statutoryBasis?: boolean;
   dailyQuota?: number;
   /** Why the provider refused or suspended it. */
   reason?: string;
@@ -87,14 +89,17 @@ export const DEMO_CONTRACTS: readonly DemoContract[] = [
     provider: POPULATION_STEWARD,
     state: 'ACTIVE',
     datasetCode: 'population.resident',
-    fields: ['name', 'idNumber', 'gender', 'birthDate', 'status'],
+    // `id`: the lookup resident(id:) reads it. The ID number is hashed (keyed), not masked: civil
+    // affairs also reads birth dates (the elderly allowance), which would rebuild a masked number.
+    fields: ['id', 'name', 'idNumber', 'gender', 'status'],
     purpose: MINIMUM_LIVING,
     legalBasis: '《社会救助暂行办法》第十一条',
     scenario: '低保申请人身份核验',
     masking: [
       { field: 'name', rule: 'MASK' },
-      { field: 'idNumber', rule: 'MASK' },
+      { field: 'idNumber', rule: 'HASH' },
     ],
+    statutoryBasis: true,
     dailyQuota: 5_000,
   },
   {
@@ -103,7 +108,7 @@ export const DEMO_CONTRACTS: readonly DemoContract[] = [
     provider: POPULATION_STEWARD,
     state: 'ACTIVE',
     datasetCode: 'population.resident',
-    fields: ['name', 'birthDate'],
+    fields: ['id', 'name', 'birthDate'],
     purpose: ELDERLY_ALLOWANCE,
     legalBasis: '《浙江省老年人权益保障条例》第二十六条，本人授权',
     scenario: '高龄津贴：经本人在浙里办授权后核对出生日期',
@@ -126,7 +131,7 @@ export const DEMO_CONTRACTS: readonly DemoContract[] = [
     provider: POPULATION_STEWARD,
     state: 'SUSPENDED',
     datasetCode: 'population.resident',
-    fields: ['name', 'birthDate'],
+    fields: ['id', 'name', 'birthDate'],
     purpose: EMPLOYMENT_SERVICE,
     legalBasis: '《就业促进法》第三十五条',
     scenario: '失业登记人员身份核对',
@@ -140,6 +145,7 @@ export const DEMO_CONTRACTS: readonly DemoContract[] = [
     datasetCode: 'population.resident',
     fields: ['idNumber', 'name', 'gender', 'birthDate', 'dateOfDeath'],
     purpose: SOCIAL_INSURANCE,
+    statutoryBasis: true,
     legalBasis: '《社会保险法》第五十八条',
     scenario: '参保登记批量比对',
     reason: '超出最小必要范围：参保登记只需核验个人提交的号码',
@@ -150,7 +156,8 @@ export const DEMO_CONTRACTS: readonly DemoContract[] = [
     provider: ENTERPRISE_STEWARD,
     state: 'ACTIVE',
     datasetCode: 'enterprise.registration',
-    fields: ['status', 'industryCode'],
+    // `creditCode`: the key the service looks enterprises up by and pages through.
+    fields: ['creditCode', 'status', 'industryCode'],
     purpose: SUBSIDY_ELIGIBILITY,
     legalBasis: '《优化营商环境条例》第二十五条',
     scenario: '惠企补贴：企业在营状态与行业核验',

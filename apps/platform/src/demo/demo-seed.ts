@@ -161,7 +161,11 @@ const nextStep = (contract: DemoContract, status: string): Step | null => {
   const reason = contract.reason ?? '';
   switch (status) {
     case 'COMPLIANCE_REVIEW':
-      return ['mutation ($id: ID!) { completeComplianceReview(id: $id, approved: true, reason: "合规") { id status } }', {}, 'admin'];
+      return [
+        'mutation ($id: ID!, $statutoryBasis: Boolean) { completeComplianceReview(id: $id, approved: true, reason: "合规", statutoryBasis: $statutoryBasis) { id status } }',
+        { statutoryBasis: contract.statutoryBasis ?? false },
+        'admin',
+      ];
     case 'PROVIDER_REVIEW':
       if (contract.state === 'PROVIDER_REVIEW') return null;
       if (contract.state === 'REJECTED') {

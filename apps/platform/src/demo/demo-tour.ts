@@ -40,6 +40,27 @@ interface TourContext {
 const READ_TWO = 'query ($a: ID!, $b: ID!) { subject: resident(id: $a) { name idNumber birthDate } other: resident(id: $b) { name idNumber birthDate } }';
 type TwoResidents = { subject: { name: string; idNumber: string; birthDate: string } | null; other: unknown };
 
+const SUBMIT = 'mutation ($input: SubmitSharingContractInput!) { submitSharingContract(input: $input) { id status } }';
+
+/** The tour's request: the resident's key (resident(id:) reads it), name masked, the ID number under `idNumberRule`, the birth date. */
+const housingRequest = (tour: TourContext, idNumberRule: 'MASK' | 'HASH') => {
+  const now = Date.now();
+  return {
+    datasetCode: 'population.resident',
+    fields: ['id', 'name', 'idNumber', 'birthDate'],
+    purpose: tour.purpose,
+    legalBasis: '《城镇住房保障条例》（征求意见稿）第三十条',
+    scenario: 'npm run demo',
+    validFrom: new Date(now - 60_000).toISOString(),
+    validTo: new Date(now + 30 * 86_400_000).toISOString(),
+    masking: [
+      { field: 'name', rule: 'MASK' },
+      { field: 'idNumber', rule: idNumberRule },
+    ],
+    consentRequired: true,
+  };
+};
+
 const check = (holds: boolean, what: string): void => {
   if (!holds) throw new TourCheckFailed(what);
 };
@@ -93,29 +114,20 @@ export const TOUR_STEPS: ReadonlyArray<{
     },
   },
   {
-    title: 'Civil affairs requests a contract (masked name and ID number, consent required)',
+    title: 'Civil affairs asks for the ID number masked beside the birth date: refused, the birth date would rebuild it',
     run: async (tour) => {
-      const now = Date.now();
-      const answer = await tour.api.call<{ submitSharingContract: { id: string; status: string } }>(
-        tour.keys.civilAffairs,
-        'mutation ($input: SubmitSharingContractInput!) { submitSharingContract(input: $input) { id status } }',
-        {
-          input: {
-            datasetCode: 'population.resident',
-            fields: ['name', 'idNumber', 'birthDate'],
-            purpose: tour.purpose,
-            legalBasis: '《城镇住房保障条例》（征求意见稿）第三十条',
-            scenario: 'npm run demo',
-            validFrom: new Date(now - 60_000).toISOString(),
-            validTo: new Date(now + 30 * 86_400_000).toISOString(),
-            masking: [
-              { field: 'name', rule: 'MASK' },
-              { field: 'idNumber', rule: 'MASK' },
-            ],
-            consentRequired: true,
-          },
-        },
-      );
+      const answer = await tour.api.call(tour.keys.civilAffairs, SUBMIT, { input: housingRequest(tour, 'MASK') });
+      const reason = answer.errors?.[0]?.extensions?.reason ?? '';
+      check(codeOf(answer) === 'VALIDATION_FAILED' && /rebuilt from birthDate/.test(reason), `expected VALIDATION_FAILED, got ${describe(answer.errors)}`);
+      return describe(answer.errors);
+    },
+  },
+  {
+    title: 'Civil affairs requests a contract (masked name, hashed ID number, consent required)',
+    run: async (tour) => {
+      const answer = await tour.api.call<{ submitSharingContract: { id: string; status: string } }>(tour.keys.civilAffairs, SUBMIT, {
+        input: housingRequest(tour, 'HASH'),
+      });
       const contract = answer.data?.submitSharingContract;
       check(contract?.status === 'COMPLIANCE_REVIEW', `expected the request in COMPLIANCE_REVIEW, got ${contract?.status ?? describe(answer.errors)}`);
       tour.contractId = contract!.id;
@@ -167,7 +179,7 @@ export const TOUR_STEPS: ReadonlyArray<{
       });
       const served = answer.data!.subject!;
       check(served.name !== tour.subject.name && served.name.includes('*'), `expected the name masked, got ${served.name}`);
-      check(served.idNumber !== tour.subject.idNumber && served.idNumber.includes('*'), `expected the ID number masked, got ${served.idNumber}`);
+      check(served.idNumber.startsWith('hmac-sha256:'), `expected the ID number hashed, got ${served.idNumber}`);
       check(served.birthDate === tour.subject.birthDate, `expected the birth date in clear, got ${served.birthDate}`);
       const withheld = answer.errors?.find((e) => e.path?.[0] === 'other');
       check(answer.data!.other === null && withheld?.extensions?.code === 'CONSENT_REQUIRED', `expected the other resident withheld with CONSENT_REQUIRED, got ${describe(answer.errors)}`);

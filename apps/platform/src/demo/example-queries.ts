@@ -35,8 +35,8 @@ export const demoWelcome = (gatewayUrl: string, credentials: readonly DemoCreden
     '1. The catalog, as the civil affairs bureau\'s system:',
     curl(gatewayUrl, civilAffairs, '{ datasets { code name sharingType provider { name } fields { name classification } } }'),
     '',
-    `2. A resident under the minimum-living contract (name and ID number masked):`,
-    curl(gatewayUrl, civilAffairs, `{ resident(id: "${consenting.id}") { name idNumber gender birthDate } }`, MINIMUM_LIVING),
+    `2. A resident under the minimum-living contract (name masked, ID number hashed):`,
+    curl(gatewayUrl, civilAffairs, `{ resident(id: "${consenting.id}") { name idNumber gender status } }`, MINIMUM_LIVING),
     '',
     `3. Two residents under the consent-required elderly allowance contract (only the first consented):`,
     curl(
