@@ -301,7 +301,7 @@ const main = async () => {
     peer = undefined;
   }
 
-  const directCaller = { clientId: 'bench', department: CONSUMER, roles: ['CONSUMER' as const], purpose: PURPOSE };
+  const directCaller = { clientId: 'bench', department: CONSUMER, roles: ['CONSUMER' as const], purpose: PURPOSE, audience: 'population' };
   const scenarios: Array<{ name: string; url: string; headers: Record<string, string>; bodies: string[]; expectFederated: boolean; signAs?: LoadJob['signAs'] }> = [
     { name: ENFORCED, url: enforced, headers: consumerHeaders, bodies, expectFederated: true },
     { name: PLAIN, url: plain, headers: consumerHeaders, bodies, expectFederated: true },

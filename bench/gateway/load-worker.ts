@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
-import { CALLER_CONTEXT_HEADER, keyPairFromPem, signCallerContext, type CallerContext } from '@shuzhi/signing';
+import { CALLER_CONTEXT_HEADER, keyPairFromPem, newNonce, signCallerContext, type CallerContext } from '@shuzhi/signing';
 import { isFederatedAnswer, runLoad, type LoadOptions, type LoadResult } from './load.js';
 
 /** What crosses into the worker: plain data, no functions. */
@@ -8,7 +8,7 @@ export interface LoadJob {
   options: Omit<LoadOptions, 'sign' | 'check'>;
   offset: number;
   /** Sign each request as the gateway would, as this caller, with this key (PEM). */
-  signAs?: { privateKeyPem: string; caller: Pick<CallerContext, 'clientId' | 'department' | 'roles' | 'purpose'> };
+  signAs?: { privateKeyPem: string; caller: Pick<CallerContext, 'clientId' | 'department' | 'roles' | 'purpose' | 'audience'> };
   /** Require the resident's household and enterprises in every answer. */
   expectFederated: boolean;
   /**
@@ -31,7 +31,7 @@ const options: LoadOptions = {
     job.signAs && key
       ? (body) => ({
           [CALLER_CONTEXT_HEADER]: signCallerContext(
-            { ...job.signAs!.caller, decisionId: randomUUID(), correlationId: randomUUID(), issuedAt: new Date().toISOString() },
+            { ...job.signAs!.caller, decisionId: randomUUID(), correlationId: randomUUID(), nonce: newNonce(), issuedAt: new Date().toISOString() },
             key,
             { body },
           ),

@@ -2,7 +2,8 @@ import { randomUUID, type KeyObject } from 'node:crypto';
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
-import { CALLER_CONTEXT_HEADER, signCallerContext, type CallerContext } from '@shuzhi/signing';
+import { CALLER_CONTEXT_HEADER, newNonce, signCallerContext, type CallerContext } from '@shuzhi/signing';
+import { readSupergraphGraphs } from './supergraph-graphs.js';
 
 export interface PeerGateway {
   url: string;
@@ -21,11 +22,14 @@ export const startApolloGateway = async (
   privateKey: KeyObject,
   caller: Pick<CallerContext, 'clientId' | 'department' | 'roles' | 'purpose'>,
 ): Promise<PeerGateway> => {
+  const audiences = readSupergraphGraphs(supergraphSdl);
   const signingFetch = async (url: string, init?: RequestInit) => {
     const body = init?.body;
     if (typeof body !== 'string') throw new Error(`refusing to call ${url}: the body to sign is not a string`);
+    const audience = audiences.get(url);
+    if (!audience) throw new Error(`refusing to call ${url}: it is no subgraph of the supergraph`);
     const context = signCallerContext(
-      { ...caller, decisionId: randomUUID(), correlationId: randomUUID(), issuedAt: new Date().toISOString() },
+      { ...caller, decisionId: randomUUID(), correlationId: randomUUID(), audience, nonce: newNonce(), issuedAt: new Date().toISOString() },
       privateKey,
       { body },
     );

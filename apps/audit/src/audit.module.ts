@@ -16,7 +16,7 @@ export class AuditModule {
   static forRoot(config: AuditConfig): DynamicModule {
     return {
       module: AuditModule,
-      imports: [subgraphGraphQLModule({ gatewayPublicKey: config.gatewayPublicKey })],
+      imports: [subgraphGraphQLModule({ gatewayPublicKey: config.gatewayPublicKey, name: 'audit' })],
       providers: [
         { provide: AUDIT_CONFIG, useValue: config },
         refusalFilterProvider,

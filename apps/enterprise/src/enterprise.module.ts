@@ -15,7 +15,7 @@ export class EnterpriseModule {
   static forRoot(config: EnterpriseConfig): DynamicModule {
     return {
       module: EnterpriseModule,
-      imports: [CqrsModule.forRoot(), subgraphGraphQLModule({ gatewayPublicKey: config.gatewayPublicKey })],
+      imports: [CqrsModule.forRoot(), subgraphGraphQLModule({ gatewayPublicKey: config.gatewayPublicKey, name: 'enterprise' })],
       providers: [
         { provide: ENTERPRISE_CONFIG, useValue: config },
         refusalFilterProvider,

@@ -12,7 +12,7 @@ const populationActor = { department: 'public-security', client: 'ps-steward', r
 /** The enterprise subgraph under test, with population's side of the log played by hand. */
 export class EnterpriseHarness extends SubgraphHarness {
   static async start(label: string): Promise<EnterpriseHarness> {
-    return new EnterpriseHarness(await openSubgraph(label, (dependencies) => createEnterpriseApp({ ...dependencies, logger: ['error'] })));
+    return new EnterpriseHarness(await openSubgraph('enterprise', label, (dependencies) => createEnterpriseApp({ ...dependencies, logger: ['error'] })));
   }
 
   get dataSource(): DataSource {

@@ -46,7 +46,7 @@ describe('gateway federation (composition, signed subgraph calls, policy plug, u
   beforeAll(async () => {
     harness = await GatewayHarness.start('gateway_federation');
     probe = await ProbeSubgraph.start(PROBE_SDL, harness.gatewayKeys, (query) => (query.includes('slowProbe') ? 'hang' : { probe: 'ok' }));
-    rival = await ProbeSubgraph.start(RIVAL_SDL, harness.gatewayKeys);
+    rival = await ProbeSubgraph.start(RIVAL_SDL, harness.gatewayKeys, () => ({}), 'rival');
     gatewayUrl = await harness.startGateway({
       subgraphs: { governance: harness.governanceUrl, probe: probe.url },
       // The probe subgraph's fields are bound by no dataset: contract enforcement would refuse
@@ -148,10 +148,12 @@ describe('gateway federation (composition, signed subgraph calls, policy plug, u
   });
 
   it('recomposes when a subgraph changes its schema, and keeps the last good supergraph on a conflict or an outage', async () => {
-    const changing = await ProbeSubgraph.start(PROBE_SDL.replace('probe: String, slowProbe: String', 'changing: String'), harness.gatewayKeys, () => ({
-      changing: 'before',
-      added: 'after',
-    }));
+    const changing = await ProbeSubgraph.start(
+      PROBE_SDL.replace('probe: String, slowProbe: String', 'changing: String'),
+      harness.gatewayKeys,
+      () => ({ changing: 'before', added: 'after' }),
+      'changing',
+    );
     const failures = jest.spyOn(console, 'error').mockImplementation(() => undefined);
     try {
       const url = await harness.startGateway({

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CALLER_CONTEXT_HEADER, verifyCallerContext, type CallerContext, type SigningKeyPair } from '@shuzhi/signing';
+import { CALLER_CONTEXT_HEADER, NonceLedger, verifyCallerContext, type CallerContext, type SigningKeyPair } from '@shuzhi/signing';
 
 /** What the probe answers to a query: a result, or nothing ever (an upstream that hangs). */
 export type ProbeAnswer = Record<string, unknown> | 'hang';
@@ -18,8 +18,15 @@ export class ProbeSubgraph {
 
   private constructor(public sdl: string) {}
 
-  static async start(sdl: string, gatewayKeys: SigningKeyPair, answer: (query: string) => ProbeAnswer = () => ({})): Promise<ProbeSubgraph> {
+  /** `name`: the name the gateway knows it by, which the contexts it receives must address. */
+  static async start(
+    sdl: string,
+    gatewayKeys: SigningKeyPair,
+    answer: (query: string) => ProbeAnswer = () => ({}),
+    name = 'probe',
+  ): Promise<ProbeSubgraph> {
     const probe = new ProbeSubgraph(sdl);
+    const nonces = new NonceLedger();
     const received = probe.received;
     const server = (probe.server = createServer((request, response) => {
       if (request.method === 'GET' && request.url === '/health') return void response.end('{"status":"ok"}');
@@ -30,7 +37,7 @@ export class ProbeSubgraph {
         let context: CallerContext;
         try {
           const header = request.headers[CALLER_CONTEXT_HEADER];
-          context = verifyCallerContext(Array.isArray(header) ? header[0] : header, gatewayKeys.publicKey, { now: new Date(), body });
+          context = verifyCallerContext(Array.isArray(header) ? header[0] : header, gatewayKeys.publicKey, { now: new Date(), body, audience: name, nonces });
         } catch (error) {
           return send(401, { errors: [{ message: (error as Error).message, extensions: { code: 'UNAUTHENTICATED' } }] });
         }

@@ -26,7 +26,7 @@ export class GovernanceModule {
   static forRoot(config: GovernanceConfig): DynamicModule {
     return {
       module: GovernanceModule,
-      imports: [CqrsModule.forRoot(), subgraphGraphQLModule({ gatewayPublicKey: config.gatewayPublicKey })],
+      imports: [CqrsModule.forRoot(), subgraphGraphQLModule({ gatewayPublicKey: config.gatewayPublicKey, name: 'governance' })],
       providers: [
         { provide: GOVERNANCE_CONFIG, useValue: config },
         refusalFilterProvider,

@@ -15,7 +15,7 @@ export class GovernanceHarness extends SubgraphHarness {
     const receipts = generateKeyPairSync('ed25519');
     const receiptKeys = keyPairFromPem(receipts.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
     return new GovernanceHarness(
-      await openSubgraph(label, (dependencies) =>
+      await openSubgraph('governance', label, (dependencies) =>
         createGovernanceApp({ ...dependencies, receiptKeys, schedulerIntervalMs: 0, logger: ['error'] }),
       ),
     );

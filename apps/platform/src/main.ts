@@ -9,7 +9,7 @@ import { openDatabase } from '@shuzhi/database';
 import type { PostgresEventStore } from '@shuzhi/event-store';
 import { drainDeadlineMs, exitIfStillStoppingAfter, lifecycleLogger, releaseSignalsFromEmbeddedPostgres } from '@shuzhi/observability';
 import { waitUntil } from '@shuzhi/shared-kernel';
-import { CALLER_CONTEXT_HEADER, loadOrCreateKeyPair, signCallerContext } from '@shuzhi/signing';
+import { CALLER_CONTEXT_HEADER, loadOrCreateKeyPair, newNonce, signCallerContext } from '@shuzhi/signing';
 import { DATA_BUREAU, PLATFORM_ADMIN_CLIENT_ID } from '../../governance/src/bootstrap/platform-admin.js';
 import { connectGatewayStore, createGatewayApp } from '../../gateway/src/gateway.app.js';
 import { startDemo } from './demo/start-demo.js';
@@ -152,6 +152,8 @@ const subsidyServiceKey = async (dataDir: string, governanceUrl: string, gateway
           purpose: null,
           decisionId: randomUUID(),
           correlationId: randomUUID(),
+          audience: 'governance',
+          nonce: newNonce(),
           issuedAt: new Date().toISOString(),
         },
         gatewayKey,

@@ -17,7 +17,7 @@ export class PopulationModule {
   static forRoot(config: PopulationConfig): DynamicModule {
     return {
       module: PopulationModule,
-      imports: [CqrsModule.forRoot(), subgraphGraphQLModule({ gatewayPublicKey: config.gatewayPublicKey })],
+      imports: [CqrsModule.forRoot(), subgraphGraphQLModule({ gatewayPublicKey: config.gatewayPublicKey, name: 'population' })],
       providers: [
         { provide: POPULATION_CONFIG, useValue: config },
         refusalFilterProvider,

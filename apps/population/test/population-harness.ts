@@ -9,7 +9,7 @@ export { TestClock, type Actor, type GraphQLAnswer };
 /** The population subgraph under test. */
 export class PopulationHarness extends SubgraphHarness {
   static async start(label: string): Promise<PopulationHarness> {
-    return new PopulationHarness(await openSubgraph(label, (dependencies) => createPopulationApp({ ...dependencies, logger: ['error'] })));
+    return new PopulationHarness(await openSubgraph('population', label, (dependencies) => createPopulationApp({ ...dependencies, logger: ['error'] })));
   }
 
   get dataSource(): DataSource {

@@ -14,7 +14,7 @@ export class SubsidyModule {
   static forRoot(config: SubsidyConfig): DynamicModule {
     return {
       module: SubsidyModule,
-      imports: [CqrsModule.forRoot(), subgraphGraphQLModule({ gatewayPublicKey: config.gatewayPublicKey })],
+      imports: [CqrsModule.forRoot(), subgraphGraphQLModule({ gatewayPublicKey: config.gatewayPublicKey, name: 'subsidy' })],
       providers: [
         { provide: SUBSIDY_CONFIG, useValue: config },
         refusalFilterProvider,

@@ -3,6 +3,7 @@ import { canonicalJson } from './canonical-json.js';
 import {
   CALLER_CONTEXT_HEADER,
   CallerContextRefused,
+  NonceLedger,
   signCallerContext,
   verifyCallerContext,
   type CallerContext,
@@ -25,6 +26,8 @@ const context: CallerContext = {
   purpose: 'SUBSIDY_ELIGIBILITY',
   decisionId: 'decision-0193',
   correlationId: 'correlation-55c1',
+  audience: 'population',
+  nonce: 'nonce-4b1e',
   issuedAt,
 };
 
@@ -33,17 +36,18 @@ const body = JSON.stringify({ query: '{ resident(id: "r-1") { name } }', variabl
 const encode = (text: string) => Buffer.from(text, 'utf8').toString('base64url');
 const decode = (segment: string) => Buffer.from(segment, 'base64url').toString('utf8');
 
-// Wraps any payload text in a correctly signed v1 header, to reach the checks that follow the
+// Wraps any payload text in a correctly signed v2 header, to reach the checks that follow the
 // signature (a gateway key holder can sign anything, so those checks must stand on their own).
 const signedHeader = (payloadText: string, key: KeyObject = gateway.privateKey) => {
-  const signingInput = `v1.${encode(payloadText)}`;
+  const signingInput = `v2.${encode(payloadText)}`;
   return `${signingInput}.${sign(null, Buffer.from(signingInput), key).toString('base64url')}`;
 };
 
 const withContext = (changes: Record<string, unknown>) => signedHeader(JSON.stringify({ context: { ...context, ...changes } }));
 
+// A fresh ledger per verification unless a test shares one: each test's contexts are new to it.
 const verifyAt = (header: string | undefined, options: Partial<VerifyCallerContextOptions> = {}, key = gateway.publicKey) =>
-  verifyCallerContext(header, key, { now: at(0), ...options });
+  verifyCallerContext(header, key, { now: at(0), audience: 'population', nonces: new NonceLedger(), ...options });
 
 const refusal = (header: string | undefined, options: Partial<VerifyCallerContextOptions> = {}, key = gateway.publicKey) => {
   try {
@@ -61,10 +65,10 @@ const refusedFor = (header: string | undefined, options: Partial<VerifyCallerCon
 const [, goodPayload, goodSignature] = signCallerContext(context, gateway.privateKey).split('.');
 
 describe('signCallerContext', () => {
-  it('writes v1.<base64url of the canonical JSON of {context}>.<base64url Ed25519 signature>', () => {
+  it('writes v2.<base64url of the canonical JSON of {context}>.<base64url Ed25519 signature>', () => {
     const header = signCallerContext(context, gateway.privateKey);
     const [version, payload, signature, ...rest] = header.split('.');
-    expect([version, rest]).toEqual(['v1', []]);
+    expect([version, rest]).toEqual(['v2', []]);
     expect(decode(payload)).toBe(canonicalJson({ context }));
     expect(Buffer.from(signature, 'base64url')).toHaveLength(64);
     expect(header).toMatch(/^[A-Za-z0-9_.-]+$/);
@@ -159,16 +163,16 @@ describe('verifyCallerContext', () => {
     };
 
     it.each([
-      ['one part', 'v1'],
-      ['two parts', `v1.${goodPayload}`],
-      ['four parts', `v1.${goodPayload}.${goodSignature}.extra`],
-      ['an empty payload', `v1..${goodSignature}`],
-      ['an empty signature', `v1.${goodPayload}.`],
-      ['base64 padding', `v1.${goodPayload}=.${goodSignature}`],
-      ['characters outside base64url', `v1.${goodPayload.replace(/.$/, '+')}.${goodSignature}`],
-      ['a short signature', `v1.${goodPayload}.${goodSignature.slice(0, 43)}`],
-      ['a long signature', `v1.${goodPayload}.${goodSignature}AAAA`],
-      ['two headers joined by a proxy', `v1.${goodPayload}.${goodSignature}, v1.${goodPayload}.${goodSignature}`],
+      ['one part', 'v2'],
+      ['two parts', `v2.${goodPayload}`],
+      ['four parts', `v2.${goodPayload}.${goodSignature}.extra`],
+      ['an empty payload', `v2..${goodSignature}`],
+      ['an empty signature', `v2.${goodPayload}.`],
+      ['base64 padding', `v2.${goodPayload}=.${goodSignature}`],
+      ['characters outside base64url', `v2.${goodPayload.replace(/.$/, '+')}.${goodSignature}`],
+      ['a short signature', `v2.${goodPayload}.${goodSignature.slice(0, 43)}`],
+      ['a long signature', `v2.${goodPayload}.${goodSignature}AAAA`],
+      ['two headers joined by a proxy', `v2.${goodPayload}.${goodSignature}, v2.${goodPayload}.${goodSignature}`],
     ])('with %s', (_name, header) => {
       expect(refusedFor(header)).toBe('malformed');
     });
@@ -176,12 +180,12 @@ describe('verifyCallerContext', () => {
     it('with a signature in a non-canonical encoding of the same bytes', () => {
       const tweaked = tweakLastCharacter(goodSignature);
       expect(Buffer.from(tweaked, 'base64url').equals(Buffer.from(goodSignature, 'base64url'))).toBe(true);
-      expect(refusedFor(`v1.${goodPayload}.${tweaked}`)).toBe('malformed');
+      expect(refusedFor(`v2.${goodPayload}.${tweaked}`)).toBe('malformed');
     });
   });
 
   describe('refuses another version prefix', () => {
-    it.each(['v2', 'V1', 'v0', '', 'v1 '])('%j', (version) => {
+    it.each(['v1', 'V2', 'v3', '', 'v2 '])('%j', (version) => {
       expect(refusedFor(`${version}.${goodPayload}.${goodSignature}`)).toBe('unsupported version');
     });
   });
@@ -189,18 +193,18 @@ describe('verifyCallerContext', () => {
   describe('refuses a bad signature', () => {
     it('over a tampered payload', () => {
       const tampered = encode(canonicalJson({ context: { ...context, roles: ['CONSUMER', 'PLATFORM'] } }));
-      expect(refusedFor(`v1.${tampered}.${goodSignature}`)).toBe('bad signature');
+      expect(refusedFor(`v2.${tampered}.${goodSignature}`)).toBe('bad signature');
     });
 
     it('over the same JSON spelled differently', () => {
       const respelled = encode(JSON.stringify({ context }, null, 2));
-      expect(refusedFor(`v1.${respelled}.${goodSignature}`)).toBe('bad signature');
+      expect(refusedFor(`v2.${respelled}.${goodSignature}`)).toBe('bad signature');
     });
 
     it('that was tampered with', () => {
       const signature = Buffer.from(goodSignature, 'base64url');
       signature[10] ^= 0x01;
-      expect(refusedFor(`v1.${goodPayload}.${signature.toString('base64url')}`)).toBe('bad signature');
+      expect(refusedFor(`v2.${goodPayload}.${signature.toString('base64url')}`)).toBe('bad signature');
     });
 
     it('made with another key', () => {
@@ -213,12 +217,12 @@ describe('verifyCallerContext', () => {
 
     it('taken from another header', () => {
       const [, , otherSignature] = signCallerContext({ ...context, decisionId: 'decision-0194' }, gateway.privateKey).split('.');
-      expect(refusedFor(`v1.${goodPayload}.${otherSignature}`)).toBe('bad signature');
+      expect(refusedFor(`v2.${goodPayload}.${otherSignature}`)).toBe('bad signature');
     });
 
     it('that signed the body binding away', () => {
       const [, , boundSignature] = signCallerContext(context, gateway.privateKey, { body }).split('.');
-      expect(refusedFor(`v1.${goodPayload}.${boundSignature}`)).toBe('bad signature');
+      expect(refusedFor(`v2.${goodPayload}.${boundSignature}`)).toBe('bad signature');
     });
   });
 
@@ -298,5 +302,32 @@ describe('verifyCallerContext', () => {
   it('refuses a verification key that is not Ed25519', () => {
     const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     expect(() => verifyAt(signCallerContext(context, gateway.privateKey), {}, publicKey)).toThrow(InvalidSigningKey);
+  });
+
+  it('refuses a context meant for another subgraph: one subgraph cannot pass on what it was sent to another', () => {
+    const header = signCallerContext(context, gateway.privateKey, { body });
+    const error = refusal(header, { body, audience: 'governance' });
+    expect(error.reason).toBe('wrong audience');
+    expect(verifyAt(header, { body, audience: 'population' })).toEqual(context);
+  });
+
+  it('takes each context once: a replay within its freshness is refused, and the ledger forgets it once it could no longer pass', () => {
+    const nonces = new NonceLedger();
+    const header = signCallerContext(context, gateway.privateKey, { body });
+    expect(verifyAt(header, { body, nonces })).toEqual(context);
+    expect(refusedFor(header, { body, nonces, now: at(1_000) })).toBe('replayed');
+    // A context refused for another reason is not remembered: its nonce stays free.
+    const other = signCallerContext({ ...context, nonce: 'nonce-other' }, gateway.privateKey, { body });
+    expect(refusedFor(other, { body: 'x', nonces })).toBe('body mismatch');
+    expect(verifyAt(other, { body, nonces })).toEqual({ ...context, nonce: 'nonce-other' });
+    // Past its freshness a replay is refused as expired; the ledger has let it go by then.
+    expect(refusedFor(header, { body, nonces, now: at(31_000) })).toBe('expired');
+    const later = { ...context, nonce: 'nonce-later', issuedAt: at(31_000).toISOString() };
+    expect(verifyAt(signCallerContext(later, gateway.privateKey, { body }), { body, nonces, now: at(31_000) })).toEqual(later);
+    expect(nonces.size).toBe(1);
+  });
+
+  it.each(['audience', 'nonce'])('refuses a context without its %s', (field) => {
+    expect(refusedFor(withContext({ [field]: '' }))).toBe('malformed');
   });
 });

@@ -1,4 +1,4 @@
-import { createHash, sign, verify, type KeyObject } from 'node:crypto';
+import { createHash, randomBytes, sign, verify, type KeyObject } from 'node:crypto';
 import { decodeBase64Strictly } from './base64.js';
 import { canonicalJson } from './canonical-json.js';
 import { assertEd25519, ED25519_SIGNATURE_BYTES } from './key-pair.js';
@@ -22,9 +22,16 @@ export interface CallerContext {
   /** The gateway's policy decision this request was allowed under (see the access record). */
   decisionId: string;
   correlationId: string;
+  /** The subgraph it is meant for, by name: another subgraph refuses it. */
+  audience: string;
+  /** Random, once per signature (`newNonce`): a subgraph takes each context once within its freshness. */
+  nonce: string;
   /** When the gateway signed it, as `Date.toISOString()` writes it. */
   issuedAt: string;
 }
+
+/** A fresh nonce for a caller context: 128 random bits, base64url. */
+export const newNonce = (): string => randomBytes(16).toString('base64url');
 
 export type CallerContextRefusal =
   | 'missing'
@@ -34,7 +41,9 @@ export type CallerContextRefusal =
   | 'unknown role'
   | 'expired'
   | 'from the future'
-  | 'body mismatch';
+  | 'body mismatch'
+  | 'wrong audience'
+  | 'replayed';
 
 /** A request whose caller context a subgraph must not trust; `reason` says why. */
 export class CallerContextRefused extends Error {
@@ -59,9 +68,38 @@ export interface VerifyCallerContextOptions {
   maxFutureSkewMs?: number;
   /** The request body as received; required exactly when the gateway bound one. */
   body?: string | Uint8Array;
+  /** This subgraph's name: a context meant for another is refused. */
+  audience: string;
+  /** The nonces taken so far: a context seen before is refused (a replay). */
+  nonces: NonceLedger;
 }
 
-const VERSION = 'v1';
+/**
+ * The nonces of the contexts a subgraph has taken, each until its context could no longer pass
+ * the freshness check anyway: after that a replay is refused as expired, so the ledger holds no
+ * more than the last `maxAgeMs` of traffic (every entry is a context the gateway signed).
+ */
+export class NonceLedger {
+  private readonly expiries = new Map<string, number>();
+  private nextSweep = 0;
+
+  /** True, and remembered until `expiresAt` (epoch ms), when the nonce was never taken; false otherwise. */
+  take(nonce: string, expiresAt: number, now: number): boolean {
+    if (now >= this.nextSweep) {
+      for (const [taken, expiry] of this.expiries) if (expiry <= now) this.expiries.delete(taken);
+      this.nextSweep = now + 1_000;
+    }
+    if (this.expiries.has(nonce)) return false;
+    this.expiries.set(nonce, expiresAt);
+    return true;
+  }
+
+  get size(): number {
+    return this.expiries.size;
+  }
+}
+
+const VERSION = 'v2';
 
 /** The signed payload: the context and, when a body was given, that body's SHA-256 (hex). */
 interface SignedEnvelope {
@@ -75,9 +113,10 @@ interface Problem {
 }
 
 /**
- * The header value `v1.<base64url(JCS of {context, bodySha256?})>.<base64url(Ed25519 signature)>`.
- * The signature covers `v1.<payload>` as sent, version included (as in JWS), so neither the
- * version nor any byte of the payload can be changed without breaking it.
+ * The header value `v2.<base64url(JCS of {context, bodySha256?})>.<base64url(Ed25519 signature)>`.
+ * The signature covers `v2.<payload>` as sent, version included (as in JWS), so neither the
+ * version nor any byte of the payload can be changed without breaking it. (v1 had no audience
+ * and no nonce: a context could be replayed within its freshness, or at another subgraph.)
  */
 export const signCallerContext = (
   context: CallerContext,
@@ -109,6 +148,14 @@ export const verifyCallerContext = (
   const envelope = parseEnvelope(payload);
   checkFreshness(envelope.context.issuedAt, options);
   checkBody(envelope.bodySha256, options.body);
+  if (envelope.context.audience !== options.audience) {
+    throw new CallerContextRefused('wrong audience', `the context is meant for ${JSON.stringify(envelope.context.audience)}, not this subgraph`);
+  }
+  // Last: only a context that passed every other check is remembered.
+  const expiresAt = Date.parse(envelope.context.issuedAt) + (options.maxAgeMs ?? DEFAULT_MAX_AGE_MS) + 1;
+  if (!options.nonces.take(envelope.context.nonce, expiresAt, options.now.getTime())) {
+    throw new CallerContextRefused('replayed', 'this context was taken before: each is good for one request');
+  }
   return envelope.context;
 };
 
@@ -154,8 +201,8 @@ const envelopeProblem = (value: unknown): Problem | undefined => {
   return contextProblem(value.context);
 };
 
-const CONTEXT_FIELDS = ['clientId', 'department', 'roles', 'purpose', 'decisionId', 'correlationId', 'issuedAt'];
-const NAMING_FIELDS = ['clientId', 'department', 'decisionId', 'correlationId'] as const;
+const CONTEXT_FIELDS = ['clientId', 'department', 'roles', 'purpose', 'decisionId', 'correlationId', 'audience', 'nonce', 'issuedAt'];
+const NAMING_FIELDS = ['clientId', 'department', 'decisionId', 'correlationId', 'audience', 'nonce'] as const;
 
 // Strict on purpose: a field this code does not know could be one a newer gateway expects the
 // subgraph to enforce, so it is refused rather than ignored.
@@ -191,9 +238,11 @@ const issuedAtProblem = (issuedAt: unknown): Problem | undefined => {
   return undefined;
 };
 
+const DEFAULT_MAX_AGE_MS = 30_000;
+
 const checkFreshness = (
   issuedAt: string,
-  { now, maxAgeMs = 30_000, maxFutureSkewMs = 5_000 }: VerifyCallerContextOptions,
+  { now, maxAgeMs = DEFAULT_MAX_AGE_MS, maxFutureSkewMs = 5_000 }: VerifyCallerContextOptions,
 ): void => {
   // An invalid Date would make every comparison below false, and so accept any context.
   if (Number.isNaN(now.getTime())) throw new TypeError('verifyCallerContext needs a valid `now`');

@@ -10,6 +10,8 @@ export {
 export {
   CALLER_CONTEXT_HEADER,
   CallerContextRefused,
+  NonceLedger,
+  newNonce,
   signCallerContext,
   verifyCallerContext,
   type CallerContext,

@@ -2,6 +2,7 @@ import { ApolloFederationDriver, type ApolloFederationDriverConfig } from '@nest
 import { GraphQLModule } from '@nestjs/graphql';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import type { KeyObject } from 'node:crypto';
+import { NonceLedger } from '@shuzhi/signing';
 import { callerFrom, type SubgraphContext } from './caller.js';
 import { formatError } from './errors.js';
 
@@ -18,11 +19,14 @@ export const FEDERATION_DIRECTIVES = [
 export interface SubgraphGraphQLOptions {
   /** The gateway's public key: requests must carry a context it signed. */
   gatewayPublicKey: KeyObject;
+  /** This subgraph's name, as the gateway addresses its contexts (`SHUZHI_SUBGRAPH_NAME` overrides it). */
+  name: string;
 }
 
 /** The GraphQL module every Shuzhi subgraph mounts: federation, caller check, API.md errors. */
-export const subgraphGraphQLModule = (options: SubgraphGraphQLOptions) =>
-  GraphQLModule.forRoot<ApolloFederationDriverConfig>({
+export const subgraphGraphQLModule = (options: SubgraphGraphQLOptions) => {
+  const check = { publicKey: options.gatewayPublicKey, audience: process.env.SHUZHI_SUBGRAPH_NAME ?? options.name, nonces: new NonceLedger() };
+  return GraphQLModule.forRoot<ApolloFederationDriverConfig>({
     driver: ApolloFederationDriver,
     autoSchemaFile: {
       federation: { version: 2, importUrl: 'https://specs.apollo.dev/federation/v2.9', directives: FEDERATION_DIRECTIVES },
@@ -30,7 +34,7 @@ export const subgraphGraphQLModule = (options: SubgraphGraphQLOptions) =>
     sortSchema: true,
     context: ({ req }: { req: Parameters<typeof callerFrom>[0] }): SubgraphContext => ({
       // Freshness is the transport's: real time, never a domain clock that tests move.
-      caller: callerFrom(req, options.gatewayPublicKey, new Date()),
+      caller: callerFrom(req, check, new Date()),
     }),
     formatError,
     includeStacktraceInErrorResponses: false,
@@ -40,3 +44,4 @@ export const subgraphGraphQLModule = (options: SubgraphGraphQLOptions) =>
     introspection: true,
     playground: false,
   });
+};

@@ -1,6 +1,6 @@
 import { randomUUID, type KeyObject } from 'node:crypto';
 import type { Role } from '@shuzhi/shared-kernel';
-import { CALLER_CONTEXT_HEADER, signCallerContext } from '@shuzhi/signing';
+import { CALLER_CONTEXT_HEADER, newNonce, signCallerContext } from '@shuzhi/signing';
 
 /** A caller as a subgraph test names it. */
 export interface Actor {
@@ -32,6 +32,8 @@ export class SignedGraphQLClient {
   constructor(
     readonly url: string,
     private readonly gatewayKey: KeyObject,
+    /** The subgraph's name, as the gateway addresses it. */
+    private readonly audience: string,
   ) {}
 
   async call<T = Record<string, unknown>>(actor: Actor | null, query: string, variables: object = {}): Promise<GraphQLAnswer<T>> {
@@ -46,6 +48,8 @@ export class SignedGraphQLClient {
           purpose: null,
           decisionId: randomUUID(),
           correlationId: randomUUID(),
+          audience: this.audience,
+          nonce: newNonce(),
           // Signed at real time: freshness is the transport's, not the domain clock's.
           issuedAt: new Date().toISOString(),
         },

@@ -15,14 +15,17 @@ export interface SubgraphUnderTest {
 export interface OpenedSubgraph {
   app: INestApplication;
   url: string;
+  /** The subgraph's name, which the contexts signed for it address. */
+  name: string;
   store: PostgresEventStore;
   database: TestDatabase;
   clock: TestClock;
   gatewayKey: KeyObject;
 }
 
-/** Starts a subgraph on a fresh database over real HTTP, with a gateway key pair of the test's own. */
+/** Starts the subgraph `name` on a fresh database over real HTTP, with a gateway key pair of the test's own. */
 export const openSubgraph = async (
+  name: string,
   label: string,
   create: (dependencies: SubgraphUnderTest) => Promise<INestApplication>,
 ): Promise<OpenedSubgraph> => {
@@ -33,7 +36,7 @@ export const openSubgraph = async (
   const app = await create({ databaseUrl: database.url, store, gatewayPublicKey: gateway.publicKey, clock });
   await app.listen(0, '127.0.0.1');
   const url = `${await app.getUrl()}/graphql`.replace('[::1]', '127.0.0.1');
-  return { app, url, store, database, clock, gatewayKey: gateway.privateKey };
+  return { app, url, name, store, database, clock, gatewayKey: gateway.privateKey };
 };
 
 /**
@@ -51,7 +54,7 @@ export class SubgraphHarness {
 
   protected constructor(opened: OpenedSubgraph) {
     ({ app: this.app, url: this.url, store: this.store, database: this.database, clock: this.clock } = opened);
-    this.client = new SignedGraphQLClient(opened.url, opened.gatewayKey);
+    this.client = new SignedGraphQLClient(opened.url, opened.gatewayKey, opened.name);
   }
 
   async stop(): Promise<void> {

@@ -1,5 +1,5 @@
 import { randomUUID, type KeyObject } from 'node:crypto';
-import { CALLER_CONTEXT_HEADER, signCallerContext } from '@shuzhi/signing';
+import { CALLER_CONTEXT_HEADER, newNonce, signCallerContext } from '@shuzhi/signing';
 import { graphqlUrlOf, type SubgraphEndpoints } from './subgraph-endpoints.js';
 
 export interface SubgraphSdl {
@@ -31,6 +31,8 @@ const fetchSubgraphSdl = async (name: string, url: string, privateKey: KeyObject
       purpose: null,
       decisionId: randomUUID(),
       correlationId: randomUUID(),
+      audience: name,
+      nonce: newNonce(),
       issuedAt: new Date().toISOString(),
     },
     privateKey,

@@ -64,7 +64,7 @@ export const createShuzhiRuntime = (options: ShuzhiRuntimeOptions): ShuzhiGatewa
     logging: 'error',
     plugins: () => [
       useQueryLimits(options.limits),
-      useCallerContextSigning(options.signingKey),
+      useCallerContextSigning(options.signingKey, options.subgraphs),
       useUpstreamLatency(),
       useOperationPolicies(options.policies),
       useApiErrors(),
