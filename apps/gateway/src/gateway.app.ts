@@ -78,6 +78,7 @@ export const createGatewayApp = async (options: GatewayAppOptions): Promise<INes
         policies: observedPolicies([...(enforcement ? [enforcement.policy] : []), ...(options.policies ?? [])]),
         limits: { ...DEFAULT_QUERY_LIMITS, ...options.limits },
         maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
+        policy: enforcement?.snapshot,
         upstreamTimeoutMs: options.upstreamTimeoutMs ?? 10_000,
         release: async () => {
           unwatch?.();

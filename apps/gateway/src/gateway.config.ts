@@ -23,6 +23,8 @@ export interface GatewayConfig {
   limits: QueryLimits;
   /** The largest request body accepted, in bytes. */
   maxBodyBytes: number;
+  /** The policy snapshot's following of the log, when the gateway enforces: /health reports it. */
+  policy?: { following(): Promise<boolean>; behindMs(): number };
   upstreamTimeoutMs: number;
   /**
    * Closes what was opened for the gateway outside Nest (contract enforcement, the DataSource),

@@ -107,4 +107,30 @@ describe('gateway policy snapshot, against PostgreSQL', () => {
     await waitUntil(() => grantedContracts(gateway).length === 2, { timeoutMs: 10_000, what: 'the rebuilt table to reach the running gateway' });
     expect(grantedContracts(gateway)).toEqual(['c-1', 'c-2']);
   });
+
+  it('says it no longer follows the log when it has not caught up for more than 5 s, and follows again once it does', async () => {
+    let now = Date.parse('2026-12-07T10:00:00.000Z');
+    let reachable = true;
+    // The log as the gateway reaches it: cut off on demand, as a network partition would.
+    const cutOff = new Proxy(store, {
+      get: (target, property, receiver) =>
+        property === 'readAll' && !reachable
+          ? () => Promise.reject(new Error('connection refused'))
+          : (Reflect.get(target, property, receiver) as unknown),
+    });
+    const gateway = new GatewayPolicySnapshot(cutOff, dataSource, { connectionString: database.url }, 60_000, { now: () => new Date(now) });
+    running.push(gateway);
+    await gateway.start();
+    expect(await gateway.following()).toBe(true);
+
+    reachable = false;
+    now += 4_000;
+    expect(await gateway.following()).toBe(true);
+    now += 2_000;
+    expect(await gateway.following()).toBe(false);
+    expect(gateway.behindMs()).toBeGreaterThan(5_000);
+
+    reachable = true;
+    expect(await gateway.following()).toBe(true);
+  });
 });

@@ -3,7 +3,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { PgListener, ProjectionRunner, readCheckpoint, type Checkpoint, type EventStore } from '@shuzhi/event-store';
 import { LivePolicyIndex, indexSnapshot, loadGrantingEntries, policySnapshotProjection, type PolicyEntry, type PolicyIndex } from '@shuzhi/policy';
 import { logger } from '@shuzhi/observability';
-import { waitUntil } from '@shuzhi/shared-kernel';
+import { systemClock, waitUntil, type Clock } from '@shuzhi/shared-kernel';
 
 /** NOTIFY channel of the gateway's policy snapshot projection. */
 export const POLICY_CHANNEL = 'gateway_policy';
@@ -90,6 +90,7 @@ export class GatewayPolicySnapshot {
     private readonly dataSource: DataSource,
     connection: ClientConfig,
     private readonly pollMs = POLICY_POLL_MS,
+    private readonly clock: Clock = systemClock,
   ) {
     this.runner = new ProjectionRunner(store, dataSource, gatewayPolicyProjection, {
       notifyChannel: POLICY_CHANNEL,
@@ -115,8 +116,8 @@ export class GatewayPolicySnapshot {
   }
 
   /** Milliseconds since the snapshot was last shown to be at the end of the log. */
-  behindMs(now = Date.now()): number {
-    return now - this.followedAt;
+  behindMs(): number {
+    return this.clock.now().getTime() - this.followedAt;
   }
 
   /**
@@ -165,7 +166,7 @@ export class GatewayPolicySnapshot {
   }
 
   private async catchUp(): Promise<void> {
-    const started = Date.now();
+    const started = this.clock.now().getTime();
     if (!this.live || this.live.table !== (await this.tableOid())) {
       this.live = await this.load();
       this.publish(this.live.index.index, this.live);

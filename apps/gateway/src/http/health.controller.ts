@@ -7,12 +7,13 @@ import { GATEWAY_READ_MODEL_TABLES } from '../observability/gateway-read-models.
 type Check = 'up' | 'down';
 
 const CHECK_TIMEOUT_MS = 2_000;
-const GATEWAY_CHECKS = ['database', 'readModels'];
+const GATEWAY_CHECKS = ['database', 'readModels', 'policy'];
 
 /**
  * Readiness, through terminus: 200 when the gateway's database answers, its read models (clients,
- * and the policy snapshot when it enforces) are there and every subgraph answers its own /health; 503 naming what does
- * not (API.md), and 503 once a shutdown begins. Unauthenticated: load balancers ask it.
+ * and the policy snapshot when it enforces) are there, its policy follows the log (it refuses
+ * governed data otherwise) and every subgraph answers its own /health; 503 naming what does not
+ * (API.md), and 503 once a shutdown begins. Unauthenticated: load balancers ask it.
  */
 @Controller('health')
 export class HealthController {
@@ -30,6 +31,7 @@ export class HealthController {
       result = await this.health.check([
         () => this.indicators.check('database').attempt(() => this.config.dataSource.query('select 1')).withTimeout(CHECK_TIMEOUT_MS),
         () => this.indicators.check('readModels').attempt(() => this.readModelsThere()).withTimeout(CHECK_TIMEOUT_MS),
+        () => this.indicators.check('policy').attempt(() => this.policyFollows()).withTimeout(CHECK_TIMEOUT_MS),
         ...Object.entries(this.config.subgraphs).map(
           ([name, url]) =>
             () =>
@@ -55,6 +57,11 @@ export class HealthController {
       throw new HttpException({ status: 'unavailable', gateway, down, ...(reason ? { reason } : {}) }, HttpStatus.SERVICE_UNAVAILABLE);
     }
     return { status: 'ok', gateway, subgraphs: subgraphs as Record<string, 'up'> };
+  }
+
+  private async policyFollows(): Promise<void> {
+    const policy = this.config.policy;
+    if (policy && !(await policy.following())) throw new Error(`the policy snapshot has not followed the log for ${policy.behindMs()} ms`);
   }
 
   private async readModelsThere(): Promise<void> {
