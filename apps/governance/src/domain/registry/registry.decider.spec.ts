@@ -61,11 +61,42 @@ describe('client keys', () => {
     expect(() => clientDecider.decide(revoke, given(issue(), revoke))).toThrow(InvalidTransition);
   });
 
-  it('a steward manages its own department\'s keys, never platform or auditor ones', () => {
-    expect(clientDecider.decide(issue({ actor: steward }), clientDecider.initialState)).toHaveLength(1);
-    expect(() => clientDecider.decide(issue({ actor: steward, roles: ['PLATFORM'] }), clientDecider.initialState)).toThrow(Forbidden);
+  it('a steward issues and revokes its own department\'s CONSUMER and STEWARD keys, in its own name', () => {
+    const [issued] = clientDecider.decide(issue({ actor: steward, roles: ['CONSUMER', 'STEWARD'] }), clientDecider.initialState);
+    expect(issued).toMatchObject({
+      type: 'ClientKeyIssued',
+      data: { departmentCode: 'public-security', roles: ['CONSUMER', 'STEWARD'], by: { clientId: 's', department: 'public-security', role: 'STEWARD' } },
+    });
+    expect(clientDecider.decide({ ...revoke, actor: steward }, given(issue({ roles: ['CONSUMER', 'STEWARD'] })))).toMatchObject([
+      { type: 'ClientKeyRevoked', data: { by: { clientId: 's', role: 'STEWARD' } } },
+    ]);
     expect(() => clientDecider.decide(issue({ actor: steward, departmentCode: 'civil-affairs' }), clientDecider.initialState)).toThrow(Forbidden);
-    expect(clientDecider.decide({ ...revoke, actor: steward }, given(issue()))).toHaveLength(1);
+    expect(() => clientDecider.decide({ ...revoke, actor: steward }, given(issue({ departmentCode: 'civil-affairs' })))).toThrow(Forbidden);
+  });
+
+  it.each([['PLATFORM'], ['AUDITOR'], ['CITIZEN_CHANNEL']] as const)(
+    'only the data bureau issues and revokes a %s key: a steward is refused, even for its own department and alongside its own roles',
+    (role) => {
+      const forbidden = 'only the data bureau (PLATFORM role), or a steward of public-security for its own CONSUMER and STEWARD keys, may do this';
+      expect(() => clientDecider.decide(issue({ actor: steward, roles: [role] }), clientDecider.initialState)).toThrow(forbidden);
+      expect(() => clientDecider.decide(issue({ actor: steward, roles: ['CONSUMER', role] }), clientDecider.initialState)).toThrow(Forbidden);
+      expect(() => clientDecider.decide({ ...revoke, actor: steward }, given(issue({ roles: ['CONSUMER', role] })))).toThrow(forbidden);
+      // A steward that is also a consumer, or holds the role itself, is no nearer to the bureau.
+      const stewardToo: CommandActor = { ...steward, roles: ['STEWARD', 'CONSUMER', ...(role === 'PLATFORM' ? [] : [role])] };
+      expect(() => clientDecider.decide(issue({ actor: stewardToo, roles: [role] }), clientDecider.initialState)).toThrow(Forbidden);
+
+      const [issued] = clientDecider.decide(issue({ roles: [role] }), clientDecider.initialState);
+      expect(issued).toMatchObject({ type: 'ClientKeyIssued', data: { roles: [role], by: { clientId: 'bureau', role: 'PLATFORM' } } });
+      expect(clientDecider.decide(revoke, given(issue({ roles: [role] })))).toMatchObject([{ type: 'ClientKeyRevoked', data: { by: { role: 'PLATFORM' } } }]);
+    },
+  );
+
+  it('refuses anyone else keys altogether: a consumer, a citizen channel, an auditor', () => {
+    for (const roles of [['CONSUMER'], ['CITIZEN_CHANNEL'], ['AUDITOR']] as const) {
+      const actor: CommandActor = { clientId: 'x', department: 'public-security', roles };
+      expect(() => clientDecider.decide(issue({ actor }), clientDecider.initialState)).toThrow(Forbidden);
+      expect(() => clientDecider.decide({ ...revoke, actor }, given(issue()))).toThrow(Forbidden);
+    }
   });
 
   it.each([

@@ -95,14 +95,22 @@ export type ClientCommand =
     }
   | { type: 'RevokeClientKey'; actor: CommandActor; now: string; reason: string | null };
 
-/** A department's steward manages its own systems' keys, short of platform-wide roles. */
+/** The roles a steward may give (and take back from) its own department's keys. */
+const STEWARD_MANAGED_ROLES: readonly Role[] = ['CONSUMER', 'STEWARD'];
+
+/**
+ * A department's steward manages its own systems' CONSUMER and STEWARD keys. The other roles
+ * reach beyond the department: PLATFORM and AUDITOR see everything, and a CITIZEN_CHANNEL
+ * speaks for any resident (it grants and withdraws their consents), so those keys are the data
+ * bureau's alone to issue and revoke. An allow-list: a role added later is the bureau's until
+ * someone decides otherwise.
+ */
 const mayManageKeysOf = (actor: CommandActor, department: string, roles: readonly Role[]): RecordedActor => {
   if (hasRole(actor, 'PLATFORM')) return { clientId: actor.clientId, department: actor.department, role: 'PLATFORM' };
-  const elevated = roles.filter((r) => r === 'PLATFORM' || r === 'AUDITOR');
-  if (hasRole(actor, 'STEWARD') && actor.department === department && elevated.length === 0) {
+  if (hasRole(actor, 'STEWARD') && actor.department === department && roles.every((r) => STEWARD_MANAGED_ROLES.includes(r))) {
     return { clientId: actor.clientId, department: actor.department, role: 'STEWARD' };
   }
-  throw new Forbidden(`only the platform, or a steward of ${department} for its own non-platform keys, may do this`);
+  throw new Forbidden(`only the data bureau (PLATFORM role), or a steward of ${department} for its own CONSUMER and STEWARD keys, may do this`);
 };
 
 export const clientDecider = {
