@@ -1,11 +1,13 @@
 import { createPublicKey, verify } from 'node:crypto';
 import { GovernanceHarness, type Actor } from './governance-harness.js';
+import { registerEnterprise, registerHousehold, registerResident } from './register-subjects.js';
 
 const bureau: Actor = { clientId: 'bureau-admin', department: 'data-bureau', roles: ['PLATFORM'] };
 const psSteward: Actor = { clientId: 'ps-steward', department: 'public-security', roles: ['STEWARD'] };
 const mrSteward: Actor = { clientId: 'mr-steward', department: 'market-regulation', roles: ['STEWARD'] };
 const hrSystem: Actor = { clientId: 'hr-subsidy', department: 'human-resources', roles: ['CONSUMER'] };
 const citizenApp: Actor = { clientId: 'zlb-app', department: 'citizen-app', roles: ['CITIZEN_CHANNEL'] };
+const auditor: Actor = { clientId: 'auditor', department: 'audit-office', roles: ['AUDITOR'] };
 
 const residentSchema = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
@@ -32,9 +34,11 @@ const SUBGRAPHS = [
   {
     name: 'population',
     departmentCode: 'public-security',
-    sdl: `type Query { resident(id: ID!): Resident, criminalRecord(id: ID!): CriminalRecord }
+    sdl: `type Query { resident(id: ID!): Resident, criminalRecord(id: ID!): CriminalRecord, household(id: ID!): Household, gridCell(code: ID!): GridCell }
           type Resident @key(fields: "id") { id: ID! idNumber: String! name: String! gender: String birthDate: String nationality: String religion: String income: Float }
-          type CriminalRecord { summary: String }`,
+          type CriminalRecord { summary: String }
+          type Household @key(fields: "id") { id: ID! address: String }
+          type GridCell @key(fields: "code") { code: ID! name: String }`,
   },
   {
     name: 'enterprise',
@@ -350,6 +354,25 @@ describe('governance subgraph (GraphQL over HTTP, real PostgreSQL)', () => {
 
   describe('consent', () => {
     const GRANT = `mutation ($input: GrantConsentInput!) { grantConsent(input: $input) { id status subjectId fields expiresAt consumer { code } receipt { payload signature } } }`;
+    const WITHDRAW = `mutation ($id: ID!) { withdrawConsent(id: $id) { status } }`;
+    const LIST = `query ($subjectId: ID!) { consents(subjectId: $subjectId) { id status } }`;
+    const grantFor = (subjectId: string, input: Record<string, unknown> = {}) => ({
+      input: {
+        subjectId,
+        consumerDepartmentCode: 'human-resources',
+        purpose: 'SUBSIDY_ELIGIBILITY',
+        datasetCode: 'population.resident',
+        expiresAt: '2027-06-01T00:00:00+08:00',
+        ...input,
+      },
+    });
+    const answerOf = (answer: { errors?: Array<{ extensions: Record<string, unknown> }> }) => answer.errors?.[0]?.extensions;
+    /** A resident registered in the population register, as its published event says. */
+    const resident = '330106199003071234';
+
+    beforeAll(async () => {
+      await registerResident(gov.store, resident);
+    });
 
     it('grants with a receipt that verifies offline with node:crypto alone, lists, withdraws and expires', async () => {
       const { grantConsent: consent } = await gov.ok(citizenApp, GRANT, {
@@ -389,6 +412,127 @@ describe('governance subgraph (GraphQL over HTTP, real PostgreSQL)', () => {
       await gov.settled();
       gov.clock.set('2026-12-01T00:00:00.000Z');
       expect((await gov.tick()).expiredConsents).toEqual([lapsing.id]);
+    });
+
+    it('grants only for a subject its register knows, by the dataset\'s type, the moment the register has written it', async () => {
+      const publish = (steward: Actor, input: Record<string, unknown>) =>
+        gov.ok(steward, `mutation ($input: PublishDatasetInput!) { publishDataset(input: $input) { code } }`, {
+          input: { sharingType: 'CONDITIONAL', ...input },
+        });
+      const ofOne = (field: string) => ({ schema: { type: 'object', properties: { [field]: { type: 'string' } } } });
+      await publish(psSteward, { code: 'population.household', name: '户籍', graphqlType: 'Household', fields: [{ name: 'address', classification: 'PERSONAL' }], ...ofOne('address') });
+      await publish(psSteward, { code: 'population.grid', name: '网格', graphqlType: 'GridCell', fields: [{ name: 'name', classification: 'PUBLIC' }], ...ofOne('name') });
+      await publish(mrSteward, { code: 'enterprise.profile', name: '企业概况', graphqlType: 'Enterprise', fields: [{ name: 'name', classification: 'PUBLIC' }], ...ofOne('name') });
+      // Each registered just now, as the demo seed registers residents and consents for them at once.
+      const household = await registerHousehold(gov.store);
+      const enterprise = await registerEnterprise(gov.store, '91330106MA2KXXXX0A');
+      const newcomer = await registerResident(gov.store);
+
+      const granted = async (subjectId: string, datasetCode: string) =>
+        (await gov.ok(citizenApp, GRANT, grantFor(subjectId, { datasetCode }))).grantConsent;
+      expect(await granted(newcomer, 'population.resident')).toMatchObject({ status: 'ACTIVE', subjectId: newcomer });
+      expect(await granted(household, 'population.household')).toMatchObject({ status: 'ACTIVE', subjectId: household });
+      expect(await granted(enterprise, 'enterprise.profile')).toMatchObject({ status: 'ACTIVE', subjectId: enterprise });
+
+      const before = await gov.lastAppended();
+      const refused = async (subjectId: string, datasetCode: string) => answerOf(await gov.call(citizenApp, GRANT, grantFor(subjectId, { datasetCode })));
+      // The steward's attack: a consent for an id the register never issued.
+      const invented = 'r-330106199901011111';
+      expect(await refused(invented, 'population.resident')).toEqual({
+        code: 'NOT_FOUND',
+        reason: 'the register knows no Resident with this id',
+        field: 'subjectId',
+      });
+      // The type is the dataset's: a household's id is no resident, a resident's no household or enterprise.
+      expect(await refused(household, 'population.resident')).toMatchObject({ code: 'NOT_FOUND', reason: 'the register knows no Resident with this id' });
+      expect(await refused(newcomer, 'population.household')).toMatchObject({ code: 'NOT_FOUND', reason: 'the register knows no Household with this id' });
+      expect(await refused(newcomer, 'enterprise.profile')).toMatchObject({ code: 'NOT_FOUND', reason: 'the register knows no Enterprise with this id' });
+      // A dataset over a type no register governance follows keeps: nobody of it can be checked, so nobody consents.
+      expect(await refused(newcomer, 'population.grid')).toMatchObject({ code: 'VALIDATION_FAILED', field: 'datasetCode' });
+      expect(await gov.lastAppended()).toEqual(before);
+    });
+
+    it('a channel lists and withdraws only the consents given through it; the bureau and auditors list all, and withdraw none', async () => {
+      const subject = await registerResident(gov.store);
+      const otherChannel: Actor = { clientId: 'wx-mini', department: 'wechat-channel', roles: ['CITIZEN_CHANNEL'] };
+      const rotatedKey: Actor = { ...citizenApp, clientId: 'zlb-app-2' };
+      const { grantConsent: ours } = await gov.ok(citizenApp, GRANT, grantFor(subject));
+      const { grantConsent: theirs } = await gov.ok(otherChannel, GRANT, grantFor(subject));
+      await gov.settled();
+
+      // Granted at the same instant of the test's clock: compared in no particular order.
+      const listed = async (actor: Actor) => ((await gov.ok(actor, LIST, { subjectId: subject })).consents as Array<{ id: string }>).map((c) => c.id).sort();
+      expect(await listed(citizenApp)).toEqual([ours.id]);
+      expect(await listed(rotatedKey)).toEqual([ours.id]);
+      expect(await listed(otherChannel)).toEqual([theirs.id]);
+      expect(await listed(bureau)).toEqual([ours.id, theirs.id].sort());
+      expect(await listed(auditor)).toEqual([ours.id, theirs.id].sort());
+      for (const actor of [hrSystem, psSteward]) expect(answerOf(await gov.call(actor, LIST, { subjectId: subject }))?.code).toBe('FORBIDDEN');
+
+      const before = await gov.lastAppended();
+      expect(answerOf(await gov.call(otherChannel, WITHDRAW, { id: ours.id }))).toMatchObject({
+        code: 'FORBIDDEN',
+        reason: 'a consent is withdrawn through the citizen channel it was given through',
+      });
+      for (const actor of [bureau, auditor, psSteward]) expect(answerOf(await gov.call(actor, WITHDRAW, { id: ours.id }))?.code).toBe('FORBIDDEN');
+      expect(await gov.lastAppended()).toEqual(before);
+
+      // Another key of the same channel withdraws it, and the event says which key acted.
+      expect((await gov.ok(rotatedKey, WITHDRAW, { id: ours.id })).withdrawConsent.status).toBe('WITHDRAWN');
+      const [, withdrawn] = await gov.store.readStream(`consent-${ours.id}`);
+      expect(withdrawn).toMatchObject({
+        type: 'ConsentWithdrawn',
+        data: { by: { clientId: 'zlb-app-2', department: 'citizen-app', role: 'CITIZEN_CHANNEL' } },
+      });
+      await gov.settled();
+      expect((await gov.ok(bureau, LIST, { subjectId: subject })).consents).toEqual(
+        expect.arrayContaining([
+          { id: ours.id, status: 'WITHDRAWN' },
+          { id: theirs.id, status: 'ACTIVE' },
+        ]),
+      );
+    });
+  });
+
+  describe('client keys', () => {
+    const ISSUE = `mutation ($input: IssueClientKeyInput!) { issueClientKey(input: $input) { clientId apiKey } }`;
+    const REVOKE = `mutation ($clientId: ID!) { revokeClientKey(clientId: $clientId, reason: "轮换") }`;
+    const keyFor = (departmentCode: string, roles: string[]) => ({ input: { departmentCode, name: `${departmentCode} ${roles.join('+')}`, roles } });
+    const codeOf = (answer: { errors?: Array<{ extensions: { code: string } }> }) => answer.errors?.[0]?.extensions.code;
+
+    it('a steward issues and revokes its own department\'s CONSUMER and STEWARD keys, and no others', async () => {
+      const { issueClientKey: consumer } = await gov.ok(mrSteward, ISSUE, keyFor('market-regulation', ['CONSUMER']));
+      const { issueClientKey: deputy } = await gov.ok(mrSteward, ISSUE, keyFor('market-regulation', ['STEWARD', 'CONSUMER']));
+      expect(await gov.ok(mrSteward, REVOKE, { clientId: consumer.clientId })).toEqual({ revokeClientKey: true });
+
+      const before = await gov.lastAppended();
+      // The attack: market regulation's steward keys itself as a citizen channel.
+      const asChannel = await gov.call(mrSteward, ISSUE, keyFor('market-regulation', ['CITIZEN_CHANNEL']));
+      expect(asChannel.errors?.[0].extensions).toMatchObject({
+        code: 'FORBIDDEN',
+        reason: 'only the data bureau (PLATFORM role), or a steward of market-regulation for its own CONSUMER and STEWARD keys, may do this',
+      });
+      for (const roles of [['PLATFORM'], ['AUDITOR'], ['CONSUMER', 'CITIZEN_CHANNEL']]) {
+        expect(codeOf(await gov.call(mrSteward, ISSUE, keyFor('market-regulation', roles)))).toBe('FORBIDDEN');
+      }
+      expect(codeOf(await gov.call(mrSteward, ISSUE, keyFor('public-security', ['CONSUMER'])))).toBe('FORBIDDEN');
+      expect(codeOf(await gov.call(psSteward, REVOKE, { clientId: deputy.clientId }))).toBe('FORBIDDEN');
+      for (const actor of [hrSystem, citizenApp, auditor]) expect(codeOf(await gov.call(actor, ISSUE, keyFor(actor.department, ['CONSUMER'])))).toBe('FORBIDDEN');
+      expect(await gov.lastAppended()).toEqual(before);
+    });
+
+    it('the data bureau alone issues and revokes citizen channel, auditor and platform keys, in any department', async () => {
+      for (const roles of [['CITIZEN_CHANNEL'], ['AUDITOR'], ['PLATFORM']]) {
+        const { issueClientKey: key } = await gov.ok(bureau, ISSUE, keyFor('market-regulation', roles));
+        // Not even its own department's steward takes it back.
+        const before = await gov.lastAppended();
+        expect(codeOf(await gov.call(mrSteward, REVOKE, { clientId: key.clientId }))).toBe('FORBIDDEN');
+        expect(await gov.lastAppended()).toEqual(before);
+        expect(await gov.ok(bureau, REVOKE, { clientId: key.clientId })).toEqual({ revokeClientKey: true });
+      }
+      await gov.settled();
+      const { clients } = await gov.ok(bureau, `query { clients(departmentCode: "market-regulation") { roles status } }`);
+      expect(clients.filter((c: { roles: string[] }) => c.roles.includes('CITIZEN_CHANNEL'))).toEqual([{ roles: ['CITIZEN_CHANNEL'], status: 'REVOKED' }]);
     });
   });
 

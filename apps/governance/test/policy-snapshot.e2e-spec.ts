@@ -3,6 +3,7 @@ import { ProjectionRunner, buildShadow } from '@shuzhi/event-store';
 import { PolicyEntry, loadGrantingEntries, policySnapshotProjection, type PolicyEntryBody } from '@shuzhi/policy';
 import { waitUntil } from '@shuzhi/testing';
 import { GovernanceHarness, type Actor } from './governance-harness.js';
+import { registerResident } from './register-subjects.js';
 
 const bureau: Actor = { clientId: 'bureau', department: 'data-bureau', roles: ['PLATFORM'] };
 const steward: Actor = { clientId: 'ps', department: 'public-security', roles: ['STEWARD'] };
@@ -86,6 +87,7 @@ describe('policy snapshot', () => {
           { subjectId },
         )
       ).grantConsent.id as string;
+    for (const resident of ['s-1', 's-2']) await registerResident(gov.store, resident);
     const withdrawn = await grant('s-1');
     const kept = await grant('s-2');
     await gov.ok(channel, `mutation ($id: ID!) { withdrawConsent(id: $id) { id } }`, { id: withdrawn });

@@ -21,13 +21,15 @@ export class GrantConsentHandler implements ICommandHandler<GrantConsent> {
 
   async execute({ origin, input }: GrantConsent) {
     const consentId = randomUUID();
+    const dataset = await this.facts.dataset(input.datasetCode);
     const command: ConsentCommand = {
       type: 'GrantConsent',
       consentId,
       actor: origin.actor,
       now: this.config.clock.now().toISOString(),
       input,
-      dataset: await this.facts.datasetView(input.datasetCode),
+      dataset: this.facts.viewOf(dataset),
+      subject: await this.facts.subjectOf(dataset, input.subjectId),
       consumerRegistered: await this.facts.departmentRegistered(input.consumerDepartmentCode),
       purposeRegistered: await this.facts.purposeRegistered(input.purpose),
       signReceipt: (payload) => signReceipt(payload, this.config.receiptKeys.privateKey),
@@ -38,7 +40,7 @@ export class GrantConsentHandler implements ICommandHandler<GrantConsent> {
   }
 }
 
-/** A withdrawal by the citizen channel, or expiry by the timer. */
+/** A withdrawal by the citizen channel the consent was given through, or expiry by the timer. */
 export type ConsentTransition = Exclude<ConsentCommand, { type: 'GrantConsent' }>;
 export class DecideConsent {
   constructor(

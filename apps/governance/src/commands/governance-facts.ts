@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { In } from 'typeorm';
 import type { RecordedEvent } from '@shuzhi/event-store';
 import type { DatasetView } from '@shuzhi/governance-events';
+import type { SubjectFact } from '../domain/consent/consent.decider.js';
 import { datasetDecider, datasetStreamId, type DatasetState } from '../domain/dataset/dataset.decider.js';
 import type { FieldGrant } from '../domain/dataset/dataset.decider.js';
 import { departmentStreamId, purposeStreamId } from '../domain/registry/registry.decider.js';
@@ -9,11 +10,13 @@ import { GOVERNANCE_CONFIG, type GovernanceConfig } from '../governance.config.j
 import { ConsentRow } from '../projections/consent.projection.js';
 import { ContractRow } from '../projections/contract.projection.js';
 import { SubgraphRow } from '../projections/registry.projections.js';
+import { knownSubject } from './known-subjects.js';
 
 /**
  * What a command needs to know of other aggregates, loaded before its decider runs. Existence
- * and dataset shape come from the streams themselves (never stale); grants in force come from
- * the read models, the one place that lists them by dataset.
+ * (of departments, purposes, and subjects in other services' registers) and dataset shape come
+ * from the streams themselves (never stale); grants in force come from the read models, the one
+ * place that lists them by dataset.
  */
 @Injectable()
 export class GovernanceFacts {
@@ -28,7 +31,10 @@ export class GovernanceFacts {
   }
 
   async datasetView(code: string): Promise<DatasetView | undefined> {
-    const state = await this.dataset(code);
+    return this.viewOf(await this.dataset(code));
+  }
+
+  viewOf(state: DatasetState): DatasetView | undefined {
     if (state.status === 'NONE') return undefined;
     const latest = state.versions[state.versions.length - 1];
     return {
@@ -37,6 +43,12 @@ export class GovernanceFacts {
       sharingType: state.metadata.sharingType,
       fields: latest?.fields ?? [],
     };
+  }
+
+  /** What the register of the dataset's type knows of the subject; undefined without a dataset. */
+  async subjectOf(dataset: DatasetState, subjectId: string): Promise<SubjectFact | undefined> {
+    if (dataset.status === 'NONE') return undefined;
+    return knownSubject(this.config.store, dataset.metadata.graphqlType, subjectId);
   }
 
   departmentRegistered(code: string): Promise<boolean> {

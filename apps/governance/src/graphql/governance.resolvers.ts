@@ -20,7 +20,7 @@ import { ContractRow } from '../projections/contract.projection.js';
 import { DatasetRow } from '../projections/dataset.projection.js';
 import { ClientRow, DepartmentRow, PurposeRow } from '../projections/registry.projections.js';
 import { CheckSchemaVersion } from '../queries/check-schema-version.js';
-import { mayListClients, mayReadConsents, mayReadContract, seesEverything } from '../queries/read-access.js';
+import { consentsVisibleTo, mayListClients, mayReadContract, seesEverything } from '../queries/read-access.js';
 import { GovernanceMappers, type ContractView } from './governance.mappers.js';
 import {
   CallerIdentity,
@@ -357,8 +357,10 @@ export class ConsentResolver {
 
   @Query(() => [Consent])
   async consents(@Caller() caller: CallerContext, @Args('subjectId', { type: () => ID }) subjectId: string): Promise<Consent[]> {
-    if (!mayReadConsents(actorOf(caller))) throw new Forbidden('consents are read by a citizen channel, the data bureau or auditors');
-    const rows = await this.config.dataSource.manager.find(ConsentRow, { where: { subjectId }, order: { grantedAt: 'ASC' } });
+    const visible = consentsVisibleTo(actorOf(caller));
+    if (!visible) throw new Forbidden('consents are read by the citizen channel they were given through, the data bureau or auditors');
+    const where = 'channel' in visible ? { subjectId, channel: visible.channel } : { subjectId };
+    const rows = await this.config.dataSource.manager.find(ConsentRow, { where, order: { grantedAt: 'ASC' } });
     return this.mappers.consents(
       rows.map((row) => ({
         terms: {

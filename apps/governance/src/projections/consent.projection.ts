@@ -2,13 +2,18 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { Projection } from '@shuzhi/event-store';
 import type { ConsentEvent, ConsentReceipt } from '@shuzhi/governance-events';
 
-/** Consents by subject, for the citizen channel's "what did I allow" and for expiry. */
+/**
+ * Consents by subject, for the citizen channel's "what did I allow" and for expiry. `channel`
+ * is the department of the citizen channel the consent was given through: a channel lists only
+ * those.
+ */
 @Entity('consents')
 export class ConsentRow {
   @PrimaryColumn({ type: 'text' }) id!: string;
   @Column({ type: 'text' }) status!: string;
   @Column({ type: 'integer' }) streamVersion!: number;
   @Column({ type: 'text' }) subjectId!: string;
+  @Column({ type: 'text' }) channel!: string;
   @Column({ type: 'text' }) consumerDepartment!: string;
   @Column({ type: 'text' }) providerDepartment!: string;
   @Column({ type: 'text' }) purpose!: string;
@@ -22,7 +27,8 @@ export class ConsentRow {
 
 export const consentsProjection: Projection<ConsentRow> = {
   name: 'governance.consents',
-  version: 1,
+  // 2: the channel a consent was given through.
+  version: 2,
   entity: ConsentRow,
   streamPrefix: 'consent-',
   keysOf: (event) => [event.streamId.slice('consent-'.length)],
@@ -37,6 +43,7 @@ export const consentsProjection: Projection<ConsentRow> = {
           status: 'ACTIVE',
           streamVersion: recorded.streamVersion,
           subjectId: terms.subjectId,
+          channel: event.data.by.department,
           consumerDepartment: terms.consumerDepartment,
           providerDepartment: terms.providerDepartment,
           purpose: terms.purpose,

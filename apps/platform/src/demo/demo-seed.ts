@@ -59,11 +59,11 @@ export const seedDemo = async ({ api, dataDir, store, log = console.log }: DemoS
   const started = performance.now();
   await registerMissing(api, admin);
   const keyOf = await issueClients(api, admin, dataDir, credentials);
-  // The bulk rows go straight to the event log while the clients do their part at the gateway.
+  // The bulk rows go straight to the event log while the clients do their part at the gateway;
+  // residents consent once the register holds them (governance refuses a subject it does not know).
   const [, contracts] = await Promise.all([
-    seedRegisters(store, log),
+    seedRegisters(store, log).then(() => grantConsents(api, admin, keyOf(CITIZEN_CHANNEL))),
     settleContracts(api, admin, keyOf),
-    grantConsents(api, admin, keyOf(CITIZEN_CHANNEL)),
   ]);
   log(`Demo: sharing contracts ${contracts.join(', ')}`);
   await createProgram(api, keyOf(SUBSIDY_STEWARD));

@@ -4,6 +4,10 @@ import { consentDecider, decide, evolve, type ConsentCommand, type ConsentState 
 
 const now = '2026-11-27T02:00:00.000Z';
 const channel: CommandActor = { clientId: 'zlb-app', department: 'citizen-app', roles: ['CITIZEN_CHANNEL'] };
+/** Another key of the same channel (a rotated one): the same department, so the same channel. */
+const sameChannelNewKey: CommandActor = { clientId: 'zlb-app-2', department: 'citizen-app', roles: ['CITIZEN_CHANNEL'] };
+const otherChannel: CommandActor = { clientId: 'wx-mini', department: 'wechat-channel', roles: ['CITIZEN_CHANNEL'] };
+const bureau: CommandActor = { clientId: 'bureau', department: 'data-bureau', roles: ['PLATFORM'] };
 const consumer: CommandActor = { clientId: 'hr-system', department: 'human-resources', roles: ['CONSUMER'] };
 const residents: DatasetView = {
   code: 'population.resident',
@@ -22,6 +26,7 @@ const grant = (overrides: Partial<Grant> = {}, input: Partial<Grant['input']> = 
   actor: channel,
   now,
   dataset: residents,
+  subject: { type: 'Resident', register: 'KNOWN' },
   consumerRegistered: true,
   purposeRegistered: true,
   signReceipt: (payload) => {
@@ -79,7 +84,8 @@ describe('consent decider', () => {
 
   it.each([
     ['anyone but a citizen channel', grant({ actor: consumer }), Forbidden],
-    ['an unknown dataset', grant({ dataset: undefined }), NotFound],
+    ['an unknown dataset', grant({ dataset: undefined, subject: undefined }), NotFound],
+    ['the data bureau', grant({ actor: bureau }), Forbidden],
     ['an unknown consumer department', grant({ consumerRegistered: false }), NotFound],
     ['an unregistered purpose', grant({ purposeRegistered: false }), ValidationFailed],
     ['a field the dataset lacks', grant({}, { fields: ['income'] }), ValidationFailed],
@@ -89,15 +95,64 @@ describe('consent decider', () => {
     expect(() => given().when(command)).toThrow(error);
   });
 
-  it('is withdrawn by a citizen channel, once', () => {
+  describe('the subject, as the register of the dataset\'s type knows it', () => {
+    it('grants for a subject the register knows', () => {
+      expect(given().when(grant({ subject: { type: 'Resident', register: 'KNOWN' } }))).toMatchObject([{ type: 'ConsentGranted' }]);
+    });
+
+    it('refuses a subject the register does not know with NOT_FOUND, naming the type and not echoing the id', () => {
+      const unknown = grant({ subject: { type: 'Resident', register: 'UNKNOWN' } });
+      expect(() => given().when(unknown)).toThrow(new NotFound('the register knows no Resident with this id'));
+      expect(() => given().when(unknown)).toThrow(expect.objectContaining({ details: { field: 'subjectId' } }));
+      expect(() => given().when(grant({ subject: { type: 'Household', register: 'UNKNOWN' } }))).toThrow('the register knows no Household with this id');
+    });
+
+    it('refuses a dataset whose type no register governance follows keeps, with VALIDATION_FAILED', () => {
+      const command = grant({ subject: { type: 'SubsidyApplication', register: 'NONE' } });
+      expect(() => given().when(command)).toThrow(ValidationFailed);
+      expect(() => given().when(command)).toThrow(expect.objectContaining({ message: expect.stringContaining('SubsidyApplication'), details: { field: 'datasetCode' } }));
+    });
+
+    it('checks the subject id\'s shape before what the register knows of it', () => {
+      expect(() => given().when(grant({ subject: { type: 'Resident', register: 'UNKNOWN' } }, { subjectId: ' ' }))).toThrow(ValidationFailed);
+      expect(() => given().when(grant({ subject: { type: 'Resident', register: 'UNKNOWN' } }, { subjectId: 'r-1\nr-2' }))).toThrow(ValidationFailed);
+    });
+
+    it('signs no receipt for a subject it refuses', () => {
+      const receipts = signed.length;
+      expect(() => given().when(grant({ subject: { type: 'Resident', register: 'UNKNOWN' } }))).toThrow(NotFound);
+      expect(() => given().when(grant({ subject: { type: 'Resident', register: 'NONE' } }))).toThrow(ValidationFailed);
+      expect(signed).toHaveLength(receipts);
+    });
+  });
+
+  it('is withdrawn by the channel it was given through, once, recording which key of it acted', () => {
     const withdraw: ConsentCommand = { type: 'WithdrawConsent', actor: channel, now };
     expect(given(grant()).when(withdraw)).toEqual([
       { type: 'ConsentWithdrawn', data: { by: { clientId: 'zlb-app', department: 'citizen-app', role: 'CITIZEN_CHANNEL' }, at: now } },
     ]);
+    expect(given(grant()).when({ ...withdraw, actor: sameChannelNewKey })).toEqual([
+      { type: 'ConsentWithdrawn', data: { by: { clientId: 'zlb-app-2', department: 'citizen-app', role: 'CITIZEN_CHANNEL' }, at: now } },
+    ]);
     expect(() => given(grant(), withdraw).when(withdraw)).toThrow(InvalidTransition);
-    expect(() => given(grant()).when({ ...withdraw, actor: consumer })).toThrow(Forbidden);
     expect(() => given().when(withdraw)).toThrow(NotFound);
     expect(() => given(grant()).when(grant())).toThrow(InvalidTransition);
+  });
+
+  it.each([
+    ['another citizen channel', otherChannel, 'a consent is withdrawn through the citizen channel it was given through'],
+    ['a consumer', consumer, 'only a citizen channel grants or withdraws consent'],
+    ['the data bureau', bureau, 'only a citizen channel grants or withdraws consent'],
+  ])('refuses a withdrawal by %s, active or not', (_, actor, message) => {
+    const withdraw: ConsentCommand = { type: 'WithdrawConsent', actor, now };
+    expect(() => given(grant()).when(withdraw)).toThrow(new Forbidden(message));
+    expect(() => given(grant(), { type: 'WithdrawConsent', actor: channel, now }).when(withdraw)).toThrow(Forbidden);
+  });
+
+  it('keeps the channel a consent was given through in its state', () => {
+    const { state } = given(grant({ actor: sameChannelNewKey }));
+    expect(state).toMatchObject({ status: 'ACTIVE', channel: 'citizen-app' });
+    expect(given(grant(), { type: 'WithdrawConsent', actor: channel, now }).state).toMatchObject({ status: 'WITHDRAWN', channel: 'citizen-app' });
   });
 
   it('expires at its expiry, once, and not after a withdrawal', () => {

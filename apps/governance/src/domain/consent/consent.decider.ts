@@ -19,7 +19,25 @@ import type {
 
 export type ConsentState =
   | { status: 'NONE' }
-  | { status: 'ACTIVE' | 'WITHDRAWN' | 'EXPIRED'; terms: ConsentTerms; receipt: ConsentReceipt };
+  | {
+      status: 'ACTIVE' | 'WITHDRAWN' | 'EXPIRED';
+      terms: ConsentTerms;
+      receipt: ConsentReceipt;
+      /** The citizen channel (its department) the consent was given through: the one that may withdraw it. */
+      channel: string;
+    };
+
+/**
+ * What the register that keeps a dataset's type knows of the subject named, as its owning
+ * service's published events say (a `Resident` id for a dataset bound to Resident, a credit code
+ * for Enterprise). A consent is a resident's or an entity's own act: given for nobody the
+ * register knows, it would be a signed receipt that someone consented who does not exist.
+ */
+export type SubjectFact =
+  | { type: string; register: 'KNOWN' }
+  | { type: string; register: 'UNKNOWN' }
+  /** No register governance follows keeps rows of this type: no subject of it can be checked. */
+  | { type: string; register: 'NONE' };
 
 export type ConsentCommand =
   | {
@@ -29,6 +47,8 @@ export type ConsentCommand =
       now: string;
       input: { subjectId: string; consumerDepartmentCode: string; purpose: string; datasetCode: string; fields?: string[] | null; expiresAt: string };
       dataset: DatasetView | undefined;
+      /** Of the trimmed `input.subjectId` in the register of the dataset's type; undefined without a dataset. */
+      subject: SubjectFact | undefined;
       consumerRegistered: boolean;
       purposeRegistered: boolean;
       /** Signs the receipt with the platform's key: deterministic (Ed25519), so replay agrees. */
@@ -54,6 +74,16 @@ export const decide = (command: ConsentCommand, state: ConsentState): ConsentEve
       if (!input.subjectId?.trim()) throw new ValidationFailed('a consent names its subject');
       // An entity key (a resident id, a credit code): it becomes part of every index of consents.
       identifier(input.subjectId.trim(), 'subjectId');
+      const { subject } = command;
+      if (subject?.register === 'UNKNOWN') {
+        // Not echoing the id: the caller has it, and an answer is no place for what it wrote.
+        throw new NotFound(`the register knows no ${subject.type} with this id`, { field: 'subjectId' });
+      }
+      if (subject?.register !== 'KNOWN') {
+        throw new ValidationFailed(`${dataset.code} is bound to ${subject?.type ?? 'a type'}, whose rows no register governance follows keeps: no subject of it can consent`, {
+          field: 'datasetCode',
+        });
+      }
       boundedList(input.fields, 'fields').forEach((field) => identifier(field, 'fields'));
       const known = dataset.fields.map((f) => f.name);
       const fields = input.fields && input.fields.length > 0 ? [...new Set(input.fields)] : known;
@@ -90,6 +120,8 @@ export const decide = (command: ConsentCommand, state: ConsentState): ConsentEve
     case 'WithdrawConsent': {
       const by = channelOf(command.actor);
       if (state.status === 'NONE') throw new NotFound('no consent with this id');
+      // The resident withdraws where they consented: another channel has no account of theirs to act for.
+      if (state.channel !== by.department) throw new Forbidden('a consent is withdrawn through the citizen channel it was given through');
       if (state.status !== 'ACTIVE') throw new InvalidTransition(state.status, command.type);
       return [{ type: 'ConsentWithdrawn', data: { by, at: command.now } }];
     }
@@ -106,7 +138,7 @@ export const decide = (command: ConsentCommand, state: ConsentState): ConsentEve
 export const evolve = (state: ConsentState, event: ConsentEvent): ConsentState => {
   switch (event.type) {
     case 'ConsentGranted':
-      return { status: 'ACTIVE', terms: event.data.terms, receipt: event.data.receipt };
+      return { status: 'ACTIVE', terms: event.data.terms, receipt: event.data.receipt, channel: event.data.by.department };
     case 'ConsentWithdrawn':
       return state.status === 'NONE' ? state : { ...state, status: 'WITHDRAWN' };
     case 'ConsentExpired':
