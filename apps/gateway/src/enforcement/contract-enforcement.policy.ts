@@ -176,7 +176,10 @@ export class ContractEnforcement implements OperationPolicy {
       return this.refuse(
         operation,
         { ...context(purpose), code: decision.code ?? 'CONTRACT_REQUIRED', reason, deniedFields, contracts: decision.contracts, lookups: recordedLookups(allowedVias) },
-        gatewayError(decision.code ?? 'CONTRACT_REQUIRED', reason, { fields: [...new Set(decision.denied.map(coordinate))] }),
+        gatewayError(decision.code ?? 'CONTRACT_REQUIRED', reason, {
+          fields: [...new Set(decision.denied.map(coordinate))],
+          ...(deniedArguments.length > 0 ? { arguments: deniedArguments } : {}),
+        }),
       );
     }
     const keys = this.keysOfBoundTypes(index.types, topology);
