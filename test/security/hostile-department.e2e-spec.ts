@@ -104,7 +104,7 @@ describe('a hostile department with valid keys, against npm start', () => {
         // The access log and the contract list grow as the test runs: compare what does not.
         const shape = (answer: ApiAnswer<unknown>) => (query.includes('accessLog') ? String(codeOf(answer) ?? 'data') : seen(answer));
         expect(alone.allowed.errors).toBeUndefined();
-        const callers = Array.from({ length: 200 }, (_, i) => (i % 2 === 0 ? 'allowed' : 'refused') as const);
+        const callers = Array.from({ length: 200 }, (_, i): 'allowed' | 'refused' => (i % 2 === 0 ? 'allowed' : 'refused'));
         // 32 in flight at any moment, the two callers interleaved: the same text is always in
         // flight for both at once, without a burst of 200 connections on a busy test machine.
         const answers: Array<ApiAnswer<unknown>> = [];
@@ -283,9 +283,11 @@ describe('a hostile department with valid keys, against npm start', () => {
     });
 
     it('a channel reads and withdraws only the consents given through it', async () => {
+      // Another channel operator, registered and keyed by the data bureau.
+      await p.api.ok(p.keys.admin, 'mutation { registerDepartment(input: { code: "other-channel", name: "另一市民渠道" }) { code } }');
       const { issueClientKey: other } = await p.api.ok<{ issueClientKey: { apiKey: string } }>(
         p.keys.admin,
-        'mutation { issueClientKey(input: { departmentCode: "citizen-app", name: "another channel", roles: [CITIZEN_CHANNEL] }) { apiKey } }',
+        'mutation { issueClientKey(input: { departmentCode: "other-channel", name: "another channel", roles: [CITIZEN_CHANNEL] }) { apiKey } }',
       );
       await p.api.untilKeyWorks(other.apiKey, 'the second channel');
       const { consents } = await p.api.ok<{ consents: Array<{ id: string }> }>(p.keys.channel, 'query ($s: ID!) { consents(subjectId: $s) { id } }', { s: consenting.id });

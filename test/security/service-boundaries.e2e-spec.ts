@@ -51,7 +51,7 @@ describe('service boundaries, against npm start', () => {
   const subgraphUrl = (port: number) => `http://127.0.0.1:${port}/graphql`;
 
   it('a subgraph answers nobody but the gateway: not without its signed context, not with a valid API key', async () => {
-    for (const headers of [{}, { authorization: `Bearer ${p.keys.admin}` }]) {
+    for (const headers of [{}, { authorization: `Bearer ${p.keys.admin}` }] as Array<Record<string, string>>) {
       const response = await fetch(subgraphUrl(p.ports.GOVERNANCE_PORT), {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...headers },

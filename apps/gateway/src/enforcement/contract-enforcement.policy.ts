@@ -83,6 +83,10 @@ export class ContractEnforcement implements OperationPolicy {
     const { selections, tree } = reading;
     if (selections.every((s) => INTROSPECTION.test(coordinate(s)))) return { allowed: true };
     const following = await this.snapshot.following();
+    const declared = operation.request.purpose;
+    const known = (purpose: string) => PURPOSE_CODE.test(purpose) && this.snapshot.current().index.purposes.has(purpose);
+    // A purpose registered a moment ago may not have reached this gateway yet: it looks once more.
+    if (declared !== null && PURPOSE_CODE.test(declared) && !known(declared)) await this.snapshot.catchUpNow();
     const { index, checkpoint, quotas } = this.snapshot.current();
     const { caller } = operation.request;
     const topology = this.supergraph.topology;
@@ -100,8 +104,7 @@ export class ContractEnforcement implements OperationPolicy {
         .digest('hex'),
     });
 
-    const declared = operation.request.purpose;
-    if (declared !== null && !(PURPOSE_CODE.test(declared) && index.purposes.has(declared))) {
+    if (declared !== null && !known(declared)) {
       // The unknown text is neither stored nor echoed.
       const reason = 'X-Purpose names no registered purpose (see the purposes query)';
       return this.refuse(operation, { ...context(null), code: 'PURPOSE_REQUIRED', reason, deniedFields: [], contracts: [], lookups: [] }, gatewayError('PURPOSE_REQUIRED', reason));

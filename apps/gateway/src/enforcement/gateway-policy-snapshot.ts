@@ -127,8 +127,16 @@ export class GatewayPolicySnapshot {
    */
   async following(): Promise<boolean> {
     if (this.behindMs() <= POLICY_FOLLOW_MS) return true;
-    await Promise.race([this.reload(), new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
+    await this.catchUpNow();
     return this.behindMs() <= POLICY_FOLLOW_MS;
+  }
+
+  /**
+   * One catch-up with the log now, waited for a second at most: for a request that names what the
+   * snapshot does not know yet (a purpose registered a moment ago), before it is refused.
+   */
+  async catchUpNow(): Promise<void> {
+    await Promise.race([this.reload(), new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
   }
 
   async stop(): Promise<void> {
