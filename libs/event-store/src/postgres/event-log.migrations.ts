@@ -113,6 +113,52 @@ $fn$;
             alter column event_id set statistics 10, alter column type set statistics 10,
             alter column recorded_at set statistics 10;`,
   },
+  {
+    version: 3,
+    name: 'each service role appends to its own streams only',
+    // Defence in depth: a service's credentials, stolen, must not forge another's events (a
+    // ConsentGranted from population's). Which role writes which streams is data, kept by the
+    // privileged role that grants the service roles their privileges (@shuzhi/database,
+    // provisionServiceRoles); a role with no row here (the owner, a superuser, the operator)
+    // appends anywhere. One check per statement, after it, over the rows it wrote: the append
+    // function's one insert, or any other insert the role is granted, costs one lookup, and a
+    // refusal undoes the whole statement. SECURITY INVOKER, so that current_user is the
+    // appending role; its search_path is pinned, or that role could resolve the names below to
+    // objects of its own.
+    sql: `
+create table event_store.stream_writers (
+  role_name     name not null,
+  stream_prefix text not null check (stream_prefix <> ''),
+  primary key (role_name, stream_prefix)
+);
+
+create function event_store.refuse_streams_of_others() returns trigger
+language plpgsql set search_path = pg_catalog, pg_temp as $fn$
+declare
+  v_stream text;
+begin
+  if not exists (select 1 from event_store.stream_writers w where w.role_name = current_user) then
+    return null;
+  end if;
+  select a.stream_id into v_stream from appended a
+  where not exists (select 1 from event_store.stream_writers w
+                    where w.role_name = current_user and starts_with(a.stream_id, w.stream_prefix))
+  limit 1;
+  if found then
+    raise exception 'role % may not append to stream %', current_user, v_stream
+      using errcode = 'SZ403',
+            hint = 'its streams begin with: ' || (select string_agg(w.stream_prefix, ', ' order by w.stream_prefix)
+                                                  from event_store.stream_writers w where w.role_name = current_user);
+  end if;
+  return null;
+end
+$fn$;
+
+create trigger events_appended_by_their_writers after insert on event_store.events
+  referencing new table as appended
+  for each statement execute function event_store.refuse_streams_of_others();
+`,
+  },
 ];
 
 /** Checkpoints of subscriptions: they live beside the read models they guard, whatever holds the log. */
@@ -129,6 +175,25 @@ create table event_store.subscription_checkpoints (
   version    integer     not null default 0,
   updated_at timestamptz not null default now()
 );
+`,
+  },
+  {
+    version: 2,
+    name: 'a role writes the checkpoints of its own read models only',
+    // A checkpoint is named after its read model, `<schema>.<name>`: whoever owns the schema
+    // (each service's role owns its own) owns its checkpoints, so no table of who-owns-what to keep
+    // beside the grants. A role reads every checkpoint (lag, health); it inserts and updates only
+    // its own, and an update of another's touches no row. The table's owner is exempt.
+    sql: `
+alter table event_store.subscription_checkpoints enable row level security;
+create policy checkpoints_readable on event_store.subscription_checkpoints for select using (true);
+create policy checkpoints_of_own_read_models on event_store.subscription_checkpoints
+  using (exists (select 1 from pg_catalog.pg_namespace n
+                 where n.nspname = pg_catalog.split_part(name, '.', 1)
+                   and pg_catalog.pg_get_userbyid(n.nspowner) = current_user))
+  with check (exists (select 1 from pg_catalog.pg_namespace n
+                      where n.nspname = pg_catalog.split_part(name, '.', 1)
+                        and pg_catalog.pg_get_userbyid(n.nspowner) = current_user));
 `,
   },
 ];
