@@ -58,7 +58,7 @@ export const openDatabase = async (
 };
 
 export const startEmbeddedPostgres = async (options: EmbeddedPostgresOptions): Promise<DatabaseServer> => {
-  const password = await passwordOfFolder(options.dataDir);
+  const password = await passwordInFile(`${options.dataDir}.password`);
   const server = new EmbeddedPostgres({
     databaseDir: options.dataDir,
     port: options.port,
@@ -107,13 +107,13 @@ export const startEmbeddedPostgres = async (options: EmbeddedPostgresOptions): P
 const serverUrl = (port: number, password: string) => `postgres://${EMBEDDED_USER}:${encodeURIComponent(password)}@127.0.0.1:${port}`;
 
 /**
- * The folder's password, generated at its first use. It is kept beside the server's folder, not
- * in it: as root the server's folder belongs to the postgres user, and the file must be this
- * process's user's alone (mode 600). Processes starting on one folder at once agree on one:
- * each writes its own aside and links it into place, and whoever comes second reads the first's.
+ * The password kept in `file`, generated at its first use: the embedded server's role's, kept
+ * beside the server's folder, not in it (as root the server's folder belongs to the postgres
+ * user, and the file must be this process's user's alone, mode 600), and each service role's.
+ * Processes starting on one folder at once agree on one: each writes its own aside and links it
+ * into place, and whoever comes second reads the first's.
  */
-const passwordOfFolder = async (dataDir: string): Promise<string> => {
-  const file = `${dataDir}.password`;
+export const passwordInFile = async (file: string): Promise<string> => {
   const read = async () => (await readFile(file, 'utf8')).trim();
   if (existsSync(file)) return read();
   await mkdir(dirname(file), { recursive: true });
