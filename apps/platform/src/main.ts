@@ -5,7 +5,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import type { INestApplication } from '@nestjs/common';
 import { extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openDatabase } from '@shuzhi/database';
+import { connectServicesAsTheirRoles, openDatabase } from '@shuzhi/database';
 import type { PostgresEventStore } from '@shuzhi/event-store';
 import { drainDeadlineMs, exitIfStillStoppingAfter, lifecycleLogger, releaseSignalsFromEmbeddedPostgres } from '@shuzhi/observability';
 import { waitUntil } from '@shuzhi/shared-kernel';
@@ -13,6 +13,7 @@ import { CALLER_CONTEXT_HEADER, loadOrCreateKeyPair, newNonce, signCallerContext
 import { DATA_BUREAU, PLATFORM_ADMIN_CLIENT_ID } from '../../governance/src/bootstrap/platform-admin.js';
 import { connectGatewayStore, createGatewayApp } from '../../gateway/src/gateway.app.js';
 import { startDemo } from './demo/start-demo.js';
+import { migrateDatabase } from './migrate-database.js';
 
 /** dist/apps/, seen from dist/apps/platform/src/. */
 const APPS_DIR = fileURLToPath(new URL('../../', import.meta.url));
@@ -48,7 +49,7 @@ const main = async () => {
 
   const children = new Map<string, ChildProcess>();
   // Filled as they start; a stop during start-up closes what exists.
-  const running: { gateway?: INestApplication; store?: PostgresEventStore } = {};
+  const running: { gateway?: INestApplication; store?: PostgresEventStore; seedStore?: PostgresEventStore } = {};
   let stopping = false;
   // In order: the door first (its in-flight requests drain, their access records commit), then
   // the subgraphs (each drains its own), then the log, PostgreSQL last.
@@ -72,6 +73,7 @@ const main = async () => {
       ),
     );
     await running.store?.close();
+    await running.seedStore?.close();
     await database.stop();
     lifecycleLogger().info('the platform stopped');
     process.exit(code);
@@ -82,11 +84,19 @@ const main = async () => {
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
 
+  // The migrations as the privileged role; then each service connects as its own role, which
+  // may append to its own streams and write its own read models only (libs/database).
+  const seedStore = (running.seedStore = await migrateDatabase(database.url));
+  const roles = await connectServicesAsTheirRoles(database.url, dataDir);
+  if (roles.shared) {
+    console.log(`PostgreSQL: the role ${roles.role} may not create roles, so every service connects as it (one service's credentials could write another's streams)`);
+  }
+
   const start = (name: string, port: number, env: Record<string, string> = {}) => {
     const child = fork(join(APPS_DIR, name, 'src', ENTRY), [], {
       env: {
         ...process.env,
-        DATABASE_URL: database.url,
+        DATABASE_URL: roles.urlOf(name),
         SHUZHI_DATA_DIR: dataDir,
         SHUZHI_SCHEMAS_DIR: SCHEMAS_DIR,
         PORT: String(port),
@@ -121,11 +131,12 @@ const main = async () => {
   }
   for (const { name } of SUBGRAPHS) await healthy(name);
 
-  const store = (running.store = await connectGatewayStore(database.url));
-  const gateway = (running.gateway = await createGatewayApp({ databaseUrl: database.url, store, gatewayKeys, subgraphs }));
+  const store = (running.store = await connectGatewayStore(roles.urlOf('gateway')));
+  const gateway = (running.gateway = await createGatewayApp({ databaseUrl: roles.urlOf('gateway'), store, gatewayKeys, subgraphs }));
   await gateway.listen(GATEWAY_PORT, '0.0.0.0');
   console.log(`Shuzhi is up: http://localhost:${GATEWAY_PORT}/graphql (console: http://localhost:${GATEWAY_PORT}/console/, health: /health, metrics: /metrics)`);
-  await startDemo({ gatewayPort: GATEWAY_PORT, dataDir, store });
+  // The demo's registers are seeded straight into the log, as the privileged role.
+  await startDemo({ gatewayPort: GATEWAY_PORT, dataDir, store: seedStore });
 };
 
 /**
