@@ -265,10 +265,23 @@ describe('each container holds only its own keys and database role', () => {
         const password = named('Secret', role.passwordSecret.name);
         expect([password.type, password.stringData.username]).toEqual(['kubernetes.io/basic-auth', roleOf(app)]);
         for (const deployment of ofKind('Deployment')) expect(secretKeyRefs(deployment).map((ref) => ref.name)).not.toContain(role.passwordSecret.name);
-        expect(cluster.spec.bootstrap.initdb.postInitApplicationSQL).toContain(`create role ${roleOf(app)} login in role shuzhi`);
         return url.username;
       });
       expect(new Set(users).size).toBe(apps.length);
+    });
+
+    it('makes each app\'s role a member of no role, the owner a member of each (what the preparation step needs of them)', () => {
+      const cluster = ofKind('Cluster').find((doc) => doc.metadata.name === 'shuzhi-pg');
+      const sql: string[] = cluster.spec.bootstrap.initdb.postInitApplicationSQL;
+      for (const app of apps) {
+        const role = roleOf(app);
+        expect([role, cluster.spec.managed.roles.find((declared: Doc) => declared.name === role).inRoles]).toEqual([role, undefined]);
+        expect(sql).toEqual(
+          expect.arrayContaining([`create role ${role} login`, `grant ${role} to shuzhi`, `alter role ${role} in database shuzhi set search_path = public`]),
+        );
+      }
+      // Nothing lets a service act as the owner (or as any other role).
+      expect(sql.filter((statement) => /\bin role\b|\bset role\b|grant shuzhi to/.test(statement))).toEqual([]);
     });
   });
 
@@ -297,11 +310,13 @@ describe('each container holds only its own keys and database role', () => {
         const variable = `SHUZHI_${app.name.toUpperCase()}_DB_PASSWORD`;
         expect([app.name, url.username, url.password, url.hostname]).toEqual([app.name, roleOf(app), variable, 'postgres']);
         expect(script).toMatch(new RegExp(`-v ${app.name}="\\$${variable}"`));
-        expect(script).toContain(`create role ${roleOf(app)} login password :'${app.name}' in role shuzhi;`);
+        expect(script).toContain(`create role ${roleOf(app)} login password :'${app.name}';`);
         expect(interpolated(compose.services.postgres.environment[variable])).toBe(variable);
         return url.username;
       });
       expect(new Set(users).size).toBe(apps.length);
+      // A member of the owner could act as it: every grant would be moot.
+      expect(script).not.toMatch(/\bin role\b|\bset role\b|^grant /m);
     });
 
     it('gets from compose-env.sh every variable it requires: well-formed keys, the gateway\'s pair matching', () => {
