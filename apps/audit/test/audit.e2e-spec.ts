@@ -101,7 +101,8 @@ describe('audit: history, time travel, who could and who did read, decision repl
     ({ submitSharingContract: { id: contractId } } = await harness.ok(hr.apiKey, SUBMIT, {
       input: {
         datasetCode: 'population.resident',
-        fields: ['name', 'birthDate', 'idNumber'],
+        // `id`: resident(id:) looks the resident up by it.
+        fields: ['id', 'name', 'birthDate', 'idNumber'],
         purpose: SUBSIDY,
         legalBasis: '《社会救助暂行办法》第十一条',
         validFrom: new Date(now - 3_600_000).toISOString(),
@@ -255,8 +256,11 @@ describe('audit: history, time travel, who could and who did read, decision repl
     const withheld = await recorded(withheldCorrelation);
     expect(withheld).toMatchObject({ outcome: 'PARTIAL', withheldSubjects: [{ type: 'Resident', id: residents[1] }] });
 
-    const bySubject = (await audit(ACCESS_LOG, { filter: { subjectId: residents[1] } })).accessLog;
+    // Public security read the resident back when it registered them: its own data, recorded too.
+    const bySubject = (await audit(ACCESS_LOG, { filter: { subjectId: residents[1], department: 'human-resources' } })).accessLog;
     expect(bySubject.map((r: { id: string }) => r.id)).toEqual([withheld.id]);
+    const byProvider = (await audit(ACCESS_LOG, { filter: { subjectId: residents[1], department: 'public-security' } })).accessLog;
+    expect(byProvider).toEqual([expect.objectContaining({ outcome: 'ALLOW', contracts: [] })]);
     const byContract = (await audit(ACCESS_LOG, { filter: { contractId } })).accessLog;
     expect(byContract.map((r: { id: string }) => r.id)).toEqual(expect.arrayContaining([served.id, withheld.id]));
     const refused = (await audit(ACCESS_LOG, { filter: { outcome: 'REFUSED', department: 'human-resources' } })).accessLog;
@@ -264,7 +268,8 @@ describe('audit: history, time travel, who could and who did read, decision repl
     expect(refused.every((r: { outcome: string; code: string }) => r.outcome === 'REFUSED' && r.code)).toBe(true);
     const newestFirst = (await audit(ACCESS_LOG, {})).accessLog.map((r: { globalPosition: string }) => BigInt(r.globalPosition));
     expect(newestFirst).toEqual([...newestFirst].sort((a, b) => (a > b ? -1 : a < b ? 1 : 0)));
-    expect((await audit(ACCESS_LOG, { filter: { to: times.beforeContract.toISOString(), department: 'human-resources' } })).accessLog).toEqual([]);
+    // Human resources read nobody's data before its contract (its platform reads are recorded too, with no subject).
+    expect((await audit(ACCESS_LOG, { filter: { to: times.beforeContract.toISOString(), department: 'human-resources', subjectId: residents[0] } })).accessLog).toEqual([]);
     expect((await audit(ACCESS_LOG, { filter: { subjectId: 'nobody-at-all' } })).accessLog).toEqual([]);
     expect((await audit(ACCESS_LOG, { filter: { limit: 1 } })).accessLog).toHaveLength(1);
     expect(await codeOf(auditor, ACCESS_LOG, { filter: { limit: 5001 } })).toBe('VALIDATION_FAILED');
@@ -321,8 +326,10 @@ describe('audit: history, time travel, who could and who did read, decision repl
     const { subjectAccessReport: report } = await audit(REPORT, { s: residents[0] });
 
     expect(report.subjectId).toBe(residents[0]);
-    // The reads tried while the gateway's snapshot caught up with the consent were withheld.
-    const served = report.entries.filter((e: { withheld: boolean }) => !e.withheld);
+    // The reads tried while the gateway's snapshot caught up with the consent were withheld; the
+    // first entry is public security reading back the resident it registered (its own data).
+    expect(report.entries[0]).toMatchObject({ department: 'public-security', contracts: [], withheld: false });
+    const served = report.entries.filter((e: { withheld: boolean; department: string }) => !e.withheld && e.department === 'human-resources');
     expect(served.length).toBeGreaterThanOrEqual(2);
     for (const withheld of report.entries.filter((e: { withheld: boolean }) => e.withheld)) expect(withheld.consents).toEqual([]);
     expect(served[0]).toMatchObject({
@@ -337,13 +344,16 @@ describe('audit: history, time travel, who could and who did read, decision repl
     const lines = report.csv.trimEnd().split('\r\n');
     expect(lines[0]).toBe('at,department,client_id,purpose,contracts,fields,masked_fields,withheld,consents_in_force');
     expect(lines).toHaveLength(report.entries.length + 1);
-    const firstServed = report.entries.findIndex((e: { withheld: boolean }) => !e.withheld);
+    const firstServed = report.entries.findIndex((e: { withheld: boolean; department: string }) => !e.withheld && e.department === 'human-resources');
     expect(lines[firstServed + 1]).toMatch(
       new RegExp(`,${SUBSIDY},${contractId}@\\d+,Resident.name Resident.birthDate Resident.idNumber,Resident.name:MASK,false,${consentId} \\(${SUBSIDY}; name birthDate idNumber; until [^)]+\\)$`),
     );
 
     const other = (await audit(REPORT, { s: residents[1] })).subjectAccessReport;
-    expect(other.entries).toEqual([expect.objectContaining({ withheld: true, consents: [], fields: ['Resident.name', 'Resident.birthDate'] })]);
+    expect(other.entries).toEqual([
+      expect.objectContaining({ department: 'public-security', withheld: false }),
+      expect.objectContaining({ department: 'human-resources', withheld: true, consents: [], fields: ['Resident.name', 'Resident.birthDate'] }),
+    ]);
 
     const nobody = (await audit(REPORT, { s: 'no-such-subject' })).subjectAccessReport;
     expect(nobody.entries).toEqual([]);
@@ -411,7 +421,10 @@ describe('audit: history, time travel, who could and who did read, decision repl
   });
 
   it('replays every recorded decision without a mismatch, and reports a record edited in the database', async () => {
-    const clean = (await audit(REPLAY)).replayDecisions;
+    // Every audit read is recorded too, so the log grows as this test asks: it counts up to a fixed instant.
+    const until = new Date().toISOString();
+    const clean = (await audit(REPLAY_PAGE, { to: until, first: 1000 })).replayDecisions;
+    expect(clean.nextCursor).toBeNull();
     expect(clean.checked).toBeGreaterThanOrEqual(4);
     expect(clean.mismatches).toEqual([]);
     expect((await audit(REPLAY, { from: new Date(Date.now() + 86_400_000).toISOString() })).replayDecisions).toEqual({ checked: 0, mismatches: [] });
@@ -456,7 +469,7 @@ describe('audit: history, time travel, who could and who did read, decision repl
     );
     expect(tampered.mismatches.every((m: { recordId: string }) => m.recordId === served.id)).toBe(true);
 
-    const cli = await harness.runCli(['replay-decisions']);
+    const cli = await harness.runCli(['replay-decisions', '--to', until]);
     expect(cli.code).toBe(1);
     expect(cli.stdout).toContain(`MISMATCH at position ${served.globalPosition} (record ${served.id}): contracts`);
     expect(cli.stdout).toContain(`${clean.checked} decisions replayed, 1 mismatches`);

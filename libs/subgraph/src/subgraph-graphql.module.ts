@@ -19,13 +19,13 @@ export const FEDERATION_DIRECTIVES = [
 export interface SubgraphGraphQLOptions {
   /** The gateway's public key: requests must carry a context it signed. */
   gatewayPublicKey: KeyObject;
-  /** This subgraph's name, as the gateway addresses its contexts (`SHUZHI_SUBGRAPH_NAME` overrides it). */
+  /** This subgraph's name, as the gateway addresses its contexts (its name in the gateway's SUBGRAPHS). */
   name: string;
 }
 
 /** The GraphQL module every Shuzhi subgraph mounts: federation, caller check, API.md errors. */
 export const subgraphGraphQLModule = (options: SubgraphGraphQLOptions) => {
-  const check = { publicKey: options.gatewayPublicKey, audience: process.env.SHUZHI_SUBGRAPH_NAME ?? options.name, nonces: new NonceLedger() };
+  const check = { publicKey: options.gatewayPublicKey, audience: options.name, nonces: new NonceLedger() };
   return GraphQLModule.forRoot<ApolloFederationDriverConfig>({
     driver: ApolloFederationDriver,
     autoSchemaFile: {
