@@ -44,7 +44,7 @@ describe('the estimated cost limit sees variables (real gateway)', () => {
       expect(reached).toBe(false);
       expect(answer.data ?? null).toBeNull();
       expect(answer.errors).toEqual([
-        expect.objectContaining({ message: expect.stringMatching(/estimated cost is over 10000/), extensions: expect.objectContaining({ code: 'QUERY_TOO_COMPLEX' }) }),
+        expect.objectContaining({ message: expect.stringMatching(/estimated cost is over 25000/), extensions: expect.objectContaining({ code: 'QUERY_TOO_COMPLEX' }) }),
       ]);
     }
     // Answered as when the cost was a validation rule: 200 to a client accepting application/json...

@@ -35,7 +35,11 @@ export interface QueryLimits {
   maxCost: number;
 }
 
-export const DEFAULT_QUERY_LIMITS: QueryLimits = { maxTokens: 5_000, maxDepth: 15, maxAliases: 30, maxCost: 10_000 };
+/**
+ * The cost limit lets one page of a few thousand flat rows through (an auditor's 5 000 access
+ * records, id and cursor: 10 001), and refuses thirty pages of a thousand (30 030).
+ */
+export const DEFAULT_QUERY_LIMITS: QueryLimits = { maxTokens: 5_000, maxDepth: 15, maxAliases: 30, maxCost: 25_000 };
 
 /** Elements assumed in a list whose size the operation does not state. */
 export const LIST_SIZE_ESTIMATE = 10;
