@@ -28,8 +28,15 @@ export const createTestDatabase = async (label = 'test'): Promise<TestDatabase> 
     drop: async () => {
       const client = new Client({ connectionString: serverUrl() });
       await client.connect();
-      await client.query(`drop database if exists "${name}" with (force)`);
-      await client.end();
+      try {
+        await client.query(`drop database if exists "${name}" with (force)`);
+        // A platform on this database made its services' roles (`<database>_<service>`): they
+        // belong to the server, not the database, so they go too.
+        const { rows } = await client.query<{ rolname: string }>(`select rolname from pg_roles where starts_with(rolname, $1)`, [`${name}_`]);
+        for (const { rolname } of rows) await client.query(`drop role if exists "${rolname.replace(/"/g, '""')}"`);
+      } finally {
+        await client.end();
+      }
     },
   };
 };
