@@ -3,7 +3,8 @@
 # the database's owner, `shuzhi`, which no one logs in as, and one login role per service with a
 # password of its own (compose.env.sh writes them), a member of no role: it acts as itself, never
 # as the owner. What each may do is granted by the platform's preparation step, run before the
-# services start (and after every deploy) as POSTGRES_USER, the superuser:
+# services start (and after every deploy) as POSTGRES_USER, the superuser (compose.yaml's
+# prepare-database service, which every app waits for):
 #   node dist/scripts/prepare-database.js      (DATABASE_URL: postgres://postgres:$POSTGRES_PASSWORD@postgres:5432/shuzhi)
 # which applies the migrations, then gives each role its own schema (its read models), reading
 # and appending to the event log (its own streams only: the database refuses an append to

@@ -395,6 +395,8 @@ const podOf = (name: string): Target & { source: Source } => {
   return { labels, ports, source: { namespace: NAMESPACE, labels } };
 };
 const POSTGRES: Target = { labels: { 'cnpg.io/cluster': 'shuzhi-pg' }, ports: { postgresql: 5432, metrics: 9187, status: 8000 } };
+/** The scraper network-policies.yaml admits to the apps' ports. */
+const PROMETHEUS: Source = { namespace: 'monitoring', labels: { 'app.kubernetes.io/name': 'prometheus' } };
 /** Whoever is not meant to get in: the internet, a pod of another namespace, a stray pod of this one. */
 const STRANGERS: Source[] = ['outside the cluster', { namespace: 'default', labels: {} }, { namespace: NAMESPACE, labels: { app: 'debug' } }];
 /** Who calls whom, as the configuration says: the gateway each subgraph of SUBGRAPHS, the subsidy service the gateway. */
@@ -431,9 +433,8 @@ describe('the subgraphs are reachable from the gateway only', () => {
     });
 
     it('lets Prometheus scrape each app and nothing else of the namespace', () => {
-      const prometheus: Source = { namespace: 'monitoring', labels: { 'app.kubernetes.io/name': 'prometheus' } };
-      for (const app of apps) expect([app.name, admits(prometheus, podOf(app.name), app.port)]).toEqual([app.name, true]);
-      expect(admits(prometheus, POSTGRES, 5432)).toBe(false);
+      for (const app of apps) expect([app.name, admits(PROMETHEUS, podOf(app.name), app.port)]).toEqual([app.name, true]);
+      expect(admits(PROMETHEUS, POSTGRES, 5432)).toBe(false);
     });
 
     it('opens PostgreSQL to the apps, its own instances and its operator, and to no one else', () => {
@@ -486,6 +487,32 @@ const imageUser = (): { uid: number; gid?: number } => {
 /** Apps whose own start writes into SHUZHI_DATA_DIR even when every key is given (governance's first-start credentials). */
 const writesIntoDataDir = (app: App) => /writeFile\(join\(dataDir/.test(readFileSync(join(ROOT, 'apps', app.name, 'src', 'main.ts'), 'utf8'));
 
+/** What every pod of the namespace must say: not root, the runtime's seccomp profile, no service account token, no host network. */
+const expectRestrictedPod = (pod: Doc) => {
+  expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: imageUser().uid, seccompProfile: { type: 'RuntimeDefault' } });
+  expect(pod.automountServiceAccountToken).toBe(false);
+  expect(pod.hostNetwork ?? false).toBe(false);
+};
+
+/** And each of its containers: no privilege to gain, no capability, a read-only root filesystem. */
+const expectRestrictedContainers = (pod: Doc) => {
+  for (const container of [...(pod.initContainers ?? []), ...pod.containers]) {
+    expect(container.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+    expect(container.securityContext.privileged ?? false).toBe(false);
+    expect(container.securityContext.capabilities.add).toBeUndefined();
+  }
+};
+
+/** A compose service of the image, as restricted as a pod. */
+const expectRestrictedService = (service: Doc) => {
+  expect(String(service.user).split(':')[0]).toBe(String(imageUser().uid));
+  expect(service.read_only).toBe(true);
+  expect(service.cap_drop).toEqual(['ALL']);
+  expect(service.cap_add).toBeUndefined();
+  expect(service.security_opt).toContain('no-new-privileges:true');
+  expect(service.privileged ?? false).toBe(false);
+};
+
 describe('containers drop privileges', () => {
   it('builds an image that runs as a numeric user other than root', () => {
     expect(imageUser().uid).toBeGreaterThan(0);
@@ -494,18 +521,11 @@ describe('containers drop privileges', () => {
 
   describe.each(apps.map((app) => [app.name, app] as const))('%s in Kubernetes', (_, app) => {
     it('runs as that user, under the runtime\'s seccomp profile, with no service account token', () => {
-      const pod = deploymentOf(app).spec.template.spec;
-      expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: imageUser().uid, seccompProfile: { type: 'RuntimeDefault' } });
-      expect(pod.automountServiceAccountToken).toBe(false);
-      expect(pod.hostNetwork ?? false).toBe(false);
+      expectRestrictedPod(deploymentOf(app).spec.template.spec);
     });
 
     it('cannot gain privileges, holds no capability and cannot write its root filesystem', () => {
-      for (const container of deploymentOf(app).spec.template.spec.containers) {
-        expect(container.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
-        expect(container.securityContext.privileged ?? false).toBe(false);
-        expect(container.securityContext.capabilities.add).toBeUndefined();
-      }
+      expectRestrictedContainers(deploymentOf(app).spec.template.spec);
     });
 
     it('has a writable volume of its own wherever it writes', () => {
@@ -521,13 +541,7 @@ describe('containers drop privileges', () => {
 
   describe.each(apps.map((app) => [app.name, app] as const))('%s in compose', (_, app) => {
     it('runs as the image\'s user, read-only, with no capability and no way to gain privileges', () => {
-      const service = compose.services[app.name];
-      expect(String(service.user).split(':')[0]).toBe(String(imageUser().uid));
-      expect(service.read_only).toBe(true);
-      expect(service.cap_drop).toEqual(['ALL']);
-      expect(service.cap_add).toBeUndefined();
-      expect(service.security_opt).toContain('no-new-privileges:true');
-      expect(service.privileged ?? false).toBe(false);
+      expectRestrictedService(compose.services[app.name]);
     });
 
     it('has a writable tmpfs of its own wherever it writes', () => {
@@ -548,5 +562,126 @@ describe('subgraphs listen on loopback unless told otherwise', () => {
   it.each(subgraphs().map((app) => [app.name, app] as const))('%s is told to listen on its pod\'s or container\'s address, for the gateway', (_, app) => {
     expect(containerOf(app).env.find((entry: Doc) => entry.name === 'HOST')).toEqual({ name: 'HOST', value: '0.0.0.0' });
     expect(compose.services[app.name].environment.HOST).toBe('0.0.0.0');
+  });
+});
+
+/**
+ * The database's preparation step (scripts/prepare-database.ts): every migration, then each
+ * service's role its schema and grants, as the database's owner. The apps' roles may do neither,
+ * and refuse to start on a database that lacks a migration: each deployment runs the step first,
+ * and it alone holds the owner's credentials.
+ */
+const PREPARE = 'prepare-database';
+const PREPARE_COMMAND = ['node', 'dist/scripts/prepare-database.js'];
+const prepareReads = () => new Set([...readFileSync(join(ROOT, 'scripts/prepare-database.ts'), 'utf8').matchAll(ENV_READ)].map((match) => match[1]));
+const composeEnvironmentValues = (service: Doc): string[] =>
+  Array.isArray(service.environment) ? service.environment : Object.values<string>(service.environment ?? {});
+
+describe('the database is prepared, as its owner, before any app starts', () => {
+  it('has the step the deployments run: the script, built where they call it, reading the owner\'s URL only', () => {
+    const build = JSON.parse(readFileSync(join(ROOT, 'tsconfig.build.json'), 'utf8'));
+    expect(build.include).toContain('scripts/**/*.ts');
+    expect([...prepareReads()]).toEqual(['DATABASE_URL']);
+    const scripts: Record<string, string> = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts;
+    expect(scripts['db:prepare']).toMatch(new RegExp(`npm run build\\b.*&& ${PREPARE_COMMAND.join(' ')}$`));
+  });
+
+  describe('in compose', () => {
+    const prepare = () => compose.services[PREPARE];
+
+    it('runs the step once, as the superuser postgres-roles.sh says, after PostgreSQL is healthy', () => {
+      const service = prepare();
+      expect(service.command).toEqual(PREPARE_COMMAND);
+      expect(service.restart ?? 'no').toBe('no');
+      expect(service.depends_on).toEqual({ postgres: { condition: 'service_healthy' } });
+      expect(Object.keys(service.environment)).toEqual([...prepareReads()]);
+      const url = new URL(service.environment.DATABASE_URL.replace(/\$\{([A-Z0-9_]+)[^}]*\}/, '$1'));
+      const postgres = compose.services.postgres.environment;
+      expect([url.username, url.password, url.hostname, url.pathname]).toEqual([postgres.POSTGRES_USER ?? 'postgres', 'POSTGRES_PASSWORD', 'postgres', `/${postgres.POSTGRES_DB}`]);
+      expect(interpolated(postgres.POSTGRES_PASSWORD)).toBe('POSTGRES_PASSWORD');
+      expect(readFileSync(join(INFRA, 'postgres-roles.sh'), 'utf8')).toContain('--username "$POSTGRES_USER" --dbname "$POSTGRES_DB"');
+    });
+
+    it('gives the superuser\'s password to it alone, of every container but PostgreSQL\'s', () => {
+      const holders = Object.entries<Doc>(compose.services)
+        .filter(([, service]) => composeEnvironmentValues(service).some((value) => String(value).includes('${POSTGRES_PASSWORD')))
+        .map(([name]) => name);
+      expect(holders.sort()).toEqual(['postgres', PREPARE].sort());
+    });
+
+    it('makes every app wait for it to have exited 0, and for PostgreSQL to be healthy', () => {
+      for (const app of apps) {
+        expect([app.name, compose.services[app.name].depends_on]).toEqual([
+          app.name,
+          expect.objectContaining({ postgres: { condition: 'service_healthy' }, [PREPARE]: { condition: 'service_completed_successfully' } }),
+        ]);
+      }
+    });
+
+    it('runs restricted, as the apps do, on an internal network with PostgreSQL and no port published', () => {
+      const service = prepare();
+      expectRestrictedService(service);
+      expect(service.ports).toBeUndefined();
+      expect(service.networks).toEqual(['internal']);
+      expect(compose.networks.internal.internal).toBe(true);
+      expect(compose.services.postgres.networks).toContain('internal');
+    });
+  });
+
+  describe('in Kubernetes', () => {
+    const cluster = () => ofKind('Cluster').find((doc) => doc.metadata.name === 'shuzhi-pg');
+    /** The Secret the operator keeps for the database's owner: `<cluster>-app`, unless initdb names one. */
+    const ownerSecret = () => cluster().spec.bootstrap.initdb.secret?.name ?? `${cluster().metadata.name}-app`;
+    const job = () => named('Job', PREPARE);
+    const pod = () => job().spec.template.spec;
+    const jobPod = (): Target & { source: Source } => {
+      const labels = job().spec.template.metadata.labels;
+      const ports = Object.fromEntries(pod().containers.flatMap((container: Doc) => (container.ports ?? []).map((port: Doc) => [port.name, port.containerPort])));
+      return { labels, ports, source: { namespace: NAMESPACE, labels } };
+    };
+
+    it('has a Job that runs the step, once to completion, from the apps\' image', () => {
+      expect(job()?.metadata.namespace).toBe(NAMESPACE);
+      expect(pod().containers).toHaveLength(1);
+      const [container] = pod().containers;
+      expect(container.command).toEqual(PREPARE_COMMAND);
+      for (const app of apps) expect([app.name, container.image]).toEqual([app.name, containerOf(app).image]);
+      expect(['Never', 'OnFailure']).toContain(pod().restartPolicy);
+      expect(job().spec.backoffLimit).toBeGreaterThanOrEqual(1);
+      expect(job().spec.completions ?? 1).toBe(1);
+      expect(container.resources.requests).toEqual({ cpu: expect.any(String), memory: expect.any(String) });
+      expect(container.resources.limits.memory).toEqual(expect.any(String));
+    });
+
+    it('gets the owner\'s URL from the operator\'s Secret, and nothing else', () => {
+      expect(cluster().spec.bootstrap.initdb.owner).toEqual(expect.any(String));
+      expect(apps.map(roleOf)).not.toContain(cluster().spec.bootstrap.initdb.owner);
+      const [container] = pod().containers;
+      expect(container.env).toEqual([{ name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: ownerSecret(), key: 'uri' } } }]);
+      expect(container.envFrom).toBeUndefined();
+      expect(pod().initContainers).toBeUndefined();
+      expect(pod().volumes).toBeUndefined();
+    });
+
+    it('is the only workload given the owner\'s Secret', () => {
+      for (const deployment of ofKind('Deployment')) {
+        const envFrom = deployment.spec.template.spec.containers.flatMap((container: Doc) => (container.envFrom ?? []).map((source: Doc) => source.secretRef?.name));
+        const read = [...secretKeyRefs(deployment).map((ref) => ref.name), ...secretVolumes(deployment), ...envFrom];
+        expect([deployment.metadata.name, read]).toEqual([deployment.metadata.name, expect.not.arrayContaining([ownerSecret()])]);
+      }
+      expect(ofKind('Job').filter((other) => JSON.stringify(other).includes(ownerSecret())).map((other) => other.metadata.name)).toEqual([PREPARE]);
+    });
+
+    it('runs as the apps do: the image\'s user, restricted, no token', () => {
+      expectRestrictedPod(pod());
+      expectRestrictedContainers(pod());
+    });
+
+    it('may reach PostgreSQL, and nothing may reach it', () => {
+      expect(admits(jobPod().source, POSTGRES, 5432)).toBe(true);
+      const callers = [...STRANGERS, PROMETHEUS, ...apps.map((app) => podOf(app.name).source), { namespace: NAMESPACE, labels: POSTGRES.labels }];
+      const ports = [...apps.map((app) => app.port), 5432, 8000, 9229];
+      for (const source of callers) for (const port of ports) expect([source, port, admits(source, jobPod(), port)]).toEqual([source, port, false]);
+    });
   });
 });
