@@ -14,8 +14,8 @@ export const CONTRACTS_WITH_HISTORY = `query ($filter: SharingContractFilter) { 
 export const CONTRACT_DETAIL = `query ($id: ID!) { sharingContract(id: $id) { ${CONTRACT} ${HISTORY} } }`;
 export const OVERDUE_REVIEWS = `{ overdueReviews { ${CONTRACT} } }`;
 export const SUBMIT_CONTRACT = `mutation ($input: SubmitSharingContractInput!) { submitSharingContract(input: $input) { ${CONTRACT} } }`;
-export const COMPLETE_COMPLIANCE_REVIEW = `mutation ($id: ID!, $approved: Boolean!, $reason: String) {
-  completeComplianceReview(id: $id, approved: $approved, reason: $reason) { id status } }`;
+export const COMPLETE_COMPLIANCE_REVIEW = `mutation ($id: ID!, $approved: Boolean!, $reason: String, $statutoryBasis: Boolean) {
+  completeComplianceReview(id: $id, approved: $approved, reason: $reason, statutoryBasis: $statutoryBasis) { id status } }`;
 export const APPROVE_CONTRACT = 'mutation ($id: ID!, $reason: String) { approveSharingContract(id: $id, reason: $reason) { id status } }';
 export const REJECT_CONTRACT = 'mutation ($id: ID!, $reason: String!) { rejectSharingContract(id: $id, reason: $reason) { id status } }';
 export const SUSPEND_CONTRACT = 'mutation ($id: ID!, $reason: String!) { suspendSharingContract(id: $id, reason: $reason) { id status } }';

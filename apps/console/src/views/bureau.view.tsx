@@ -37,8 +37,14 @@ export const BureauView = ({ session }: { session: Session }) => {
   const classes = classificationsOf(datasets.data);
   const now = Date.now();
 
-  const review = async (id: string, approved: boolean, reason: string | null) => {
-    const reviewed = await action.run(() => graphql(apiKey, COMPLETE_COMPLIANCE_REVIEW, { id, approved, reason }));
+  /**
+   * Sensitive personal fields asked for without the subjects' consent: the bureau approves only on
+   * a statutory basis it names (PIPL art. 13, 28–29), which governance then requires.
+   */
+  const needsStatutoryBasis = (c: SharingContract) =>
+    !c.consentRequired && c.fields.some((f) => classes.get(c.datasetCode)?.get(f) === 'SENSITIVE_PERSONAL');
+  const review = async (id: string, approved: boolean, reason: string | null, statutoryBasis = false) => {
+    const reviewed = await action.run(() => graphql(apiKey, COMPLETE_COMPLIANCE_REVIEW, { id, approved, reason, statutoryBasis }));
     if (reviewed) await queue.reloadUntil((contracts) => !contracts.some((c) => c.id === id));
     else queue.reload();
     overdue.reload();
@@ -81,7 +87,17 @@ export const BureauView = ({ session }: { session: Session }) => {
               header: t('field.actions'),
               render: (c) => (
                 <span className="actions">
-                  <ReasonAction testId={`pass-${c.id}`} label={t('bureau.pass')} reasonRequired={false} disabled={action.busy} onConfirm={(r) => review(c.id, true, r)} />
+                  {needsStatutoryBasis(c) ? (
+                    <ReasonAction
+                      testId={`pass-${c.id}`}
+                      label={t('bureau.passStatutory')}
+                      reasonRequired
+                      disabled={action.busy}
+                      onConfirm={(r) => review(c.id, true, r, true)}
+                    />
+                  ) : (
+                    <ReasonAction testId={`pass-${c.id}`} label={t('bureau.pass')} reasonRequired={false} disabled={action.busy} onConfirm={(r) => review(c.id, true, r)} />
+                  )}
                   <ReasonAction testId={`refuse-${c.id}`} label={t('bureau.reject')} reasonRequired disabled={action.busy} onConfirm={(r) => review(c.id, false, r)} />
                 </span>
               ),
