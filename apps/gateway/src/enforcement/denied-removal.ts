@@ -12,8 +12,6 @@ import {
 /** The operation as it will run: denied fields left out, and whether anything is left to run. */
 export interface RemovedDenied {
   document: DocumentNode;
-  /** Response keys of the root fields left out whole (all beneath them denied, or a refused lookup on them). */
-  removedRoots: string[];
   /** Nothing of the operation is left to run. */
   empty: boolean;
 }
@@ -33,6 +31,8 @@ export const withoutDenied = (
   denied: ReadonlySet<string>,
   removedNodes: ReadonlySet<FieldNode>,
 ): RemovedDenied => {
+  // Nothing denied (every request outside partial answers): the operation as it came.
+  if (denied.size === 0 && removedNodes.size === 0) return { document, empty: false };
   const typeInfo = new TypeInfo(schema);
   let current = visit(
     document,
@@ -63,20 +63,6 @@ export const withoutDenied = (
       InlineFragment: { leave: (node) => (emptySelections(node.selectionSet) ? null : undefined) },
     });
   }
-  const rootKeys = (d: DocumentNode) =>
-    new Set(
-      d.definitions.flatMap((definition) =>
-        definition.kind === Kind.OPERATION_DEFINITION
-          ? definition.selectionSet.selections.flatMap((s) => (s.kind === Kind.FIELD ? [s.alias?.value ?? s.name.value] : []))
-          : [],
-      ),
-    );
-  const before = rootKeys(document);
-  const after = rootKeys(current);
   const operations = current.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION);
-  return {
-    document: current,
-    removedRoots: [...before].filter((key) => !after.has(key)),
-    empty: operations.every((o) => o.selectionSet.selections.length === 0),
-  };
+  return { document: current, empty: operations.every((o) => o.selectionSet.selections.length === 0) };
 };
