@@ -58,6 +58,22 @@ describe('access recorder (group commit)', () => {
     expect((await store.readStream('access-2026-12-11')).map((e) => e.type)).toEqual(['AccessRefused']);
   });
 
+  it('a record the log refuses fails its own request only, not the others in its group', async () => {
+    // The log refuses what it cannot store (jsonb: NUL, unpaired surrogates).
+    const store = new (class extends CountingStore {
+      override async appendToStream(streamId: string, events: readonly NewEvent[], options: AppendOptions) {
+        if (events.some((e) => (e.data as AccessRefused['data']).decisionId === 'poison')) throw new Error('invalid input syntax for type json');
+        return super.appendToStream(streamId, events, options);
+      }
+    })();
+    const recorder = new AccessRecorder(store);
+
+    const results = await Promise.allSettled(['a', 'poison', 'b', 'c'].map((id) => recorder.record(refusal(id), actor, id)));
+
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+    expect((await store.readStream(accessStreamId(new Date(at)))).map((e) => (e.data as AccessRefused['data']).decisionId)).toEqual(['a', 'b', 'c']);
+  });
+
   it('rejects every record of a failed append, so that no response goes out without its record', async () => {
     const store = new CountingStore();
     store.failing = true;

@@ -56,6 +56,11 @@ export class AccessRecorder {
         return;
       } catch (error) {
         if (error instanceof ConcurrencyConflict && attempt < ATTEMPTS) continue;
+        // One record the log refuses must not fail the others' requests: each alone then.
+        if (!(error instanceof ConcurrencyConflict) && group.length > 1) {
+          for (const pending of group) await this.append(streamId, [pending]);
+          return;
+        }
         for (const pending of group) pending.settle.reject(error);
         return;
       }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { GraphQLError, type ExecutionResult, type FieldNode } from 'graphql';
+import { GraphQLError, isAbstractType, type ExecutionResult, type FieldNode, type GraphQLSchema } from 'graphql';
 import {
   decide,
   decideSubjects,
@@ -18,16 +18,14 @@ import type { AccessRecorder } from './access-recorder.js';
 import { chinaDay, type DailyQuotaLedger, type QuotaCharge, type QuotaOverrun } from './daily-quota.js';
 import { withoutDenied } from './denied-removal.js';
 import type { GatewayPolicySnapshot } from './gateway-policy-snapshot.js';
-import { argumentUses, type ArgumentUse } from './operation-arguments.js';
-import { KeyFieldTaken, OperationReadings } from './operation-selections.js';
+import { argumentUses, recordedValue, VariablesRefused, type ArgumentUse } from './operation-arguments.js';
+import { OperationReadings, ReservedNameUsed, type SelectionTree } from './operation-selections.js';
 import { shapeResult } from './result-shaping.js';
 
 const coordinate = (f: { type: string; field: string }) => `${f.type}.${f.field}`;
 
 /** A purpose code as governance registers them; anything else is refused before it is looked up or stored. */
 const PURPOSE_CODE = /^[A-Z][A-Z0-9_]{1,62}$/;
-/** What an access record keeps of one argument's value: enough to name the subject looked up. */
-const MAX_RECORDED_VALUE = 256;
 /** The introspection fields: they describe the graph, not anyone's data, and leave no record. */
 const INTROSPECTION = /^(__\w+\.\w+|Query\.__schema|Query\.__type|(Query|Mutation|Subscription)\.__typename)$/;
 
@@ -41,10 +39,6 @@ const ownerOf = (topology: SupergraphTopology, index: PolicyIndex, field: string
 const isPlatform = (topology: SupergraphTopology, coordinateOf: string) =>
   topology.platformFields.includes(coordinateOf) || topology.platformTypes.includes(coordinateOf.slice(0, coordinateOf.indexOf('.')));
 
-const recordedValue = (value: unknown): string => {
-  const text = typeof value === 'string' ? value : JSON.stringify(value);
-  return text.length > MAX_RECORDED_VALUE ? `${text.slice(0, MAX_RECORDED_VALUE)}…` : text;
-};
 
 /**
  * The enforcement point: every selected field, and every argument that looks rows up, is decided
@@ -79,9 +73,17 @@ export class ContractEnforcement implements OperationPolicy {
 
   async decide(operation: OperationUnderDecision): Promise<PolicyVerdict> {
     const reading = this.readings.read(operation.schema, operation.document, operation.operationName);
-    if (!reading) return { allowed: true };
+    // Nothing the decision can read is nothing to run (graphql-js refuses it too): refused, never waved through.
+    if (!reading) return { allowed: false, error: gatewayError('VALIDATION_FAILED', 'the request names no operation to run') };
     const { selections, tree } = reading;
     if (selections.every((s) => INTROSPECTION.test(coordinate(s)))) return { allowed: true };
+    // Consent, keys and masks are shaped by the type of each selection set: through an interface
+    // or a union, a governed row could not be told apart. None is in the graph; should a subgraph
+    // bring one over governed types, its operations are refused rather than shaped wrongly.
+    const abstract = governedAbstractTypes(operation.schema, tree, this.snapshot.current().index);
+    if (abstract.length > 0) {
+      return { allowed: false, error: gatewayError('VALIDATION_FAILED', `${abstract.join(', ')} may hold governed rows; select them through their own types`) };
+    }
     const following = await this.snapshot.following();
     const declared = operation.request.purpose;
     const known = (purpose: string) => PURPOSE_CODE.test(purpose) && this.snapshot.current().index.purposes.has(purpose);
@@ -111,7 +113,13 @@ export class ContractEnforcement implements OperationPolicy {
     }
     const purpose = declared;
 
-    const uses = argumentUses(operation.schema, reading.definition, operation.document, operation.variables, topology);
+    let uses: ArgumentUse[];
+    try {
+      uses = argumentUses(operation.schema, reading.definition, operation.document, operation.variables, topology);
+    } catch (error) {
+      if (error instanceof VariablesRefused) return { allowed: false, error: gatewayError('VALIDATION_FAILED', error.message) };
+      throw error;
+    }
     // Mutations are commands, authorised by their subgraph's decider; their answers are reads.
     const governed = uses.filter((use) => reading.definition.operation !== 'mutation' || use.path.includes('.'));
     const lookupOf = new Map<ArgumentUse, Lookup>();
@@ -131,13 +139,15 @@ export class ContractEnforcement implements OperationPolicy {
     };
     const decision = decide(request, index);
     const governsData = decision.contracts.length > 0 || decision.denied.length > 0 || decision.allowed.some((a) => a.reason === 'own data');
+    // Every argument is recorded, the commands' too (a mutation that finds a row by what it is
+    // given says whose row it looked for), decided or not.
     const recordedLookups = (allowedVias: ReadonlySet<string>): AccessLookup[] =>
-      governed.map((use) => {
+      uses.map((use) => {
         const lookup = lookupOf.get(use);
         const via = `${use.coordinate}(${use.argument})`;
         return {
           via,
-          field: lookup?.reads ? coordinate(lookup.reads) : null,
+          field: use.reads && use.reads !== 'none' ? coordinate(use.reads) : null,
           value: recordedValue(use.value),
           contractId: decision.lookups.find((l) => l.via === via)?.contractId ?? null,
           allowed: !lookup || allowedVias.has(via),
@@ -190,7 +200,7 @@ export class ContractEnforcement implements OperationPolicy {
     try {
       document = this.readings.withKeys(operation.schema, kept.document, operation.operationName, keys);
     } catch (error) {
-      if (error instanceof KeyFieldTaken) return { allowed: false, error: gatewayError('VALIDATION_FAILED', error.message) };
+      if (error instanceof ReservedNameUsed) return { allowed: false, error: gatewayError('VALIDATION_FAILED', error.message) };
       throw error;
     }
     const denialErrors = [
@@ -309,6 +319,18 @@ export class ContractEnforcement implements OperationPolicy {
 }
 
 const unrecorded = () => gatewayError('INTERNAL', 'the access could not be recorded, so nothing is served; try again');
+
+/** The interfaces and unions the operation selects through whose possible types a dataset binds. */
+const governedAbstractTypes = (schema: GraphQLSchema, tree: SelectionTree, index: PolicyIndex): string[] => {
+  const found = new Set<string>();
+  const walk = (node: SelectionTree) => {
+    const type = schema.getType(node.type);
+    if (type && isAbstractType(type) && schema.getPossibleTypes(type).some((t) => index.types.has(t.name))) found.add(type.name);
+    for (const selected of node.fields.values()) if (selected.children) walk(selected.children);
+  };
+  walk(tree);
+  return [...found];
+};
 
 const overrunReason = (o: QuotaOverrun) =>
   `contract ${o.contractId} allows ${o.dailyQuota} rows a day (China time); ${o.used} already served today, ` +

@@ -1,4 +1,4 @@
-import { buildSchema, parse, print, type FieldNode } from 'graphql';
+import { buildSchema, parse, print, type FieldNode, type OperationDefinitionNode } from 'graphql';
 import { withoutDenied } from './denied-removal.js';
 
 const schema = buildSchema(`
@@ -26,7 +26,7 @@ describe('leaving denied fields out of the operation', () => {
 
   it('removes the nodes of refused lookups whatever their fields', () => {
     const document = parse('{ a: resident(id: "1") { name } purposes { code } }');
-    const lookup = (document.definitions[0] as { selectionSet: { selections: FieldNode[] } }).selectionSet.selections[0];
+    const lookup = (document.definitions[0] as OperationDefinitionNode).selectionSet.selections[0] as FieldNode;
     expect(print(withoutDenied(schema, document, new Set(), new Set([lookup])).document)).toBe(compact('{ purposes { code } }'));
   });
 

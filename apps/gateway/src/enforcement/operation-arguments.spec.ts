@@ -1,5 +1,5 @@
 import { buildSchema, parse, type OperationDefinitionNode } from 'graphql';
-import { argumentUses } from './operation-arguments.js';
+import { argumentUses, recordedValue } from './operation-arguments.js';
 
 const schema = buildSchema(`
   type Query { enterprises(filter: Filter, first: Int, after: String): [Enterprise!]!, enterprise(creditCode: String!): Enterprise }
@@ -36,6 +36,15 @@ describe('the arguments an operation gives', () => {
     ]);
   });
 
+  it('sees a variable\'s default as execution will: a default cannot hide a lookup', () => {
+    expect(usesOf('query ($f: Filter = { legalRepresentativeId: "r-9" }) { enterprises(filter: $f) { name } }')).toEqual([
+      { path: 'enterprises', coordinate: 'Query.enterprises', argument: 'filter.legalRepresentativeId', reads: { type: 'Enterprise', field: 'legalRepresentative' }, value: 'r-9' },
+    ]);
+    expect(usesOf('query ($c: String! = "91") { enterprise(creditCode: $c) { name } }')).toEqual([
+      { path: 'enterprise', coordinate: 'Query.enterprise', argument: 'creditCode', reads: { type: 'Enterprise', field: 'creditCode' }, value: '91' },
+    ]);
+  });
+
   it('leaves out what is absent or null: an argument given nothing reads nothing', () => {
     expect(usesOf('query ($r: ID) { enterprises(filter: { legalRepresentativeId: $r }) { name } }', {})).toEqual([]);
     expect(usesOf('{ enterprises(after: null) { name } }')).toEqual([]);
@@ -45,5 +54,15 @@ describe('the arguments an operation gives', () => {
     expect(usesOf('{ ...Q } fragment Q on Query { one: enterprise(creditCode: "91") { name } }')).toEqual([
       { path: 'one', coordinate: 'Query.enterprise', argument: 'creditCode', reads: { type: 'Enterprise', field: 'creditCode' }, value: '91' },
     ]);
+  });
+});
+
+describe('an argument value as the access record keeps it', () => {
+  it('is storable text: NUL and unpaired surrogates replaced, cut at whole characters', () => {
+    expect(recordedValue('a\u0000b')).toBe('a\uFFFDb');
+    expect(recordedValue('x\uD800y')).toBe('x\uFFFDy');
+    const cut = recordedValue('𠀀'.repeat(300));
+    expect(Array.from(cut.slice(0, -1))).toEqual(Array.from('𠀀'.repeat(256)));
+    expect(recordedValue({ status: 'ACTIVE' })).toBe('{"status":"ACTIVE"}');
   });
 });

@@ -1,10 +1,11 @@
 import {
+  getArgumentValues,
   getNamedType,
   getNullableType,
+  getVariableValues,
   isInputObjectType,
   isListType,
   Kind,
-  valueFromAST,
   type DocumentNode,
   type FieldNode,
   type FragmentDefinitionNode,
@@ -26,7 +27,7 @@ export interface ArgumentUse {
   argument: string;
   /** As the subgraph declares it: a field, `none`, or null when it declares nothing. */
   reads: ArgumentRead | null;
-  /** The value, coerced (variables and defaults applied). */
+  /** The value, coerced as execution will (the variables', their defaults' and the schema's defaults applied). */
   value: unknown;
   /** The field node it is given on, so that a refused lookup can be left out of the operation. */
   node: FieldNode;
@@ -34,18 +35,26 @@ export interface ArgumentUse {
 
 type Walkable = Pick<OperationDefinitionNode, 'selectionSet'>;
 
+/** The operation's variables cannot be coerced: execution would refuse them too. */
+export class VariablesRefused extends Error {}
+
 /**
  * Every argument with a value (neither absent nor null) that the operation gives a field, fields
  * of input objects one by one: `enterprises(filter: { legalRepresentativeId: $id })` gives
- * `filter.legalRepresentativeId`. Fragments are followed; the document has passed validation.
+ * `filter.legalRepresentativeId`. Values are coerced exactly as execution will coerce them, so a
+ * variable's default (`query ($n: String = "...")`) or an argument's schema default is seen as
+ * the subgraph will receive it. Fragments are followed; the document has passed validation.
  */
 export const argumentUses = (
   schema: GraphQLSchema,
   operation: OperationDefinitionNode,
   document: DocumentNode,
-  variables: Readonly<Record<string, unknown>>,
+  rawVariables: Readonly<Record<string, unknown>>,
   topology: Pick<SupergraphTopology, 'argumentReads' | 'inputFieldReads'>,
 ): ArgumentUse[] => {
+  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], rawVariables);
+  if (coerced.errors) throw new VariablesRefused(coerced.errors.map((e) => e.message).join('; '));
+  const variables = coerced.coerced;
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const definition of document.definitions) {
     if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
@@ -60,12 +69,11 @@ export const argumentUses = (
         const definition = 'getFields' in parent ? parent.getFields()[name] : undefined;
         if (!definition) continue;
         const coordinate = `${parent.name}.${name}`;
-        for (const argument of selection.arguments ?? []) {
-          const argumentDefinition = definition.args.find((a) => a.name === argument.name.value);
-          if (!argumentDefinition) continue;
-          const value = valueFromAST(argument.value, argumentDefinition.type, variables as Record<string, unknown>);
-          const declared = topology.argumentReads.get(coordinate)?.get(argument.name.value);
-          for (const [argumentPath, reads, given] of readsOf(argument.name.value, argumentDefinition.type, value, declared, topology)) {
+        const values = getArgumentValues(definition, selection, variables);
+        for (const argumentDefinition of definition.args) {
+          const declared = topology.argumentReads.get(coordinate)?.get(argumentDefinition.name);
+          const value = values[argumentDefinition.name];
+          for (const [argumentPath, reads, given] of readsOf(argumentDefinition.name, argumentDefinition.type, value, declared, topology)) {
             uses.push({ path, coordinate, argument: argumentPath, reads, value: given, node: selection });
           }
         }
@@ -114,4 +122,21 @@ const readsOf = (
     }
   }
   return out;
+};
+
+/** What an access record keeps of one argument's value: enough to name the subject looked up. */
+const MAX_RECORDED_VALUE = 256;
+// NUL is the one control character jsonb refuses; matching it is the point.
+// eslint-disable-next-line no-control-regex
+const LONE_SURROGATE_OR_NUL = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * An argument's value as the access record keeps it: the caller's text, made storable (jsonb
+ * refuses NUL and unpaired surrogates, and one record it refuses would fail its whole group
+ * commit) and cut to MAX_RECORDED_VALUE characters, whole characters only.
+ */
+export const recordedValue = (value: unknown): string => {
+  const text = (typeof value === 'string' ? value : (JSON.stringify(value) ?? '')).replace(LONE_SURROGATE_OR_NUL, '\uFFFD');
+  const characters = Array.from(text);
+  return characters.length > MAX_RECORDED_VALUE ? `${characters.slice(0, MAX_RECORDED_VALUE).join('')}…` : text;
 };

@@ -101,37 +101,38 @@ const nullabilityOf = (type: GraphQLOutputType | undefined): Pick<SelectedField,
   return { nonNull: isNonNullType(type), itemsNonNull: isListType(nullable) && isNonNullType(nullable.ofType) };
 };
 
-/** A selection set already uses the key's response name for another field. */
-export class KeyFieldTaken extends Error {
-  constructor(
-    readonly type: string,
-    readonly key: string,
-  ) {
-    super(`the response name "${key}" of ${type} is reserved for its key ${type}.${key}; alias the other field differently`);
+/**
+ * The response name under which the gateway asks for each row's key for itself. Its own name,
+ * not the key's: a caller's `id` may be denied and left out, skipped (`@skip`), aliased or
+ * masked, and the gateway must still know whose row it serves.
+ */
+export const KEY_ALIAS = '_shuzhiKey';
+
+/** The operation uses the gateway's own response name. */
+export class ReservedNameUsed extends Error {
+  constructor() {
+    super(`the response name "${KEY_ALIAS}" is the gateway's own; alias the field differently`);
   }
 }
 
 /**
- * The document with the key field added to every selection set on an entity type in `keys`
- * that does not select it itself, so that the gateway can tell whose row each object is (consent,
- * access records) whatever the caller selected. The additions are removed from the result again.
+ * The document with the key field, under `KEY_ALIAS`, added to every selection set on an entity
+ * type in `keys`, so that the gateway can tell whose row each object is (consent, access records)
+ * whatever the caller selected. The additions are removed from the result again.
  */
 export const withKeyFields = (schema: GraphQLSchema, document: DocumentNode, keys: ReadonlyMap<string, string>): DocumentNode => {
   const typeInfo = new TypeInfo(schema);
   return visit(
     document,
     visitWithTypeInfo(typeInfo, {
+      // The caller's selections only: a set is entered before the field added to it.
       SelectionSet(node) {
+        if (node.selections.some((s) => s.kind === Kind.FIELD && s.alias?.value === KEY_ALIAS)) throw new ReservedNameUsed();
         const parent = typeInfo.getParentType();
         if (!parent || !isObjectType(parent)) return undefined;
         const key = keys.get(parent.name);
         if (!key) return undefined;
-        const same = node.selections.find(
-          (s): s is FieldNode => s.kind === Kind.FIELD && (s.alias?.value ?? s.name.value) === key,
-        );
-        if (same && same.name.value !== key) throw new KeyFieldTaken(parent.name, key);
-        if (same) return undefined;
-        const added: FieldNode = { kind: Kind.FIELD, name: { kind: Kind.NAME, value: key } };
+        const added: FieldNode = { kind: Kind.FIELD, alias: { kind: Kind.NAME, value: KEY_ALIAS }, name: { kind: Kind.NAME, value: key } };
         return { ...node, selections: [...node.selections, added] };
       },
     }),

@@ -1,6 +1,6 @@
 import { buildSchema, parse } from 'graphql';
 import type { AllowedField, PolicyDecision, SubjectRow, SubjectVerdict } from '@shuzhi/policy';
-import { OperationReadings } from './operation-selections.js';
+import { KEY_ALIAS, OperationReadings } from './operation-selections.js';
 import { shapeResult } from './result-shaping.js';
 
 const schema = buildSchema(`
@@ -57,13 +57,13 @@ const shape = (query: string, data: Record<string, unknown>, consenting: readonl
   });
 };
 
-// As the subgraphs answer: the selected fields, and each entity's key, which the gateway adds.
-const xie = { id: 'r1', name: '谢玉梅' };
-const li = { id: 'r2', name: '李丽娟' };
+// As the subgraphs answer: the selected fields, and each entity's key under the gateway's own name.
+const xie = { [KEY_ALIAS]: 'r1', name: '谢玉梅' };
+const li = { [KEY_ALIAS]: 'r2', name: '李丽娟' };
 
 describe('shaping a result: rows withheld for want of consent', () => {
   it('nulls a withheld row where null may stand: a nullable field, an item of a list of nullable items', () => {
-    const shaped = shape('{ resident(id: "r2") { name } household(id: "h1") { address lodgers { name } } }', { resident: li, household: { id: 'h1', address: '登云路108号', lodgers: [xie, li] } }, ['r1']);
+    const shaped = shape('{ resident(id: "r2") { name } household(id: "h1") { address lodgers { name } } }', { resident: li, household: { [KEY_ALIAS]: 'h1', address: '登云路108号', lodgers: [xie, li] } }, ['r1']);
     expect(shaped.data).toEqual({ resident: null, household: { address: '登云路108号', lodgers: [{ name: '谢玉梅' }, null] } });
     expect(shaped.errors.map((e) => [e.path, e.extensions.code])).toEqual([
       [['resident'], 'CONSENT_REQUIRED'],
@@ -73,7 +73,7 @@ describe('shaping a result: rows withheld for want of consent', () => {
 
   it('in a non-null position nulls the nearest nullable ancestor instead, keeping the error on the row', () => {
     // members: [Resident!]! — neither the item nor the list may be null, so the household goes.
-    const shaped = shape('{ household(id: "h1") { address members { name } } }', { household: { id: 'h1', address: '登云路108号', members: [xie, li] } }, ['r1']);
+    const shaped = shape('{ household(id: "h1") { address members { name } } }', { household: { [KEY_ALIAS]: 'h1', address: '登云路108号', members: [xie, li] } }, ['r1']);
     expect(shaped.data).toEqual({ household: null });
     expect(shaped.errors.map((e) => e.path)).toEqual([['household', 'members', 1]]);
     expect(shaped.withheld).toEqual([{ type: 'Resident', id: 'r2', missingFields: ['name'] }]);
@@ -86,7 +86,7 @@ describe('shaping a result: rows withheld for want of consent', () => {
   });
 
   it('serves consenting rows untouched, the gateway\'s added keys removed', () => {
-    const shaped = shape('{ household(id: "h1") { head { name } members { name } } }', { household: { id: 'h1', head: xie, members: [xie, li] } }, ['r1', 'r2']);
+    const shaped = shape('{ household(id: "h1") { head { name } members { name } } }', { household: { [KEY_ALIAS]: 'h1', head: xie, members: [xie, li] } }, ['r1', 'r2']);
     expect(shaped.data).toEqual({ household: { head: { name: '谢玉梅' }, members: [{ name: '谢玉梅' }, { name: '李丽娟' }] } });
     expect(shaped.errors).toEqual([]);
   });

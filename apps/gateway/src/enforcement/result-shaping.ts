@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { applyMask, type HashKey, type PolicyDecision, type SubjectRow, type SubjectVerdict } from '@shuzhi/policy';
-import type { SelectedField, SelectionTree } from './operation-selections.js';
+import { KEY_ALIAS, type SelectedField, type SelectionTree } from './operation-selections.js';
 
 type Path = Array<string | number>;
 type Json = Record<string, unknown>;
@@ -76,8 +76,7 @@ export const shapeResult = (data: Json | null | undefined, tree: SelectionTree, 
   const unkeyed: Array<{ type: string; path: Path }> = [];
   const collect = (object: Json, node: SelectionTree, path: Path) => {
     if (consentTypes.has(node.type)) {
-      const keyField = rules.keys.get(node.type);
-      const id = keyField === undefined ? undefined : object[keyField];
+      const id = rules.keys.has(node.type) ? object[KEY_ALIAS] : undefined;
       const fields = [...node.fields.values()].filter((s) => s.type === node.type && allowed.has(`${s.type}.${s.field}`)).map((s) => s.field);
       if (typeof id === 'string' || typeof id === 'number') rows.push({ row: { type: node.type, subjectId: String(id), fields }, path });
       else unkeyed.push({ type: node.type, path });
@@ -128,11 +127,10 @@ export const shapeResult = (data: Json | null | undefined, tree: SelectionTree, 
   const rowsUnder = new Map<string, Set<string>>();
   let unkeyedRows = 0;
   const finish = (object: Json, node: SelectionTree, path: Path) => {
-    const keyField = rules.keys.get(node.type);
-    const id = keyField === undefined ? undefined : object[keyField];
+    const id = rules.keys.has(node.type) ? object[KEY_ALIAS] : undefined;
     const keyed = typeof id === 'string' || typeof id === 'number';
     if (keyed) shaped.subjects.push({ type: node.type, id: String(id) });
-    if (keyField !== undefined && !node.fields.has(keyField)) delete object[keyField];
+    delete object[KEY_ALIAS];
     let row: string | undefined;
     for (const [key, selected] of node.fields) {
       if (!(key in object)) continue;
