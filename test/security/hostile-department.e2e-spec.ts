@@ -145,6 +145,17 @@ describe('a hostile department with valid keys, against npm start', () => {
       expect(seen(known)).toBe(seen(unknown));
       const [record] = await p.recordsOf(correlationId);
       expect(record).toMatchObject({ type: 'AccessRefused', data: { lookups: [expect.objectContaining({ value: residents[0].idNumber, allowed: false })] } });
+
+      // An auditor asking who looked for that ID number finds the refused lookup: refused tries are
+      // not invisible to the audit, only to the department that tried.
+      const log = 'query ($s: ID!) { accessLog(filter: { subjectId: $s }) { correlationId outcome department } }';
+      let found: unknown;
+      for (let tries = 0; tries < 100 && found === undefined; tries += 1) {
+        const answer = await p.call<{ accessLog: Array<{ correlationId: string }> }>(p.keys.auditor, log, { s: residents[0].idNumber });
+        found = answer.data?.accessLog.find((r) => r.correlationId === correlationId);
+        if (found === undefined) await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      expect(found).toEqual({ correlationId, outcome: 'REFUSED', department: 'human-resources' });
     });
 
     it('a filter by a governed field needs a grant of it: enterprises by legal representative', async () => {

@@ -1,6 +1,6 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import type { Projection } from '@shuzhi/event-store';
-import { ACCESS_EVENT_TYPES, ACCESS_STREAM_PREFIX, type AccessEvent } from '@shuzhi/policy';
+import { ACCESS_EVENT_TYPES, ACCESS_STREAM_PREFIX, type AccessEvent, type AccessLookup } from '@shuzhi/policy';
 
 export type AccessOutcome = 'ALLOW' | 'PARTIAL' | 'REFUSED';
 
@@ -46,7 +46,8 @@ export class AccessRecordRow {
 
 export const accessRecordsProjection: Projection<AccessRecordRow> = {
   name: 'audit.access-records',
-  version: 1,
+  // 2: the subjects a record names include those its lookups looked for.
+  version: 2,
   entity: AccessRecordRow,
   streamPrefix: ACCESS_STREAM_PREFIX,
   types: ACCESS_EVENT_TYPES,
@@ -69,8 +70,9 @@ export const accessRecordsProjection: Projection<AccessRecordRow> = {
       operationHash: event.data.operationHash,
       snapshotCheckpoint: event.data.snapshotCheckpoint,
     };
+    const looked = lookedUp(event.data.lookups ?? []);
     if (event.type === 'AccessRefused') {
-      return { ...common, outcome: 'REFUSED', code: event.data.code, reason: event.data.reason, fields: [], maskedFields: [], subjects: [], withheldSubjects: [], subjectIds: [] };
+      return { ...common, outcome: 'REFUSED', code: event.data.code, reason: event.data.reason, fields: [], maskedFields: [], subjects: [], withheldSubjects: [], subjectIds: looked };
     }
     const withheld = event.data.withheldSubjects.map(({ type, id }) => ({ type, id }));
     return {
@@ -82,7 +84,16 @@ export const accessRecordsProjection: Projection<AccessRecordRow> = {
       maskedFields: event.data.maskedFields,
       subjects: event.data.subjects,
       withheldSubjects: withheld,
-      subjectIds: [...new Set([...event.data.subjects, ...withheld].map((s) => s.id))],
+      subjectIds: [...new Set([...[...event.data.subjects, ...withheld].map((s) => s.id), ...looked])],
     };
   },
 };
+
+/**
+ * Who a record's lookups looked for, found or not, refused or not: the values they were given
+ * (`resident(id: X)`, `consents(subjectId: X)`), and for a stream (`streamHistory(streamId:
+ * "resident-X")`) the id it is named by. A subject's report and the access log by subject find
+ * them.
+ */
+const lookedUp = (lookups: readonly AccessLookup[]): string[] =>
+  lookups.flatMap(({ via, value }) => (via.endsWith('(streamId)') && value.includes('-') ? [value, value.slice(value.indexOf('-') + 1)] : [value]));

@@ -13,6 +13,7 @@ const entry = (n: number): SubjectAccessEntry => ({
   maskedFields: [{ field: 'Resident.name', rule: 'MASK' }],
   withheld: n === 2,
   consents: n === 1 ? [] : [{ consentId: `consent-${n}`, purpose: 'SUBSIDY_ELIGIBILITY', datasetCode: 'population.resident', fields: ['name'], expiresAt: new Date(Date.UTC(2027, 0, 1)) }],
+  outcome: 'ALLOW',
 });
 const row = (e: SubjectAccessEntry) => [e.at.toISOString(), e.department, e.clientId, '=row'];
 const pageOf = (entries: SubjectAccessEntry[]) => ({ entries, csv: toCsv(REPORT_CSV_HEADER, entries.map(row)) });

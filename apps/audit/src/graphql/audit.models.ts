@@ -101,6 +101,7 @@ export class SubjectAccessEntry {
   @Field(() => [MaskedField]) maskedFields!: MaskedField[];
   @Field() withheld!: boolean;
   @Field(() => [ConsentInForce]) consents!: ConsentInForce[];
+  @Field(() => AccessOutcome, { description: 'REFUSED: the subject was looked for and nothing was served.' }) outcome!: string;
 }
 
 @ObjectType()

@@ -29,6 +29,8 @@ export interface SubjectAccessEntry {
   withheld: boolean;
   /** The subject's consents to the reading department that were in force when it read. */
   consents: ConsentInForce[];
+  /** REFUSED: the subject was looked for and nothing was served (the record names them by its lookups). */
+  outcome: 'ALLOW' | 'PARTIAL' | 'REFUSED';
 }
 
 export interface SubjectAccessReport {
@@ -43,7 +45,7 @@ export interface SubjectAccessReport {
 }
 
 export const REPORT_CSV_HEADER = [
-  'at', 'department', 'client_id', 'purpose', 'contracts', 'fields', 'masked_fields', 'withheld', 'consents_in_force',
+  'at', 'department', 'client_id', 'purpose', 'contracts', 'fields', 'masked_fields', 'withheld', 'consents_in_force', 'outcome',
 ] as const;
 
 /** Each page folds governance's history again up to its records: a page is worth that pass. */
@@ -118,6 +120,7 @@ const entryOf = (record: AccessRecordRow, subjectId: string, history: PolicyHist
     maskedFields: record.maskedFields.filter((m) => ofSubject(m.field)),
     withheld: record.withheldSubjects.some((s) => s.id === subjectId),
     consents,
+    outcome: record.outcome,
   };
 };
 
@@ -134,5 +137,6 @@ const csvOf = (entries: readonly SubjectAccessEntry[]): string =>
       e.maskedFields.map((m) => `${m.field}:${m.rule}`).join(' '),
       String(e.withheld),
       e.consents.map((c) => `${c.consentId} (${c.purpose}; ${c.fields.join(' ')}; until ${c.expiresAt.toISOString()})`).join('; '),
+      e.outcome,
     ]),
   );
