@@ -179,6 +179,31 @@ describe('a hostile department with valid keys, against npm start', () => {
       expect(seen(known)).toBe(seen(unknown));
     });
 
+    it('a variable\'s default value is the argument the lookup reads: refused alike, naming the argument', async () => {
+      const withDefault = (n: string) => `query ($n: String! = "${n}") { residentByIdNumber(idNumber: $n) { name } }`;
+      const known = await p.call(p.keys.humanResources, withDefault(residents[0].idNumber), {}, { partial: true, purpose: EMPLOYMENT_SERVICE });
+      const unknown = await p.call(p.keys.humanResources, withDefault(UNKNOWN_ID_NUMBER), {}, { partial: true, purpose: EMPLOYMENT_SERVICE });
+      expect(codeOf(known)).toBe('CONTRACT_REQUIRED');
+      expect(known.errors![0].extensions?.arguments).toEqual(['Query.residentByIdNumber(idNumber)']);
+      expect(seen(known)).toBe(seen(unknown));
+    });
+
+    it('in partial mode a granted row keeps its fields, and the key of a row it links to without a grant is left out', async () => {
+      const answer = await p.call<{ enterprises: Array<Record<string, unknown>> }>(
+        p.keys.subsidySteward,
+        '{ enterprises(first: 3) { creditCode legalRepresentative { id } } }',
+        {},
+        { partial: true, purpose: 'SUBSIDY_ELIGIBILITY' },
+      );
+      expect(answer.data?.enterprises.length).toBeGreaterThan(0);
+      for (const enterprise of answer.data!.enterprises) {
+        expect(enterprise.creditCode).toEqual(expect.any(String));
+        expect(enterprise.legalRepresentative ?? null).toBeNull();
+      }
+      expect(answer.errors).toContainEqual(expect.objectContaining({ extensions: expect.objectContaining({ code: 'CONTRACT_REQUIRED' }) }));
+      expect(JSON.stringify(answer)).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-/);
+    });
+
     it('a key alone answers nothing: resident(id) { __typename } needs a grant of some field of the row', async () => {
       const answer = await p.call(p.keys.humanResources, 'query ($id: ID!) { resident(id: $id) { __typename } }', { id: residents[0].id }, { purpose: EMPLOYMENT_SERVICE });
       expect(codeOf(answer)).toBe('CONTRACT_REQUIRED');
@@ -246,6 +271,8 @@ describe('a hostile department with valid keys, against npm start', () => {
       });
       const admin = p.credentials.find((c) => c.clientId === 'platform-admin')!;
       const clientHistory = await p.call(p.keys.auditor, 'query ($s: String!) { streamHistory(streamId: $s) { data } }', { s: `client-${admin.clientId}` });
+      expect(clientHistory.errors).toBeUndefined();
+      expect(JSON.stringify(clientHistory)).toContain('[redacted]');
       expect(JSON.stringify(clientHistory)).not.toMatch(/scrypt\$/);
     });
 
