@@ -125,6 +125,11 @@ export interface EventStore {
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   readAll(options: ReadAllOptions): Promise<ReadAllResult>;
   /**
+   * The position of the last readable event (undefined for an empty log): a reader that starts
+   * after it sees only what comes next, without scanning what came before.
+   */
+  head(): Promise<Checkpoint | undefined>;
+  /**
    * Calls `listener` soon after new events may be readable: a hint to stop waiting, never the
    * events themselves. Returns the function that unsubscribes.
    */

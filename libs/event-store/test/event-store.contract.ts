@@ -223,6 +223,17 @@ export const describeEventStoreContract = (
         expect(none.checkpoint).toEqual(all[all.length - 1].checkpoint);
       });
 
+      it('knows its head: the last readable event, from which a reader sees only what comes next', async () => {
+        await store.appendToStream(streamOf('head'), [event('A'), event('B')], { expectedVersion: 'no-stream' });
+        const all = await readEverything();
+        const head = await store.head();
+        expect(head).toEqual(all[all.length - 1].checkpoint);
+        const stream = streamOf('after-head');
+        await store.appendToStream(stream, [event('C')], { expectedVersion: 'no-stream' });
+        const next = await store.readAll({ after: head, limit: 1000 });
+        expect(next.events.map((e) => `${e.streamId}:${e.type}`)).toEqual([`${stream}:C`]);
+      });
+
       it('wakes listeners after an append', async () => {
         let woken = 0;
         const stop = store.onAppended(() => woken++);

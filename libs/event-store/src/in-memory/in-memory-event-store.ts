@@ -107,6 +107,10 @@ export class InMemoryEventStore implements EventStore {
     };
   }
 
+  async head(): Promise<Checkpoint | undefined> {
+    return this.log[this.log.length - 1]?.checkpoint;
+  }
+
   onAppended(listener: (hint: AppendedHint) => void): () => void {
     this.listeners.add(listener);
     return () => {

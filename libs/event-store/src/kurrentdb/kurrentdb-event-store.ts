@@ -302,6 +302,11 @@ export class KurrentDbEventStore implements EventStore {
     return { events, checkpoint, endOfLog, pending: false };
   }
 
+  async head(): Promise<Checkpoint | undefined> {
+    const head = await this.headPosition();
+    return head && encodeKurrentCheckpoint(head);
+  }
+
   /**
    * One live subscription to the end of `$all` serves every listener; it starts with the first
    * and stops with the last. Listeners are woken when it is confirmed and when it breaks, as well

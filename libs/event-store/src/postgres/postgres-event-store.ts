@@ -265,6 +265,16 @@ export class PostgresEventStore implements EventStore {
     return { events, checkpoint, endOfLog, pending: first.pending };
   }
 
+  async head(): Promise<Checkpoint | undefined> {
+    // Below the horizon, as readAll's head: an event of a transaction still open is not readable yet.
+    const { rows } = await this.pool.query<{ transaction_id: string; global_position: string }>(
+      `select transaction_id::text, global_position from event_store.events
+       where transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+       order by transaction_id desc, global_position desc limit 1`,
+    );
+    return rows[0] && encodePostgresCheckpoint(rows[0].transaction_id, rows[0].global_position);
+  }
+
   onAppended(listener: (hint: AppendedHint) => void): () => void {
     this.listeners.add(listener);
     this.listener.start();
