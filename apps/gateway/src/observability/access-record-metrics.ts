@@ -27,6 +27,7 @@ export const withAccessRecordMetrics = (store: EventStore): EventStore => ({
   },
   readStream: (streamId, options) => store.readStream(streamId, options),
   readAll: (options) => store.readAll(options),
+  head: () => store.head(),
   onAppended: (listener) => store.onAppended(listener),
   compareCheckpoints: (a, b) => store.compareCheckpoints(a, b),
   close: () => store.close(),
