@@ -1,6 +1,5 @@
 import type { Decider } from '@shuzhi/event-store';
-import { InvalidTransition, ValidationFailed, boundedText, type CommandActor } from '@shuzhi/shared-kernel';
-import { isCountyCode } from '../division-codes.js';
+import { InvalidTransition, ValidationFailed, boundedText, isCountyCode, type CommandActor } from '@shuzhi/shared-kernel';
 import type { GridPlace, GridUnit, HouseholdEvent } from '@shuzhi/population-events';
 import { populationStewardOf } from '../stewardship.js';
 

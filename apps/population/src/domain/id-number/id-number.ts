@@ -1,6 +1,5 @@
-import { ValidationFailed } from '@shuzhi/shared-kernel';
+import { ValidationFailed, isProvincePrefix } from '@shuzhi/shared-kernel';
 import { isCalendarDate } from '../calendar.js';
-import { isProvincePrefix } from '../division-codes.js';
 import type { Gender } from '@shuzhi/population-events';
 
 /**
