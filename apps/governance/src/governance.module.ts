@@ -15,7 +15,7 @@ import { RegisterSubgraphHandler } from './commands/register-subgraph.js';
 import { DecideSharingContractHandler, SubmitSharingContractHandler } from './commands/sharing-contract.commands.js';
 import { GOVERNANCE_CONFIG, type GovernanceConfig } from './governance.config.js';
 import { GovernanceMappers } from './graphql/governance.mappers.js';
-import { ConsentResolver, DatasetResolver, RegistryResolver, SharingContractResolver } from './graphql/governance.resolvers.js';
+import { ConsentResolver, DatasetResolver, DepartmentResolver, RegistryResolver, SharingContractResolver } from './graphql/governance.resolvers.js';
 import { SubgraphRegistryResolver } from './graphql/subgraph-registry.resolver.js';
 import { GovernanceProjections } from './projections/governance-projections.js';
 import { DeadlineScheduler } from './scheduling/deadline-scheduler.js';
@@ -47,6 +47,7 @@ export class GovernanceModule {
         GrantConsentHandler,
         DecideConsentHandler,
         RegistryResolver,
+        DepartmentResolver,
         SubgraphRegistryResolver,
         DatasetResolver,
         SharingContractResolver,

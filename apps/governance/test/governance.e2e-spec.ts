@@ -273,6 +273,53 @@ describe('governance subgraph (GraphQL over HTTP, real PostgreSQL)', () => {
     });
   });
 
+  describe('departments and their areas', () => {
+    const REGISTER = `mutation ($input: RegisterDepartmentInput!) { registerDepartment(input: $input) { code name level divisionCode } }`;
+
+    it('registers a district\'s and a street\'s office with their divisions, lists them, and names them wherever the audit names a department', async () => {
+      expect((await gov.ok(bureau, REGISTER, { input: { code: 'xihu-district', name: '西湖区人民政府', divisionCode: '330106' } })).registerDepartment).toEqual({
+        code: 'xihu-district',
+        name: '西湖区人民政府',
+        level: 'DISTRICT',
+        divisionCode: '330106',
+      });
+      await gov.ok(bureau, REGISTER, { input: { code: 'wenxin-street', name: '文新街道办事处', level: 'STREET', divisionCode: '330106001' } });
+      await gov.settled();
+      const { departments } = await gov.ok(auditor, '{ departments { code level divisionCode } }');
+      expect(departments).toEqual(
+        expect.arrayContaining([
+          { code: 'xihu-district', level: 'DISTRICT', divisionCode: '330106' },
+          { code: 'wenxin-street', level: 'STREET', divisionCode: '330106001' },
+          // Registered without one: the whole platform's area.
+          { code: 'public-security', level: null, divisionCode: null },
+        ]),
+      );
+      // The audit subgraph names departments by code; the gateway asks governance for the rest.
+      const entities = await gov.ok(
+        auditor,
+        `query ($representations: [_Any!]!) { _entities(representations: $representations) { ... on Department { code name level divisionCode } } }`,
+        { representations: [{ __typename: 'Department', code: 'wenxin-street' }, { __typename: 'Department', code: 'never-registered' }] },
+      );
+      expect(entities._entities).toEqual([
+        { code: 'wenxin-street', name: '文新街道办事处', level: 'STREET', divisionCode: '330106001' },
+        { code: 'never-registered', name: 'never-registered', level: null, divisionCode: null },
+      ]);
+    });
+
+    it('refuses an area that is not one, writing nothing', async () => {
+      for (const [input, reason] of [
+        [{ code: 'bad-level', name: 'X', level: 'DISTRICT' }, /give its divisionCode/],
+        [{ code: 'bad-level', name: 'X', level: 'CITY', divisionCode: '330106' }, /code of a DISTRICT, not of a CITY/],
+        [{ code: 'bad-level', name: 'X', divisionCode: '330106001001' }, /community's code/],
+        [{ code: 'bad-level', name: 'X', divisionCode: '3301060' }, /6 \(province, city, district\), 9 \(street\) or 12 \(community\) digits/],
+      ] as const) {
+        const answer = await gov.call(bureau, REGISTER, { input });
+        expect(answer.errors?.[0].extensions).toMatchObject({ code: 'VALIDATION_FAILED', reason: expect.stringMatching(reason) });
+      }
+      expect(await gov.store.readStream('department-bad-level')).toEqual([]);
+    });
+  });
+
   describe('the schema registry', () => {
     const REGISTER = `mutation ($input: RegisterSchemaVersionInput!) { registerSchemaVersion(input: $input) { version schemaVersions { version } fields { name classification } } }`;
 

@@ -1,7 +1,19 @@
 import type { RecordedActor, Role } from '@shuzhi/shared-kernel';
 
-/** The data bureau registered a department of the city. */
-export type DepartmentRegistered = { type: 'DepartmentRegistered'; data: { code: string; name: string; by: RecordedActor; at: string } };
+/** The levels of government a department may serve at; a community (12 digits) has none of its own. */
+export const DEPARTMENT_LEVELS = ['PROVINCE', 'CITY', 'DISTRICT', 'STREET'] as const;
+export type DepartmentLevel = (typeof DEPARTMENT_LEVELS)[number];
+
+/**
+ * The data bureau registered a department of the city. `level` and `divisionCode` (GB/T 2260 as
+ * shared-kernel's division-codes writes it: 330000, 330100, 330106, 330106001) say which area
+ * the department serves, the code being of that level; absent (and on older events): the whole
+ * platform's area, as a city's own bureaus serve it.
+ */
+export type DepartmentRegistered = {
+  type: 'DepartmentRegistered';
+  data: { code: string; name: string; level?: DepartmentLevel; divisionCode?: string; by: RecordedActor; at: string };
+};
 
 /** A purpose code consumers may declare (X-Purpose) and contracts may grant. */
 export type PurposeRegistered = {

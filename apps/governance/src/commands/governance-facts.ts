@@ -1,16 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { In } from 'typeorm';
 import type { RecordedEvent } from '@shuzhi/event-store';
-import type { DatasetView } from '@shuzhi/governance-events';
+import type { DatasetView, DepartmentRegistered } from '@shuzhi/governance-events';
 import type { SubjectFact } from '../domain/consent/consent.decider.js';
 import { datasetDecider, datasetStreamId, type DatasetState } from '../domain/dataset/dataset.decider.js';
 import type { FieldGrant } from '../domain/dataset/dataset.decider.js';
-import { departmentStreamId, purposeStreamId } from '../domain/registry/registry.decider.js';
+import { departmentDecider, departmentStreamId, purposeStreamId, type DepartmentState } from '../domain/registry/registry.decider.js';
 import { GOVERNANCE_CONFIG, type GovernanceConfig } from '../governance.config.js';
 import { ConsentRow } from '../projections/consent.projection.js';
 import { ContractRow } from '../projections/contract.projection.js';
 import { SubgraphRow } from '../projections/registry.projections.js';
 import { knownSubject } from './known-subjects.js';
+
+export type RegisteredDepartment = Extract<DepartmentState, { status: 'REGISTERED' }>;
 
 /**
  * What a command needs to know of other aggregates, loaded before its decider runs. Existence
@@ -53,6 +55,16 @@ export class GovernanceFacts {
 
   departmentRegistered(code: string): Promise<boolean> {
     return this.exists(departmentStreamId(code));
+  }
+
+  /** The department as its stream stands (its area above all); undefined when none is registered under the code. */
+  async department(code: string): Promise<RegisteredDepartment | undefined> {
+    const history = await this.config.store.readStream(departmentStreamId(code));
+    const state = history.reduce(
+      (current, e) => departmentDecider.evolve(current, e as unknown as DepartmentRegistered),
+      departmentDecider.initialState,
+    );
+    return state.status === 'REGISTERED' ? state : undefined;
   }
 
   purposeRegistered(code: string): Promise<boolean> {

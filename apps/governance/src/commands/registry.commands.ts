@@ -1,6 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { handleCommand } from '@shuzhi/event-store';
+import type { DepartmentLevel } from '@shuzhi/governance-events';
 import type { Role } from '@shuzhi/shared-kernel';
 import { generateApiKey, hashApiKey } from '@shuzhi/signing';
 import {
@@ -16,15 +17,21 @@ import { metadataOf, primaryRole, type CommandOrigin } from './command-metadata.
 import { GovernanceFacts } from './governance-facts.js';
 
 export class RegisterDepartment {
-  constructor(readonly origin: CommandOrigin, readonly code: string, readonly name: string) {}
+  constructor(
+    readonly origin: CommandOrigin,
+    readonly code: string,
+    readonly name: string,
+    /** Absent: the department serves the whole platform's area. */
+    readonly area: { level?: DepartmentLevel | null; divisionCode?: string | null } = {},
+  ) {}
 }
 
 @CommandHandler(RegisterDepartment)
 export class RegisterDepartmentHandler implements ICommandHandler<RegisterDepartment> {
   constructor(@Inject(GOVERNANCE_CONFIG) private readonly config: GovernanceConfig) {}
 
-  execute({ origin, code, name }: RegisterDepartment) {
-    const command = { type: 'RegisterDepartment', actor: origin.actor, now: this.config.clock.now().toISOString(), code, name } as const;
+  execute({ origin, code, name, area }: RegisterDepartment) {
+    const command = { type: 'RegisterDepartment', actor: origin.actor, now: this.config.clock.now().toISOString(), code, name, ...area } as const;
     return handleCommand(this.config.store, departmentStreamId(code), departmentDecider, command, {
       metadata: metadataOf(origin, 'PLATFORM'),
     });

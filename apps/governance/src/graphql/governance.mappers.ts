@@ -9,6 +9,8 @@ import { GOVERNANCE_CONFIG, type GovernanceConfig } from '../governance.config.j
 import { DepartmentRow } from '../projections/registry.projections.js';
 import type { Consent, Dataset, Department, SharingContract } from './governance.models.js';
 
+export const departmentOfRow = ({ code, name, level, divisionCode }: DepartmentRow): Department => ({ code, name, level, divisionCode });
+
 /** A contract as both its decider state and its read-model row know it. */
 export interface ContractView {
   terms: ContractTerms;
@@ -31,9 +33,9 @@ export class GovernanceMappers {
 
   async departments(codes: readonly string[]): Promise<Map<string, Department>> {
     const rows = await this.config.dataSource.manager.findBy(DepartmentRow, { code: In([...new Set(codes)]) });
-    const known = new Map(rows.map((row) => [row.code, { code: row.code, name: row.name }]));
+    const known = new Map(rows.map((row) => [row.code, departmentOfRow(row)]));
     // A department registered a moment ago may not be projected yet: its code stands in.
-    return new Map(codes.map((code) => [code, known.get(code) ?? { code, name: code }]));
+    return new Map(codes.map((code) => [code, known.get(code) ?? { code, name: code, level: null, divisionCode: null }]));
   }
 
   async contracts(views: readonly ContractView[]): Promise<SharingContract[]> {

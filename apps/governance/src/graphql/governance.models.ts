@@ -1,5 +1,5 @@
 import { Directive, Field, GraphQLISODateTime, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { CLASSIFICATIONS, FIELD_FORMATS, MASK_RULES, SHARING_TYPES } from '@shuzhi/governance-events';
+import { CLASSIFICATIONS, DEPARTMENT_LEVELS, FIELD_FORMATS, MASK_RULES, SHARING_TYPES } from '@shuzhi/governance-events';
 import { ROLES } from '@shuzhi/shared-kernel';
 import { JSONScalar } from '@shuzhi/subgraph';
 import { COMPATIBILITY_MODES } from '../domain/dataset/dataset.decider.js';
@@ -18,6 +18,7 @@ export const ContractStatus = enumOf([
 ] as const);
 export const ConsentStatus = enumOf(['ACTIVE', 'WITHDRAWN', 'EXPIRED'] as const);
 export const ReviewStage = enumOf(['COMPLIANCE', 'PROVIDER'] as const);
+export const DepartmentLevel = enumOf(DEPARTMENT_LEVELS);
 registerEnumType(Role, { name: 'Role' });
 registerEnumType(SharingType, { name: 'SharingType' });
 registerEnumType(Classification, { name: 'Classification' });
@@ -30,13 +31,29 @@ registerEnumType(Compatibility, { name: 'Compatibility' });
 registerEnumType(ContractStatus, { name: 'ContractStatus' });
 registerEnumType(ConsentStatus, { name: 'ConsentStatus' });
 registerEnumType(ReviewStage, { name: 'ReviewStage' });
+registerEnumType(DepartmentLevel, { name: 'DepartmentLevel' });
 
-/** Shared with the audit subgraph, which names departments too (`whoCouldRead`). */
-@ObjectType()
+/**
+ * Shared with the audit subgraph, which names departments too (`whoCouldRead`); an entity here,
+ * so that the gateway fetches what only governance knows of a department (its area) wherever
+ * the audit names one.
+ */
+@ObjectType({
+  description:
+    'A department of the platform. `level` and `divisionCode` say the area it serves; both null: the whole platform\'s area, ' +
+    'as a city\'s own bureaus serve it.',
+})
+@Directive('@key(fields: "code")')
 @Directive('@shareable')
 export class Department {
   @Field() code!: string;
   @Field() name!: string;
+  @Field(() => DepartmentLevel, { nullable: true }) level!: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'GB/T 2260, written at its level\'s length: province 330000, city 330100, district 330106, street (9 digits) 330106001.',
+  })
+  divisionCode!: string | null;
 }
 
 @ObjectType()
@@ -185,6 +202,13 @@ export class Consent {
 export class RegisterDepartmentInput {
   @Field() code!: string;
   @Field() name!: string;
+  @Field(() => DepartmentLevel, { nullable: true, description: 'Follows from divisionCode when left out; must agree with it when given.' })
+  level?: keyof typeof DepartmentLevel | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'The division the department serves (GB/T 2260: 330000, 330100, 330106, or a street\'s 9 digits). Left out: the whole platform\'s area.',
+  })
+  divisionCode?: string | null;
 }
 
 @InputType()

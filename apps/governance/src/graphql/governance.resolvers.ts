@@ -1,9 +1,15 @@
 import { Inject } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver, ResolveReference } from '@nestjs/graphql';
 import { In } from 'typeorm';
-import type { RecordedEvent } from '@shuzhi/event-store';
-import { contractStatusAfter, type ContractEvent, type ContractStatus, type DatasetField } from '@shuzhi/governance-events';
+import type { CommandResult, RecordedEvent } from '@shuzhi/event-store';
+import {
+  contractStatusAfter,
+  type ContractEvent,
+  type ContractStatus,
+  type DatasetField,
+  type DepartmentRegistered,
+} from '@shuzhi/governance-events';
 import { Forbidden, hasRole } from '@shuzhi/shared-kernel';
 import type { CallerContext } from '@shuzhi/signing';
 import { Caller, actorOf } from '@shuzhi/subgraph';
@@ -13,6 +19,7 @@ import { PublishDataset, RegisterSchemaVersion } from '../commands/dataset.comma
 import { IssueClientKey, RegisterDepartment, RegisterPurpose, RevokeClientKey } from '../commands/registry.commands.js';
 import { DecideSharingContract, SubmitSharingContract } from '../commands/sharing-contract.commands.js';
 import { datasetStreamId } from '../domain/dataset/dataset.decider.js';
+import type { DepartmentState } from '../domain/registry/registry.decider.js';
 import { contractDecider, contractStreamId } from '../domain/sharing-contract/contract.decider.js';
 import { GOVERNANCE_CONFIG, type GovernanceConfig } from '../governance.config.js';
 import { ConsentRow } from '../projections/consent.projection.js';
@@ -21,7 +28,8 @@ import { DatasetRow } from '../projections/dataset.projection.js';
 import { ClientRow, DepartmentRow, PurposeRow } from '../projections/registry.projections.js';
 import { CheckSchemaVersion } from '../queries/check-schema-version.js';
 import { consentsVisibleTo, mayListClients, mayReadContract, seesEverything } from '../queries/read-access.js';
-import { GovernanceMappers, type ContractView } from './governance.mappers.js';
+import type { RegisteredDepartment } from '../commands/governance-facts.js';
+import { GovernanceMappers, departmentOfRow, type ContractView } from './governance.mappers.js';
 import {
   CallerIdentity,
   Client,
@@ -58,10 +66,14 @@ export class RegistryResolver {
     @Inject(GOVERNANCE_CONFIG) private readonly config: GovernanceConfig,
   ) {}
 
-  @Mutation(() => Department)
+  @Mutation(() => Department, { description: 'PLATFORM. Without a division the department serves the whole platform\'s area.' })
   async registerDepartment(@Caller() caller: CallerContext, @Args('input') input: RegisterDepartmentInput): Promise<Department> {
-    await this.commands.execute(new RegisterDepartment(originOf(caller), input.code, input.name));
-    return { code: input.code, name: input.name.trim() };
+    const area = { level: input.level ?? null, divisionCode: input.divisionCode ?? null };
+    const result: CommandResult<DepartmentRegistered, DepartmentState> = await this.commands.execute(
+      new RegisterDepartment(originOf(caller), input.code, input.name, area),
+    );
+    const { code, name, level, divisionCode } = result.state as RegisteredDepartment;
+    return { code, name, level, divisionCode };
   }
 
   @Query(() => CallerIdentity, { description: 'Who the key in use is: its client, department and roles.' })
@@ -70,8 +82,8 @@ export class RegistryResolver {
   }
 
   @Query(() => [Department])
-  departments(): Promise<Department[]> {
-    return this.config.dataSource.manager.find(DepartmentRow, { order: { code: 'ASC' } });
+  async departments(): Promise<Department[]> {
+    return (await this.config.dataSource.manager.find(DepartmentRow, { order: { code: 'ASC' } })).map(departmentOfRow);
   }
 
   @Mutation(() => Purpose)
@@ -112,6 +124,17 @@ export class RegistryResolver {
       where: departmentCode ? { departmentCode } : {},
       order: { issuedAt: 'ASC' },
     });
+  }
+}
+
+/** Departments wherever another subgraph names one (the audit's `whoCouldRead`): what governance adds is their area. */
+@Resolver(() => Department)
+export class DepartmentResolver {
+  constructor(private readonly mappers: GovernanceMappers) {}
+
+  @ResolveReference()
+  async resolveReference(reference: { __typename: 'Department'; code: string }): Promise<Department> {
+    return (await this.mappers.departments([reference.code])).get(reference.code)!;
   }
 }
 

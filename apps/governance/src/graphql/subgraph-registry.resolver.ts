@@ -6,7 +6,8 @@ import { Caller, actorOf } from '@shuzhi/subgraph';
 import { RegisterSubgraph } from '../commands/register-subgraph.js';
 import type { SubgraphState } from '../domain/registry/subgraph.decider.js';
 import { GOVERNANCE_CONFIG, type GovernanceConfig } from '../governance.config.js';
-import { DepartmentRow, SubgraphRow } from '../projections/registry.projections.js';
+import { SubgraphRow } from '../projections/registry.projections.js';
+import { GovernanceMappers } from './governance.mappers.js';
 import { RegisterSubgraphInput, Subgraph } from './governance.models.js';
 
 /** The subgraph registry: which department owns each subgraph's fields. */
@@ -14,6 +15,7 @@ import { RegisterSubgraphInput, Subgraph } from './governance.models.js';
 export class SubgraphRegistryResolver {
   constructor(
     private readonly commands: CommandBus,
+    private readonly mappers: GovernanceMappers,
     @Inject(GOVERNANCE_CONFIG) private readonly config: GovernanceConfig,
   ) {}
 
@@ -25,19 +27,14 @@ export class SubgraphRegistryResolver {
       new RegisterSubgraph({ actor: actorOf(caller), correlationId: caller.correlationId }, input.name, input.departmentCode, { sdl: input.sdl }),
     );
     const state = result.state as Extract<SubgraphState, { status: 'REGISTERED' }>;
-    const department = await this.config.dataSource.manager.findOneBy(DepartmentRow, { code: state.departmentCode });
-    return { name: state.name, department: { code: state.departmentCode, name: department?.name ?? state.departmentCode }, fields: state.fields };
+    const departments = await this.mappers.departments([state.departmentCode]);
+    return { name: state.name, department: departments.get(state.departmentCode)!, fields: state.fields };
   }
 
   @Query(() => [Subgraph], { description: 'The registry, by name.' })
   async subgraphs(): Promise<Subgraph[]> {
-    const manager = this.config.dataSource.manager;
-    const [rows, departments] = await Promise.all([manager.find(SubgraphRow, { order: { name: 'ASC' } }), manager.find(DepartmentRow)]);
-    const names = new Map(departments.map((d) => [d.code, d.name]));
-    return rows.map((row) => ({
-      name: row.name,
-      department: { code: row.departmentCode, name: names.get(row.departmentCode) ?? row.departmentCode },
-      fields: row.fields,
-    }));
+    const rows = await this.config.dataSource.manager.find(SubgraphRow, { order: { name: 'ASC' } });
+    const departments = await this.mappers.departments(rows.map((row) => row.departmentCode));
+    return rows.map((row) => ({ name: row.name, department: departments.get(row.departmentCode)!, fields: row.fields }));
   }
 }

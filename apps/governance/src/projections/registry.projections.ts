@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { Projection, RecordedEvent } from '@shuzhi/event-store';
-import type { ClientEvent, DepartmentRegistered, PurposeRegistered, SubgraphEvent } from '@shuzhi/governance-events';
+import type { ClientEvent, DepartmentLevel, DepartmentRegistered, PurposeRegistered, SubgraphEvent } from '@shuzhi/governance-events';
 
 const keyAfter = (prefix: string) => (event: RecordedEvent) =>
   event.streamId.startsWith(prefix) ? [event.streamId.slice(prefix.length)] : [];
@@ -9,19 +9,23 @@ const keyAfter = (prefix: string) => (event: RecordedEvent) =>
 export class DepartmentRow {
   @PrimaryColumn({ type: 'text' }) code!: string;
   @Column({ type: 'text' }) name!: string;
+  /** Both null: the department serves the whole platform's area. */
+  @Column({ type: 'text', nullable: true }) level!: DepartmentLevel | null;
+  @Column({ type: 'text', nullable: true }) divisionCode!: string | null;
   @Column({ type: 'timestamptz' }) registeredAt!: Date;
 }
 
 export const departmentsProjection: Projection<DepartmentRow> = {
   name: 'governance.departments',
-  version: 1,
+  // 2: a department's level and division.
+  version: 2,
   entity: DepartmentRow,
   streamPrefix: 'department-',
   types: ['DepartmentRegistered'],
   keysOf: keyAfter('department-'),
   evolve: (_row, event) => {
     const { data } = event as unknown as DepartmentRegistered;
-    return { code: data.code, name: data.name, registeredAt: new Date(data.at) };
+    return { code: data.code, name: data.name, level: data.level ?? null, divisionCode: data.divisionCode ?? null, registeredAt: new Date(data.at) };
   },
 };
 

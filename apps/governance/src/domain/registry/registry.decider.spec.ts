@@ -18,6 +18,53 @@ describe('department and purpose registries', () => {
     expect(() => departmentDecider.decide({ ...register, code: 'Civil Affairs' }, departmentDecider.initialState)).toThrow(ValidationFailed);
   });
 
+  describe('a department\'s area', () => {
+    const register = { type: 'RegisterDepartment', actor: platform, now, code: 'xihu-district', name: '西湖区人民政府' } as const;
+    const registered = (command: Parameters<typeof departmentDecider.decide>[0]) =>
+      departmentDecider.decide(command, departmentDecider.initialState).reduce(departmentDecider.evolve, departmentDecider.initialState);
+
+    it.each([
+      ['a province', '330000', 'PROVINCE'],
+      ['a city', '330100', 'CITY'],
+      ['a district', '330106', 'DISTRICT'],
+      ['a street', '330106001', 'STREET'],
+    ])('given %s\'s code and no level, then the level follows from the code', (_, divisionCode, level) => {
+      const [event] = departmentDecider.decide({ ...register, divisionCode }, departmentDecider.initialState);
+      expect(event.data).toMatchObject({ level, divisionCode });
+      expect(registered({ ...register, divisionCode })).toMatchObject({ status: 'REGISTERED', level, divisionCode });
+    });
+
+    it('given a level that agrees with the code, then both are recorded', () => {
+      expect(registered({ ...register, level: 'STREET', divisionCode: ' 330106001 ' })).toMatchObject({ level: 'STREET', divisionCode: '330106001' });
+    });
+
+    it('given no division, then the department serves the whole area and the event keeps its first shape', () => {
+      const [event] = departmentDecider.decide({ ...register, level: null, divisionCode: null }, departmentDecider.initialState);
+      expect(Object.keys(event.data).sort()).toEqual(['at', 'by', 'code', 'name']);
+      expect(registered(register)).toMatchObject({ level: null, divisionCode: null });
+    });
+
+    it('folds an event written before departments had areas', () => {
+      const old = { type: 'DepartmentRegistered', data: { code: 'civil-affairs', name: '民政局', by: { clientId: 'b', department: 'data-bureau', role: 'PLATFORM' }, at: now } } as const;
+      expect(departmentDecider.evolve(departmentDecider.initialState, old)).toEqual({ status: 'REGISTERED', code: 'civil-affairs', name: '民政局', level: null, divisionCode: null });
+    });
+
+    it.each([
+      ['a level without a division', { level: 'DISTRICT' as const }, 'divisionCode', /give its divisionCode/],
+      ['a level the code does not have', { level: 'STREET' as const, divisionCode: '330106' }, 'level', /330106 is the code of a DISTRICT, not of a STREET/],
+      ['an unknown level', { level: 'VILLAGE' as never, divisionCode: '330106' }, 'level', /unknown department level VILLAGE/],
+      ['a community\'s code', { divisionCode: '330106001001' }, 'divisionCode', /community's code/],
+      ['a malformed code', { divisionCode: '33010' }, 'divisionCode', /divisionCode a division code has 6/],
+      ['a padded code', { divisionCode: '330106000000' }, 'divisionCode', /ends in 000/],
+      ['a code of no province', { divisionCode: '990106' }, 'divisionCode', /99 begins no province/],
+    ])('refuses %s, naming the field, and decides nothing', (_, area, field, message) => {
+      expect(() => departmentDecider.decide({ ...register, ...area }, departmentDecider.initialState)).toThrow(message);
+      expect(() => departmentDecider.decide({ ...register, ...area }, departmentDecider.initialState)).toThrow(
+        expect.objectContaining({ details: expect.objectContaining({ field }) }),
+      );
+    });
+  });
+
   it('the platform registers a purpose code once', () => {
     const register = { type: 'RegisterPurpose', actor: platform, now, code: 'SUBSIDY_ELIGIBILITY', name: '补贴资格核验', description: null } as const;
     const state = purposeDecider.decide(register, purposeDecider.initialState).reduce(purposeDecider.evolve, purposeDecider.initialState);

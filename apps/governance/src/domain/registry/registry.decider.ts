@@ -6,13 +6,15 @@ import {
   ROLES,
   ValidationFailed,
   boundedText,
+  divisionCodeProblem,
+  divisionLevelOf,
   hasRole,
   optionalText,
   type CommandActor,
   type RecordedActor,
   type Role,
 } from '@shuzhi/shared-kernel';
-import type { ClientEvent, DepartmentRegistered, PurposeRegistered } from '@shuzhi/governance-events';
+import { DEPARTMENT_LEVELS, type ClientEvent, type DepartmentLevel, type DepartmentRegistered, type PurposeRegistered } from '@shuzhi/governance-events';
 
 /**
  * The platform's registries: departments, purposes and client keys. Each entry is its own
@@ -29,8 +31,47 @@ const platformOnly = (actor: CommandActor, what: string): RecordedActor => {
 
 // Departments
 
-export type DepartmentState = { status: 'NONE' } | { status: 'REGISTERED'; code: string; name: string };
-export type DepartmentCommand = { type: 'RegisterDepartment'; actor: CommandActor; now: string; code: string; name: string };
+/** A department's area: a division of its level, or (both null) the whole platform's area. */
+export interface DepartmentArea {
+  level: DepartmentLevel | null;
+  divisionCode: string | null;
+}
+
+export type DepartmentState = { status: 'NONE' } | ({ status: 'REGISTERED'; code: string; name: string } & DepartmentArea);
+export type DepartmentCommand = {
+  type: 'RegisterDepartment';
+  actor: CommandActor;
+  now: string;
+  code: string;
+  name: string;
+  /** Both absent: the department serves the whole platform's area. */
+  level?: DepartmentLevel | null;
+  divisionCode?: string | null;
+};
+
+/**
+ * The area a registration gives: a division code of a department's level, the level following
+ * from the code when not given and agreeing with it when given. A level alone names no area.
+ */
+const areaOf = (command: DepartmentCommand): DepartmentArea => {
+  const level = command.level ?? null;
+  const divisionCode = command.divisionCode?.trim() || null;
+  if (divisionCode === null) {
+    if (level !== null) throw new ValidationFailed(`a ${level} department serves a division: give its divisionCode`, { field: 'divisionCode' });
+    return { level: null, divisionCode: null };
+  }
+  if (level !== null && !DEPARTMENT_LEVELS.includes(level)) throw new ValidationFailed(`unknown department level ${level}`, { field: 'level' });
+  const problem = divisionCodeProblem(divisionCode);
+  if (problem) throw new ValidationFailed(`divisionCode ${problem}`, { field: 'divisionCode' });
+  const ofCode = divisionLevelOf(divisionCode)!;
+  if (ofCode === 'COMMUNITY') {
+    throw new ValidationFailed(`${divisionCode} is a community's code: departments serve a province, city, district or street`, { field: 'divisionCode' });
+  }
+  if (level !== null && level !== ofCode) {
+    throw new ValidationFailed(`${divisionCode} is the code of a ${ofCode}, not of a ${level}`, { field: 'level' });
+  }
+  return { level: ofCode, divisionCode };
+};
 
 export const departmentDecider = {
   initialState: { status: 'NONE' } as DepartmentState,
@@ -39,13 +80,18 @@ export const departmentDecider = {
     if (!CODE.test(command.code)) throw new ValidationFailed(`department code ${command.code} must be lower case letters, digits and hyphens`);
     if (!command.name?.trim()) throw new ValidationFailed('a department needs a name');
     boundedText(command.name, 'name', INPUT_LIMITS.name);
+    const { level, divisionCode } = areaOf(command);
     if (state.status !== 'NONE') throw new InvalidTransition(state.status, command.type, `${command.code} is registered already`);
-    return [{ type: 'DepartmentRegistered', data: { code: command.code, name: command.name.trim(), by, at: command.now } }];
+    // A department of the whole area keeps the event's first shape.
+    const area = level && divisionCode ? { level, divisionCode } : {};
+    return [{ type: 'DepartmentRegistered', data: { code: command.code, name: command.name.trim(), ...area, by, at: command.now } }];
   },
   evolve: (_state: DepartmentState, event: DepartmentRegistered): DepartmentState => ({
     status: 'REGISTERED',
     code: event.data.code,
     name: event.data.name,
+    level: event.data.level ?? null,
+    divisionCode: event.data.divisionCode ?? null,
   }),
 };
 export const departmentStreamId = (code: string) => `department-${code}`;
