@@ -6,6 +6,7 @@ import { PopulationFacts } from './commands/population-facts.js';
 import { RecordDeathHandler } from './commands/record-death.js';
 import { RegisterHouseholdHandler } from './commands/register-household.js';
 import { RegisterResidentHandler } from './commands/register-resident.js';
+import { PopulationChangesResolver, PopulationFeeds } from './graphql/population-changes.js';
 import { HouseholdResolver, ResidentResolver } from './graphql/population.resolvers.js';
 import { POPULATION_CONFIG, type PopulationConfig } from './population.config.js';
 import { PopulationProjections } from './projections/population-projections.js';
@@ -30,6 +31,8 @@ export class PopulationModule {
         RecordDeathHandler,
         ResidentResolver,
         HouseholdResolver,
+        PopulationFeeds,
+        PopulationChangesResolver,
       ],
     };
   }

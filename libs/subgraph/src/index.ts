@@ -8,3 +8,5 @@ export * from './health.controller.js';
 export * from './command-origin.js';
 export * from './json.scalar.js';
 export * from './governed-arguments.js';
+export * from './change-feeds/change-feed-hub.js';
+export * from './change-feeds/change-models.js';

@@ -1,9 +1,11 @@
 import { ApolloFederationDriver, type ApolloFederationDriverConfig } from '@nestjs/apollo';
-import { GraphQLModule } from '@nestjs/graphql';
+import { Inject, Module, RequestMethod, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { GraphQLModule, GraphQLSchemaHost } from '@nestjs/graphql';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import type { KeyObject } from 'node:crypto';
 import { NonceLedger } from '@shuzhi/signing';
-import { callerFrom, type SubgraphContext } from './caller.js';
+import { callerFrom, type CallerCheck, type SubgraphContext } from './caller.js';
+import { serveSubscriptions } from './change-feeds/sse-subscriptions.js';
 import { formatError } from './errors.js';
 
 /**
@@ -23,10 +25,25 @@ export interface SubgraphGraphQLOptions {
   name: string;
 }
 
-/** The GraphQL module every Shuzhi subgraph mounts: federation, caller check, API.md errors. */
-export const subgraphGraphQLModule = (options: SubgraphGraphQLOptions) => {
-  const check = { publicKey: options.gatewayPublicKey, audience: options.name, nonces: new NonceLedger() };
-  return GraphQLModule.forRoot<ApolloFederationDriverConfig>({
+const CALLER_CHECK = Symbol('CALLER_CHECK');
+
+/** Subscriptions over SSE, answered before Apollo (which serves the rest of `/graphql`). */
+@Module({})
+class SubgraphSubscriptions implements NestModule {
+  constructor(
+    @Inject(CALLER_CHECK) private readonly check: CallerCheck,
+    private readonly schemaHost: GraphQLSchemaHost,
+  ) {}
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(serveSubscriptions(() => this.schemaHost.schema, this.check)).forRoutes({ path: 'graphql', method: RequestMethod.POST });
+  }
+}
+
+/** The GraphQL module every Shuzhi subgraph mounts: federation, caller check, API.md errors, subscriptions. */
+export const subgraphGraphQLModule = (options: SubgraphGraphQLOptions): DynamicModule => {
+  const check: CallerCheck = { publicKey: options.gatewayPublicKey, audience: options.name, nonces: new NonceLedger() };
+  const graphql = GraphQLModule.forRoot<ApolloFederationDriverConfig>({
     driver: ApolloFederationDriver,
     autoSchemaFile: {
       federation: { version: 2, importUrl: 'https://specs.apollo.dev/federation/v2.9', directives: FEDERATION_DIRECTIVES },
@@ -44,4 +61,10 @@ export const subgraphGraphQLModule = (options: SubgraphGraphQLOptions) => {
     introspection: true,
     playground: false,
   });
+  return {
+    module: SubgraphSubscriptions,
+    imports: [graphql],
+    providers: [{ provide: CALLER_CHECK, useValue: check }],
+    exports: [graphql],
+  };
 };

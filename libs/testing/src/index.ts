@@ -4,3 +4,4 @@ export * from './signed-graphql.js';
 export * from './subgraph-harness.js';
 export * from './service-process.js';
 export * from './raced-store.js';
+export * from './event-stream.js';

@@ -1,6 +1,7 @@
 import { randomUUID, type KeyObject } from 'node:crypto';
 import type { Role } from '@shuzhi/shared-kernel';
 import { CALLER_CONTEXT_HEADER, newNonce, signCallerContext } from '@shuzhi/signing';
+import { openEventStream, type EventStream } from './event-stream.js';
 
 /** A caller as a subgraph test names it. */
 export interface Actor {
@@ -38,6 +39,17 @@ export class SignedGraphQLClient {
 
   async call<T = Record<string, unknown>>(actor: Actor | null, query: string, variables: object = {}): Promise<GraphQLAnswer<T>> {
     const body = JSON.stringify({ query, variables });
+    const response = await fetch(this.url, { method: 'POST', headers: this.headersFor(actor, body), body });
+    return { status: response.status, ...((await response.json()) as Omit<GraphQLAnswer<T>, 'status'>) };
+  }
+
+  /** A subscription over SSE, asked the way the gateway asks a subgraph for one. */
+  subscribe(actor: Actor | null, query: string, variables: object = {}): Promise<EventStream | { status: number; body: unknown }> {
+    const body = JSON.stringify({ query, variables });
+    return openEventStream(this.url, { method: 'POST', headers: { ...this.headersFor(actor, body), accept: 'text/event-stream' }, body });
+  }
+
+  private headersFor(actor: Actor | null, body: string): Record<string, string> {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (actor) {
       headers[CALLER_CONTEXT_HEADER] = signCallerContext(
@@ -57,8 +69,7 @@ export class SignedGraphQLClient {
         { body },
       );
     }
-    const response = await fetch(this.url, { method: 'POST', headers, body });
-    return { status: response.status, ...((await response.json()) as Omit<GraphQLAnswer<T>, 'status'>) };
+    return headers;
   }
 
   /** As `call`, but the answer must carry no errors. */

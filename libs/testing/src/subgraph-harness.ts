@@ -68,6 +68,11 @@ export class SubgraphHarness {
     return this.client.call<T>(actor, query, variables);
   }
 
+  /** A subscription over SSE, as the gateway would ask for it for `actor`. */
+  subscribe(actor: Actor | null, query: string, variables: object = {}) {
+    return this.client.subscribe(actor, query, variables);
+  }
+
   /** As `call`, but the answer must carry no errors. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers are read by path in tests
   ok<T = Record<string, any>>(actor: Actor, query: string, variables: object = {}): Promise<T> {
