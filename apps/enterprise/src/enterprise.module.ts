@@ -6,6 +6,7 @@ import { ChangeLegalRepresentativeHandler } from './commands/change-legal-repres
 import { LegalRepresentatives } from './commands/legal-representatives.js';
 import { RegisterEnterpriseHandler } from './commands/register-enterprise.js';
 import { ENTERPRISE_CONFIG, type EnterpriseConfig } from './enterprise.config.js';
+import { EnterpriseChangesResolver, EnterpriseFeeds } from './graphql/enterprise-changes.js';
 import { EnterpriseResolver, ResidentResolver } from './graphql/enterprise.resolvers.js';
 import { EnterpriseProjections } from './projections/enterprise-projections.js';
 
@@ -26,6 +27,8 @@ export class EnterpriseModule {
         ChangeLegalRepresentativeHandler,
         EnterpriseResolver,
         ResidentResolver,
+        EnterpriseFeeds,
+        EnterpriseChangesResolver,
       ],
     };
   }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { Kind, parse, print, type ObjectTypeDefinitionNode } from 'graphql';
 import { validateSchema } from '@shuzhi/schema-registry';
+import { EventStream } from '@shuzhi/testing';
 import { creditCodeCheck, issueCreditCode } from '../src/domain/credit-code.js';
 import { EnterpriseProjections } from '../src/projections/enterprise-projections.js';
 import { EnterpriseHarness, type Actor } from './enterprise-harness.js';
@@ -248,6 +249,30 @@ describe('enterprise subgraph (GraphQL over HTTP, real PostgreSQL)', () => {
 
       expect(codeOf(await ent.call(hrSystem, LIST, { filter: { industryCode: 'I%' } }))).toBe('VALIDATION_FAILED');
       expect(codeOf(await ent.call(hrSystem, LIST, { first: 5000 }))).toBe('VALIDATION_FAILED');
+    });
+  });
+
+  describe('the change feed', () => {
+    it('delivers each change of the register from now on: created, updated, removed, each with the enterprise right after it', async () => {
+      const stream = await ent.subscribe(hrSystem, 'subscription { enterpriseChanges { cursor kind enterprise { creditCode status version } } }');
+      if (!(stream instanceof EventStream)) throw new Error(`no stream: ${JSON.stringify(stream)}`);
+      try {
+        const { input: registered } = input();
+        await ent.ok(mrSteward, REGISTER, { input: registered });
+        const code = registered.creditCode;
+        await ent.ok(mrSteward, `mutation { suspendEnterprise(creditCode: "${code}", reason: "无法联系") { status } }`);
+        await ent.ok(mrSteward, `mutation { deregisterEnterprise(creditCode: "${code}", reason: "决议解散") { status } }`);
+        const changes = [];
+        for (let i = 0; i < 3; i++) changes.push(((await stream.next())!.data as any).data.enterpriseChanges);
+        expect(changes.map((c) => [c.kind, c.enterprise])).toEqual([
+          ['CREATED', { creditCode: code, status: 'ACTIVE', version: 0 }],
+          ['UPDATED', { creditCode: code, status: 'SUSPENDED', version: 1 }],
+          ['REMOVED', { creditCode: code, status: 'DEREGISTERED', version: 2 }],
+        ]);
+        expect(changes.map((c) => c.cursor)).toEqual((await ent.store.readStream(`enterprise-${code}`)).map((e) => e.checkpoint));
+      } finally {
+        stream.close();
+      }
     });
   });
 
