@@ -25,6 +25,11 @@ type Resident @join__type(graph: POPULATION, key: "id") @join__type(graph: TRANS
   permits: [Permit!]! @join__field(graph: TRANSPORT) @join__field(graph: POPULATION, external: true)
 }
 type Permit @join__type(graph: TRANSPORT, key: "number plate") { number: String! plate: String! }
+type Subscription @join__type(graph: POPULATION) {
+  residentChanges(after: String): ResidentChange! @tag(name: "shuzhi:reads:after=none") @tag(name: "shuzhi:feed=resident")
+  miscount(after: String): ResidentChange! @tag(name: "shuzhi:feed=nobody")
+}
+type ResidentChange @join__type(graph: POPULATION) { cursor: String! resident: Resident }
 `;
 
 describe('supergraph topology', () => {
@@ -63,6 +68,10 @@ describe('supergraph topology', () => {
     expect(topology.argumentReads.get('Query.residents')).toEqual(new Map([['first', 'none']]));
     expect(topology.inputFieldReads.get('ResidentFilter.name')).toEqual({ type: 'Resident', field: 'name' });
     expect(topology.inputFieldReads.has('ResidentFilter.nickname')).toBe(false);
+  });
+
+  it('knows the change feeds and where each change carries its entity, and ignores a declaration naming no field', () => {
+    expect([...topology.feeds]).toEqual([['Subscription.residentChanges', { changeType: 'ResidentChange', entityField: 'resident', entityType: 'Resident' }]]);
   });
 
   it('lists the fields a subgraph resolves from its own SDL: extensions included, external fields and federation machinery not', () => {

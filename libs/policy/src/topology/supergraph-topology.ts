@@ -5,6 +5,7 @@ import {
   type DefinitionNode,
   type FieldDefinitionNode,
   type InputValueDefinitionNode,
+  type TypeNode,
 } from 'graphql';
 
 /** Subgraphs whose types are the platform's own, guarded by roles inside those subgraphs. */
@@ -42,11 +43,26 @@ export interface SupergraphTopology {
   argumentReads: ReadonlyMap<string, ReadonlyMap<string, ArgumentRead>>;
   /** `InputType.field` → what it reads, declared with `@tag(name: "shuzhi:reads=<Type>.<field>")` (or `=none`). */
   inputFieldReads: ReadonlyMap<string, ArgumentRead>;
+  /**
+   * `Subscription.field` → the change feed it is, declared with `@tag(name: "shuzhi:feed=<entityField>")`:
+   * its change type (`ResidentChange`) carries the entity in `entityField` (`resident`, a `Resident`).
+   */
+  feeds: ReadonlyMap<string, FeedDeclaration>;
+}
+
+/** A change feed: what each of its changes is, and where the entity is in it. */
+export interface FeedDeclaration {
+  changeType: string;
+  entityField: string;
+  entityType: string;
 }
 
 const INTROSPECTION_TYPES = ['__Schema', '__Type', '__Field', '__InputValue', '__EnumValue', '__Directive'];
 const READS_ARGUMENT = /^shuzhi:reads:([_A-Za-z][_0-9A-Za-z]*)=(none|[_A-Za-z][_0-9A-Za-z]*\.[_A-Za-z][_0-9A-Za-z]*)$/;
 const READS = /^shuzhi:reads=(none|[_A-Za-z][_0-9A-Za-z]*\.[_A-Za-z][_0-9A-Za-z]*)$/;
+const FEED = /^shuzhi:feed=([_A-Za-z][_0-9A-Za-z]*)$/;
+
+const namedTypeOf = (type: TypeNode): string => (type.kind === Kind.NAMED_TYPE ? type.name.value : namedTypeOf(type.type));
 
 const readOf = (target: string): ArgumentRead => {
   if (target === 'none') return 'none';
@@ -107,6 +123,8 @@ export const readSupergraphTopology = (supergraphSdl: string): SupergraphTopolog
   const fieldSubgraphs = new Map<string, string[]>();
   const argumentReads = new Map<string, Map<string, ArgumentRead>>();
   const inputFieldReads = new Map<string, ArgumentRead>();
+  const fieldTypes = new Map<string, string>();
+  const feedTags: Array<{ coordinate: string; changeType: string; entityField: string }> = [];
   for (const definition of document.definitions) {
     if (definition.kind === Kind.INPUT_OBJECT_TYPE_DEFINITION) {
       for (const field of definition.fields ?? []) {
@@ -125,6 +143,11 @@ export const readSupergraphTopology = (supergraphSdl: string): SupergraphTopolog
     }
     for (const field of definition.fields ?? []) {
       const coordinate = `${type}.${field.name.value}`;
+      fieldTypes.set(coordinate, namedTypeOf(field.type));
+      for (const tag of type === 'Subscription' ? tagsOf(field) : []) {
+        const feed = FEED.exec(tag);
+        if (feed) feedTags.push({ coordinate, changeType: namedTypeOf(field.type), entityField: feed[1] });
+      }
       const graphs = fieldGraphs(field, typeGraphs, nameOf);
       fieldSubgraphs.set(coordinate, graphs);
       const reads = argumentReadsOf(field);
@@ -133,7 +156,14 @@ export const readSupergraphTopology = (supergraphSdl: string): SupergraphTopolog
     }
     if (!ROOT_TYPES.has(type) && isPlatform(typeGraphs)) platformTypes.push(type);
   }
-  return { platformTypes, platformFields, entityKeys, fieldSubgraphs, argumentReads, inputFieldReads };
+  const feeds = new Map<string, FeedDeclaration>();
+  for (const { coordinate, changeType, entityField } of feedTags) {
+    // A declaration naming no field of its change type declares nothing: such a subscription is
+    // then decided as any other field, and its change type, bound by no dataset, is denied.
+    const entityType = fieldTypes.get(`${changeType}.${entityField}`);
+    if (entityType) feeds.set(coordinate, { changeType, entityField, entityType });
+  }
+  return { platformTypes, platformFields, entityKeys, fieldSubgraphs, argumentReads, inputFieldReads, feeds };
 };
 
 /** Subgraph name → the `Type.field`s it resolves, sorted: what it joins the registry with. */
