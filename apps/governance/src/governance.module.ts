@@ -12,7 +12,7 @@ import {
   RevokeClientKeyHandler,
 } from './commands/registry.commands.js';
 import { RegisterSubgraphHandler } from './commands/register-subgraph.js';
-import { DecideSharingContractHandler, SubmitSharingContractHandler } from './commands/sharing-contract.commands.js';
+import { DecideSharingContractHandler, GrantReturnFlowContractHandler, SubmitSharingContractHandler } from './commands/sharing-contract.commands.js';
 import { GOVERNANCE_CONFIG, type GovernanceConfig } from './governance.config.js';
 import { GovernanceMappers } from './graphql/governance.mappers.js';
 import { ConsentResolver, DatasetResolver, DepartmentResolver, RegistryResolver, SharingContractResolver } from './graphql/governance.resolvers.js';
@@ -43,6 +43,7 @@ export class GovernanceModule {
         RegisterSchemaVersionHandler,
         CheckSchemaVersionHandler,
         SubmitSharingContractHandler,
+        GrantReturnFlowContractHandler,
         DecideSharingContractHandler,
         GrantConsentHandler,
         DecideConsentHandler,

@@ -35,7 +35,7 @@ const SUBGRAPHS = [
     name: 'population',
     departmentCode: 'public-security',
     sdl: `type Query { resident(id: ID!): Resident, criminalRecord(id: ID!): CriminalRecord, household(id: ID!): Household, gridCell(code: ID!): GridCell }
-          type Resident @key(fields: "id") { id: ID! idNumber: String! name: String! gender: String birthDate: String nationality: String religion: String income: Float }
+          type Resident @key(fields: "id") { id: ID! idNumber: String! name: String! gender: String birthDate: String nationality: String religion: String income: Float divisionCode: String }
           type CriminalRecord { summary: String }
           type Household @key(fields: "id") { id: ID! address: String }
           type GridCell @key(fields: "code") { code: ID! name: String }`,
@@ -317,6 +317,119 @@ describe('governance subgraph (GraphQL over HTTP, real PostgreSQL)', () => {
         expect(answer.errors?.[0].extensions).toMatchObject({ code: 'VALIDATION_FAILED', reason: expect.stringMatching(reason) });
       }
       expect(await gov.store.readStream('department-bad-level')).toEqual([]);
+    });
+  });
+
+  describe('division scopes and 回流 grants', () => {
+    const districtSystem: Actor = { clientId: 'gongshu-system', department: 'gongshu-district', roles: ['CONSUMER'] };
+    const streetSystem: Actor = { clientId: 'hushu-system', department: 'hushu-street', roles: ['CONSUMER'] };
+    const GRANT = `mutation ($input: GrantReturnFlowContractInput!) { grantReturnFlowContract(input: $input) {
+      ${CONTRACT_FIELDS} divisionScope returnFlow history { type status reason by { department role } } } }`;
+    const area = (overrides: Record<string, unknown> = {}) =>
+      request({ datasetCode: 'population.resident-area', fields: ['name', 'divisionCode'], masking: [], ...overrides });
+    const grantInput = (overrides: Record<string, unknown> = {}) => ({
+      input: {
+        departmentCode: 'hushu-street',
+        datasetCode: 'population.resident-area',
+        fields: ['name', 'divisionCode'],
+        purpose: 'SUBSIDY_ELIGIBILITY',
+        legalBasis: '《政务数据共享条例》 数据回流',
+        validTo: '2031-12-01T00:00:00+08:00',
+        reason: '街道基层治理',
+        ...overrides,
+      },
+    });
+
+    beforeAll(async () => {
+      const register = `mutation ($input: RegisterDepartmentInput!) { registerDepartment(input: $input) { code } }`;
+      await gov.ok(bureau, register, { input: { code: 'gongshu-district', name: '拱墅区人民政府', divisionCode: '330105' } });
+      await gov.ok(bureau, register, { input: { code: 'hushu-street', name: '湖墅街道办事处', divisionCode: '330105001' } });
+      await gov.ok(psSteward, `mutation ($input: PublishDatasetInput!) { publishDataset(input: $input) { code } }`, {
+        input: {
+          code: 'population.resident-area',
+          name: '人口及所在社区',
+          sharingType: 'CONDITIONAL',
+          graphqlType: 'Resident',
+          fields: [
+            { name: 'name', classification: 'PERSONAL' },
+            { name: 'divisionCode', classification: 'PERSONAL' },
+          ],
+          schema: { type: 'object', additionalProperties: false, properties: { name: { type: 'string' }, divisionCode: { type: 'string' } } },
+        },
+      });
+    });
+
+    it('a request is scoped as asked, or to its department\'s division, and shows its scope', async () => {
+      const SCOPED = SUBMIT.replace('masking { field rule }', 'masking { field rule } divisionScope returnFlow');
+      const { submitSharingContract: own } = await gov.ok(districtSystem, SCOPED, area());
+      expect(own).toMatchObject({ consumer: { code: 'gongshu-district' }, divisionScope: '330105', returnFlow: false, status: 'COMPLIANCE_REVIEW' });
+      expect((await gov.ok(districtSystem, CONTRACT.replace('masking { field rule }', 'divisionScope'), { id: own.id })).sharingContract.divisionScope).toBe('330105');
+      const narrowed = { ...(await gov.ok(districtSystem, SCOPED, area({ divisionScope: '330105001' }))).submitSharingContract };
+      expect(narrowed.divisionScope).toBe('330105001');
+      // A department of the whole area scopes as it likes, by a city's leading digits too; or not at all.
+      expect((await gov.ok(hrSystem, SCOPED, area({ divisionScope: '3301' }))).submitSharingContract.divisionScope).toBe('330100');
+      expect((await gov.ok(hrSystem, SCOPED, area())).submitSharingContract.divisionScope).toBeNull();
+      await gov.settled();
+      const listed = await gov.ok(districtSystem, `query { sharingContracts(filter: { consumer: "gongshu-district" }) { id divisionScope } }`);
+      expect(listed.sharingContracts).toEqual(expect.arrayContaining([{ id: own.id, divisionScope: '330105' }, { id: narrowed.id, divisionScope: '330105001' }]));
+    });
+
+    it('refuses a scope outside the department\'s division, a malformed one, and one on rows that say nothing of where they lie', async () => {
+      const before = await gov.lastAppended();
+      const outside = await gov.call(districtSystem, SUBMIT, area({ divisionScope: '330106' }));
+      expect(outside.errors?.[0].extensions).toMatchObject({ code: 'FORBIDDEN', reason: expect.stringContaining('gongshu-district serves division 330105') });
+      const wider = await gov.call(streetSystem, SUBMIT, area({ divisionScope: '330105' }));
+      expect(wider.errors?.[0].extensions).toMatchObject({ code: 'FORBIDDEN', field: 'divisionScope' });
+      const malformed = await gov.call(hrSystem, SUBMIT, area({ divisionScope: '3301051' }));
+      expect(malformed.errors?.[0].extensions).toMatchObject({ code: 'VALIDATION_FAILED', field: 'divisionScope' });
+      const unplaced = await gov.call(districtSystem, SUBMIT, request());
+      expect(unplaced.errors?.[0].extensions).toMatchObject({ code: 'VALIDATION_FAILED', reason: expect.stringContaining('population.resident do not say which division') });
+      expect(await gov.lastAppended()).toBe(before);
+    });
+
+    it('the data bureau grants a street\'s office its own area: ACTIVE at once, scoped, a 回流 grant in its history', async () => {
+      const { grantReturnFlowContract: granted } = await gov.ok(bureau, GRANT, grantInput());
+      expect(granted).toMatchObject({
+        status: 'ACTIVE',
+        consumer: { code: 'hushu-street', name: '湖墅街道办事处' },
+        provider: { code: 'public-security' },
+        fields: ['name', 'divisionCode'],
+        validFrom: '2026-11-27T02:00:00.000Z',
+        divisionScope: '330105001',
+        returnFlow: true,
+        version: 0,
+        reviewStage: null,
+      });
+      const { sharingContract } = await gov.ok(streetSystem, `query ($id: ID!) { sharingContract(id: $id) { status divisionScope returnFlow history { type status reason by { department role } } } }`, {
+        id: granted.id,
+      });
+      expect(sharingContract).toEqual({
+        status: 'ACTIVE',
+        divisionScope: '330105001',
+        returnFlow: true,
+        history: [{ type: 'ReturnFlowContractGranted', status: 'ACTIVE', reason: '街道基层治理', by: { department: 'data-bureau', role: 'PLATFORM' } }],
+      });
+      // From then on a contract like any other: its provider may suspend it.
+      const suspended = await gov.ok(psSteward, `mutation ($id: ID!) { suspendSharingContract(id: $id, reason: "核查") { status divisionScope } }`, { id: granted.id });
+      expect(suspended.suspendSharingContract).toEqual({ status: 'SUSPENDED', divisionScope: '330105001' });
+      await gov.settled();
+      const listed = await gov.ok(streetSystem, `query { sharingContracts(filter: { consumer: "hushu-street" }) { id status returnFlow divisionScope } }`);
+      expect(listed.sharingContracts).toEqual([{ id: granted.id, status: 'SUSPENDED', returnFlow: true, divisionScope: '330105001' }]);
+    });
+
+    it('refuses a grant to a department without a division, by anyone but the bureau, and writes nothing', async () => {
+      const before = await gov.lastAppended();
+      const unplaced = await gov.call(bureau, GRANT, grantInput({ departmentCode: 'human-resources' }));
+      expect(unplaced.errors?.[0].extensions).toMatchObject({ code: 'VALIDATION_FAILED', reason: expect.stringContaining('human-resources has no division') });
+      const unknown = await gov.call(bureau, GRANT, grantInput({ departmentCode: 'no-such-office' }));
+      expect(unknown.errors?.[0].extensions.code).toBe('NOT_FOUND');
+      const bySteward = await gov.call(psSteward, GRANT, grantInput());
+      expect(bySteward.errors?.[0].extensions).toMatchObject({ code: 'FORBIDDEN', reason: expect.stringContaining('PLATFORM') });
+      const byItself = await gov.call(streetSystem, GRANT, grantInput());
+      expect(byItself.errors?.[0].extensions.code).toBe('FORBIDDEN');
+      const sensitive = await gov.call(bureau, GRANT, grantInput({ datasetCode: 'population.resident', fields: ['idNumber'] }));
+      expect(sensitive.errors?.[0].extensions).toMatchObject({ code: 'VALIDATION_FAILED', reason: expect.stringContaining('do not say which division') });
+      expect(await gov.lastAppended()).toBe(before);
     });
   });
 

@@ -29,3 +29,10 @@ export interface DatasetView {
   /** The fields of the current schema version, with their classification. */
   fields: ReadonlyArray<{ name: string; classification: Classification; format?: FieldFormat }>;
 }
+
+/**
+ * The field through which a row says which administrative division it lies in (a resident by
+ * household, an enterprise by registered address): what a contract's `divisionScope` is
+ * checked against, row by row. A dataset without it cannot be served under a scope.
+ */
+export const DIVISION_CODE_FIELD = 'divisionCode';

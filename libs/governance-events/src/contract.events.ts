@@ -23,6 +23,14 @@ export interface ContractTerms {
    * without consent they need a statutory basis found at compliance review. Absent on older events.
    */
   sensitiveFields?: string[];
+  /**
+   * The administrative division it is scoped to (GB/T 2260 as shared-kernel's division-codes
+   * writes it: 330106, 330106001...): only rows whose `divisionCode` lies within it are served.
+   * Absent (and on older events): the whole platform's area.
+   */
+  divisionScope?: string;
+  /** Granted by the data bureau as a standing 回流 contract (`ReturnFlowContractGranted`), not requested. */
+  returnFlow?: true;
 }
 
 /** Every transition says who, when and why. */
@@ -36,6 +44,16 @@ export type ReviewStage = 'COMPLIANCE' | 'PROVIDER';
 
 /** The consumer department asked for the terms; the request waits for review. */
 export type ContractSubmitted = { type: 'ContractSubmitted'; data: { terms: ContractTerms } & Decision };
+/**
+ * The data bureau granted a district's or street's office a standing 回流 (return-flow) contract:
+ * another department's data of the office's own division flows back to it for its work
+ * (政务数据共享条例). Nobody asked and nobody reviews: the grant is in force at once (ACTIVE), its
+ * terms scoped to the office's division. `statutoryBasis` as in `ComplianceReviewPassed`.
+ */
+export type ReturnFlowContractGranted = {
+  type: 'ReturnFlowContractGranted';
+  data: { terms: ContractTerms & { divisionScope: string; returnFlow: true } } & Decision & { statutoryBasis?: boolean };
+};
 /** A review stage opened, with the deadline its rule gives (working days). */
 export type ReviewOpened = { type: 'ReviewOpened'; data: { stage: ReviewStage; deadline: string; at: string } };
 /**
@@ -64,6 +82,7 @@ export type ReviewOverdue = {
 
 export type ContractEvent =
   | ContractSubmitted
+  | ReturnFlowContractGranted
   | ReviewOpened
   | ComplianceReviewPassed
   | ContractApproved
@@ -77,6 +96,7 @@ export type ContractEvent =
 
 export const CONTRACT_EVENT_TYPES: ReadonlyArray<ContractEvent['type']> = [
   'ContractSubmitted',
+  'ReturnFlowContractGranted',
   'ReviewOpened',
   'ComplianceReviewPassed',
   'ContractApproved',
@@ -106,6 +126,7 @@ export const contractStatusAfter = (event: ContractEvent, current: ContractStatu
       return 'SUBMITTED';
     case 'ReviewOpened':
       return event.data.stage === 'COMPLIANCE' ? 'COMPLIANCE_REVIEW' : 'PROVIDER_REVIEW';
+    case 'ReturnFlowContractGranted':
     case 'ContractActivated':
     case 'ContractResumed':
       return 'ACTIVE';

@@ -6,6 +6,7 @@ import {
   contractDecider,
   contractStreamId,
   type ContractCommand,
+  type ReturnFlowGrantInput,
   type SubmitContractInput,
 } from '../domain/sharing-contract/contract.decider.js';
 import { GOVERNANCE_CONFIG, type GovernanceConfig } from '../governance.config.js';
@@ -33,6 +34,7 @@ export class SubmitSharingContractHandler implements ICommandHandler<SubmitShari
       input,
       dataset: await this.facts.datasetView(input.datasetCode),
       purposeRegistered: await this.facts.purposeRegistered(input.purpose),
+      consumerDivision: (await this.facts.department(origin.actor.department))?.divisionCode ?? null,
     };
     return handleCommand(this.config.store, contractStreamId(contractId), contractDecider, command, {
       metadata: metadataOf(origin, primaryRole(origin.actor)),
@@ -40,8 +42,38 @@ export class SubmitSharingContractHandler implements ICommandHandler<SubmitShari
   }
 }
 
+export class GrantReturnFlowContract {
+  constructor(readonly origin: CommandOrigin, readonly input: ReturnFlowGrantInput) {}
+}
+
+@CommandHandler(GrantReturnFlowContract)
+export class GrantReturnFlowContractHandler implements ICommandHandler<GrantReturnFlowContract> {
+  constructor(
+    @Inject(GOVERNANCE_CONFIG) private readonly config: GovernanceConfig,
+    private readonly facts: GovernanceFacts,
+  ) {}
+
+  async execute({ origin, input }: GrantReturnFlowContract) {
+    const contractId = randomUUID();
+    const department = await this.facts.department(input.departmentCode);
+    const command: ContractCommand = {
+      type: 'GrantReturnFlowContract',
+      contractId,
+      actor: origin.actor,
+      now: this.config.clock.now().toISOString(),
+      input,
+      department: department && { code: department.code, level: department.level, divisionCode: department.divisionCode },
+      dataset: await this.facts.datasetView(input.datasetCode),
+      purposeRegistered: await this.facts.purposeRegistered(input.purpose),
+    };
+    return handleCommand(this.config.store, contractStreamId(contractId), contractDecider, command, {
+      metadata: metadataOf(origin, 'PLATFORM'),
+    });
+  }
+}
+
 /** A review decision or a lifecycle change of one contract, by a person or a timer. */
-export type ContractTransition = Exclude<ContractCommand, { type: 'SubmitContract' }>;
+export type ContractTransition = Exclude<ContractCommand, { type: 'SubmitContract' | 'GrantReturnFlowContract' }>;
 
 export class DecideSharingContract {
   constructor(

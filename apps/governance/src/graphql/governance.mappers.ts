@@ -57,6 +57,8 @@ export class GovernanceMappers {
       dailyQuota: terms.dailyQuota,
       masking: terms.masking,
       consentRequired: terms.consentRequired,
+      divisionScope: terms.divisionScope ?? null,
+      returnFlow: terms.returnFlow === true,
       reviewStage: review?.stage ?? null,
       reviewDeadline: review ? new Date(review.deadline) : null,
       reviewOverdue: review?.overdue ?? false,

@@ -168,6 +168,13 @@ export class SharingContract {
   @Field(() => Int, { nullable: true }) dailyQuota!: number | null;
   @Field(() => [MaskingRule]) masking!: MaskingRule[];
   @Field() consentRequired!: boolean;
+  @Field(() => String, {
+    nullable: true,
+    description: 'The GB/T 2260 division it is scoped to: only rows whose divisionCode lies within it are served. Null: the whole platform\'s area.',
+  })
+  divisionScope!: string | null;
+  @Field({ description: 'Granted by the data bureau as a standing 回流 contract for the consumer\'s own area (grantReturnFlowContract), not requested.' })
+  returnFlow!: boolean;
   @Field(() => ReviewStage, { nullable: true }) reviewStage!: string | null;
   @Field(() => GraphQLISODateTime, { nullable: true }) reviewDeadline!: Date | null;
   @Field() reviewOverdue!: boolean;
@@ -291,6 +298,35 @@ export class SubmitSharingContractInput {
   @Field(() => Int, { nullable: true }) dailyQuota?: number | null;
   @Field(() => [MaskingRuleInput], { nullable: true }) masking?: MaskingRuleInput[] | null;
   @Field(() => Boolean, { nullable: true }) consentRequired?: boolean | null;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'A GB/T 2260 division to scope the contract to: a code (district 330106, street 330106001, community 330106001001) or the ' +
+      'leading digits of a province (33) or city (3301). Left out: the caller\'s department\'s division, or the whole area for a ' +
+      'department without one. A department with a division asks only within it (FORBIDDEN otherwise).',
+  })
+  divisionScope?: string | null;
+}
+
+@InputType({ description: 'A standing 回流 contract the data bureau grants a district\'s or street\'s office, scoped to its division.' })
+export class GrantReturnFlowContractInput {
+  @Field({ description: 'The office: a department registered with a DISTRICT or STREET division.' }) departmentCode!: string;
+  @Field() datasetCode!: string;
+  @Field(() => [String]) fields!: string[];
+  @Field() purpose!: string;
+  @Field() legalBasis!: string;
+  @Field(() => String, { nullable: true }) scenario?: string | null;
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'Left out: from now.' }) validFrom?: Date | null;
+  @Field(() => GraphQLISODateTime) validTo!: Date;
+  @Field(() => Int, { nullable: true }) dailyQuota?: number | null;
+  @Field(() => [MaskingRuleInput], { nullable: true }) masking?: MaskingRuleInput[] | null;
+  @Field(() => Boolean, { nullable: true }) consentRequired?: boolean | null;
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'The bureau found the law that lets the sensitive personal fields be shared without consent (PIPL art. 13, 28–29).',
+  })
+  statutoryBasis?: boolean | null;
+  @Field(() => String, { nullable: true }) reason?: string | null;
 }
 
 @InputType()

@@ -17,7 +17,7 @@ import type { CommandOrigin } from '../commands/command-metadata.js';
 import { DecideConsent, GrantConsent } from '../commands/consent.commands.js';
 import { PublishDataset, RegisterSchemaVersion } from '../commands/dataset.commands.js';
 import { IssueClientKey, RegisterDepartment, RegisterPurpose, RevokeClientKey } from '../commands/registry.commands.js';
-import { DecideSharingContract, SubmitSharingContract } from '../commands/sharing-contract.commands.js';
+import { DecideSharingContract, GrantReturnFlowContract, SubmitSharingContract } from '../commands/sharing-contract.commands.js';
 import { datasetStreamId } from '../domain/dataset/dataset.decider.js';
 import type { DepartmentState } from '../domain/registry/registry.decider.js';
 import { contractDecider, contractStreamId } from '../domain/sharing-contract/contract.decider.js';
@@ -39,6 +39,7 @@ import {
   DatasetFieldInput,
   Department,
   GrantConsentInput,
+  GrantReturnFlowContractInput,
   IssueClientKeyInput,
   IssuedKey,
   PublishDatasetInput,
@@ -215,6 +216,22 @@ export class SharingContractResolver {
       new SubmitSharingContract(originOf(caller), {
         ...input,
         validFrom: input.validFrom.toISOString(),
+        validTo: input.validTo.toISOString(),
+      }),
+    );
+    return this.answer(result);
+  }
+
+  @Mutation(() => SharingContract, {
+    description:
+      'PLATFORM. A standing 回流 contract for a district\'s or street\'s office: scoped to its division, ACTIVE at once, ' +
+      'its history beginning with ReturnFlowContractGranted. VALIDATION_FAILED for a department without a division.',
+  })
+  async grantReturnFlowContract(@Caller() caller: CallerContext, @Args('input') input: GrantReturnFlowContractInput): Promise<SharingContract> {
+    const result = await this.commands.execute(
+      new GrantReturnFlowContract(originOf(caller), {
+        ...input,
+        validFrom: input.validFrom?.toISOString() ?? null,
         validTo: input.validTo.toISOString(),
       }),
     );

@@ -13,6 +13,8 @@ export class ContractRow {
   @Column({ type: 'text' }) providerDepartment!: string;
   @Column({ type: 'jsonb' }) fields!: string[];
   @Column({ type: 'text' }) purpose!: string;
+  /** The division it is scoped to; null: the whole platform's area. */
+  @Column({ type: 'text', nullable: true }) divisionScope!: string | null;
   @Column({ type: 'timestamptz' }) validFrom!: Date;
   @Column({ type: 'timestamptz' }) validTo!: Date;
   @Column({ type: 'text', nullable: true }) reviewStage!: string | null;
@@ -25,24 +27,26 @@ export class ContractRow {
 
 export const contractsProjection: Projection<ContractRow> = {
   name: 'governance.sharing-contracts',
-  version: 1,
+  // 2: a contract's division scope, and 回流 grants.
+  version: 2,
   entity: ContractRow,
   streamPrefix: 'contract-',
   keysOf: (event) => [event.streamId.slice('contract-'.length)],
   evolve: (row, recorded) => {
     const event = recorded as unknown as ContractEvent;
     const at = new Date(recorded.recordedAt);
-    if (event.type === 'ContractSubmitted') {
+    if (event.type === 'ContractSubmitted' || event.type === 'ReturnFlowContractGranted') {
       const { terms } = event.data;
       return {
         id: terms.contractId,
-        status: 'SUBMITTED',
+        status: contractStatusAfter(event, 'SUBMITTED'),
         streamVersion: recorded.streamVersion,
         datasetCode: terms.datasetCode,
         consumerDepartment: terms.consumerDepartment,
         providerDepartment: terms.providerDepartment,
         fields: terms.fields,
         purpose: terms.purpose,
+        divisionScope: terms.divisionScope ?? null,
         validFrom: new Date(terms.validFrom),
         validTo: new Date(terms.validTo),
         reviewStage: null,

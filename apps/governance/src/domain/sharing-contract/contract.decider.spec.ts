@@ -22,6 +22,9 @@ const residents: DatasetView = {
   ],
 };
 
+/** The same register, cataloguing where each resident lies: what a scoped contract is served by. */
+const residentsWithDivisions: DatasetView = { ...residents, fields: [...residents.fields, { name: 'divisionCode', classification: 'PERSONAL' }] };
+
 type Submit = Extract<ContractCommand, { type: 'SubmitContract' }>;
 const submit = (overrides: Partial<Submit> = {}): Submit => ({
   type: 'SubmitContract',
@@ -30,6 +33,7 @@ const submit = (overrides: Partial<Submit> = {}): Submit => ({
   now,
   dataset: residents,
   purposeRegistered: true,
+  consumerDivision: null,
   input: {
     datasetCode: 'population.resident',
     fields: ['name', 'birthDate'],
@@ -281,6 +285,173 @@ describe('sharing contract decider', () => {
       expect(passed).toMatchObject({ type: 'ComplianceReviewPassed', data: { statutoryBasis: true } });
       const withConsent = given(submitWith({ fields: ['idNumber', 'name'], masking: [], consentRequired: true }));
       expect(types(withConsent.when(passCompliance))).toEqual(['ComplianceReviewPassed', 'ReviewOpened']);
+    });
+  });
+
+  describe('division scope', () => {
+    const districtOffice: CommandActor = { clientId: 'xihu-system', department: 'xihu-district', roles: ['CONSUMER'] };
+    const scoped = (divisionScope: string | null | undefined, consumerDivision: string | null = null, dataset = residentsWithDivisions) =>
+      submit({ dataset, consumerDivision, actor: consumerDivision ? districtOffice : consumer, input: { ...submit().input, divisionScope } });
+    const scopeOf = (command: Submit) => (given().when(command)[0] as Extract<ContractEvent, { type: 'ContractSubmitted' }>).data.terms.divisionScope;
+
+    it.each([
+      ['a district', '330106', '330106'],
+      ['a street', '330106001', '330106001'],
+      ['a community', '330106001001', '330106001001'],
+      ['a city by its four digits', '3301', '330100'],
+      ['a province by its two digits', '33', '330000'],
+    ])('a department of the whole area scopes a request to %s, kept as its code', (_, written, code) => {
+      expect(scopeOf(scoped(written))).toBe(code);
+      expect(given(scoped(written)).state).toMatchObject({ status: 'COMPLIANCE_REVIEW', terms: { divisionScope: code } });
+    });
+
+    it('a department of the whole area that names no scope asks for the whole area, as before', () => {
+      const [submitted] = given().when(scoped(undefined)) as [Extract<ContractEvent, { type: 'ContractSubmitted' }>];
+      expect('divisionScope' in submitted.data.terms).toBe(false);
+      expect(scopeOf(scoped(null))).toBeUndefined();
+    });
+
+    it('a district\'s office that names none asks for its own division; it may narrow it to a street or a community', () => {
+      expect(scopeOf(scoped(undefined, '330106'))).toBe('330106');
+      expect(scopeOf(scoped('330106001', '330106'))).toBe('330106001');
+      expect(scopeOf(scoped('330106101001', '330106'))).toBe('330106101001');
+      expect(scopeOf(scoped('330106', '330106'))).toBe('330106');
+    });
+
+    it.each([
+      ['a neighbouring district', '330105', /xihu-district serves division 330106: it asks only within it, and 330105 is not/],
+      ['its city', '3301', /and 330100 is not/],
+      ['its province', '330000', /and 330000 is not/],
+    ])('a district\'s office may not ask for %s', (_, written, message) => {
+      expect(() => given().when(scoped(written, '330106'))).toThrow(Forbidden);
+      expect(() => given().when(scoped(written, '330106'))).toThrow(message);
+      expect(() => given().when(scoped(written, '330106'))).toThrow(expect.objectContaining({ details: { field: 'divisionScope' } }));
+    });
+
+    it.each([
+      ['a cut code', '3301061', /divisionScope a division code has 6/],
+      ['a padded code', '330106000000', /ends in 000/],
+      ['an empty one', '', /written in digits/],
+      ['four digits naming no city', '3300', /names no province \(2 digits\) or city \(4 digits\)/],
+    ])('refuses %s, naming the field', (_, written, message) => {
+      expect(() => given().when(scoped(written))).toThrow(ValidationFailed);
+      expect(() => given().when(scoped(written))).toThrow(message);
+      expect(() => given().when(scoped(written))).toThrow(expect.objectContaining({ details: expect.objectContaining({ field: 'divisionScope' }) }));
+    });
+
+    it('refuses a scope on a dataset whose rows do not say where they lie, whether asked for or the department\'s own', () => {
+      expect(() => given().when(scoped('330106', null, residents))).toThrow(/population.resident do not say which division they lie in/);
+      expect(() => given().when(scoped(undefined, '330106', residents))).toThrow(/scoped to 330106 would serve none of them/);
+      expect(types(given().when(scoped(undefined, null, residents)))).toEqual(['ContractSubmitted', 'ReviewOpened']);
+    });
+
+    it('a scoped contract goes through review like any other and keeps its scope', () => {
+      const { state } = given(scoped('330106001'), passCompliance, approve);
+      expect(state).toMatchObject({ status: 'ACTIVE', terms: { divisionScope: '330106001' } });
+    });
+  });
+
+  describe('回流 grants', () => {
+    const streetOffice = { code: 'wenxin-street', level: 'STREET' as const, divisionCode: '330106001' };
+    type Grant = Extract<ContractCommand, { type: 'GrantReturnFlowContract' }>;
+    const grant = (overrides: Partial<Grant> = {}, input: Partial<Grant['input']> = {}): Grant => ({
+      type: 'GrantReturnFlowContract',
+      contractId: 'g-1',
+      actor: platform,
+      now,
+      department: streetOffice,
+      dataset: residentsWithDivisions,
+      purposeRegistered: true,
+      ...overrides,
+      input: {
+        departmentCode: 'wenxin-street',
+        datasetCode: 'population.resident',
+        fields: ['name', 'birthDate', 'divisionCode'],
+        purpose: 'GRASSROOTS_GOVERNANCE',
+        legalBasis: '《政务数据共享条例》 回流',
+        validTo: '2031-12-01T00:00:00+08:00',
+        reason: '基层治理',
+        ...input,
+      },
+    });
+
+    it('the data bureau grants a street\'s office its own area, in force at once, saying so in its one event', () => {
+      const events = given().when(grant());
+      expect(events).toEqual([
+        {
+          type: 'ReturnFlowContractGranted',
+          data: {
+            terms: {
+              contractId: 'g-1',
+              datasetCode: 'population.resident',
+              providerDepartment: 'public-security',
+              consumerDepartment: 'wenxin-street',
+              sharingType: 'CONDITIONAL',
+              fields: ['name', 'birthDate', 'divisionCode'],
+              purpose: 'GRASSROOTS_GOVERNANCE',
+              legalBasis: '《政务数据共享条例》 回流',
+              scenario: null,
+              validFrom: now,
+              validTo: '2031-11-30T16:00:00.000Z',
+              dailyQuota: null,
+              masking: [],
+              consentRequired: false,
+              divisionScope: '330106001',
+              returnFlow: true,
+            },
+            by: { clientId: 'bureau', department: 'data-bureau', role: 'PLATFORM' },
+            at: now,
+            reason: '基层治理',
+          },
+        },
+      ]);
+      expect(given(grant()).state).toMatchObject({ status: 'ACTIVE', review: null, terms: { divisionScope: '330106001', returnFlow: true } });
+    });
+
+    it('a district\'s office gets its district; a later window is kept', () => {
+      const district = { code: 'xihu-district', level: 'DISTRICT' as const, divisionCode: '330106' };
+      const events = given().when(grant({ department: district }, { departmentCode: 'xihu-district', validFrom: '2027-01-01T00:00:00Z' }));
+      expect(events[0].data).toMatchObject({ terms: { consumerDepartment: 'xihu-district', divisionScope: '330106', validFrom: '2027-01-01T00:00:00.000Z' } });
+    });
+
+    it('lives on as any contract: the provider suspends it, the office revokes it, time expires it', () => {
+      const office: CommandActor = { clientId: 'wenxin-system', department: 'wenxin-street', roles: ['CONSUMER'] };
+      expect(types(given(grant()).when(act('SuspendContract', providerSteward)))).toEqual(['ContractSuspended']);
+      expect(types(given(grant()).when(act('RevokeContract', office)))).toEqual(['ContractRevoked']);
+      expect(types(given(grant()).when({ type: 'ExpireContract', now: '2031-12-01T00:00:00.000Z' }))).toEqual(['ContractExpired']);
+      expect(() => given(grant()).when(approve)).toThrow(InvalidTransition);
+      expect(() => given(grant()).when(grant())).toThrow(InvalidTransition);
+    });
+
+    it.each([
+      ['by a steward', grant({ actor: providerSteward }), Forbidden, /data bureau's \(PLATFORM role\)/],
+      ['by a consumer for itself', grant({ actor: { ...consumer, department: 'wenxin-street' } }), Forbidden, /PLATFORM/],
+      ['for an unknown department', grant({ department: undefined }), NotFound, /no department wenxin-street/],
+      ['for a department without a division', grant({ department: { code: 'civil-affairs', level: null, divisionCode: null } }), ValidationFailed, /civil-affairs has no division/],
+      ['for a city\'s department', grant({ department: { code: 'hz-city', level: 'CITY', divisionCode: '330100' } }), ValidationFailed, /hz-city serves a CITY/],
+      ['of a dataset whose rows say nothing of their division', grant({ dataset: residents }, { fields: ['name'] }), ValidationFailed, /do not say which division they lie in/],
+      ['of a NOT_SHARED dataset', grant({ dataset: { ...residentsWithDivisions, sharingType: 'NOT_SHARED' } }), Forbidden, /not shared/],
+      ['of the office\'s own dataset', grant({ dataset: { ...residentsWithDivisions, providerDepartment: 'wenxin-street' } }), ValidationFailed, /its own data/],
+      ['of an unknown dataset', grant({ dataset: undefined }), NotFound, /no dataset/],
+      ['for an unregistered purpose', grant({ purposeRegistered: false }), ValidationFailed, /not a registered purpose/],
+      ['of a field outside the schema', grant({}, { fields: ['income'] }), ValidationFailed, /no field income/],
+      ['of a window already over', grant({}, { validTo: '2026-01-01T00:00:00Z' }), ValidationFailed, /validTo must be after validFrom/],
+      ['with a reason of 2 001 characters', grant({}, { reason: '因'.repeat(2001) }), ValidationFailed, /reason must be at most 2000 characters/],
+    ])('refuses a grant %s', (_, command, error, message) => {
+      expect(() => given().when(command)).toThrow(error);
+      expect(() => given().when(command)).toThrow(message);
+    });
+
+    it('grants sensitive personal fields without consent only on a statutory basis, which it records', () => {
+      const idNumbers = { fields: ['idNumber', 'divisionCode'] };
+      expect(() => given().when(grant({}, idNumbers))).toThrow(/idNumber is sensitive personal information.*grant it only with statutoryBasis/);
+      expect(given().when(grant({}, { ...idNumbers, statutoryBasis: true }))[0].data).toMatchObject({ statutoryBasis: true, terms: { sensitiveFields: ['idNumber'] } });
+      expect(given().when(grant({}, { ...idNumbers, consentRequired: true }))[0].data).not.toHaveProperty('statutoryBasis');
+    });
+
+    it('refuses masks the other granted fields undo', () => {
+      const masked = grant({}, { fields: ['idNumber', 'birthDate'], masking: [{ field: 'idNumber', rule: 'MASK' }], statutoryBasis: true });
+      expect(() => given().when(masked)).toThrow(/idNumber \(MASK\) is rebuilt from birthDate/);
     });
   });
 });

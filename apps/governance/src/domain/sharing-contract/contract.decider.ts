@@ -6,8 +6,10 @@ import {
   ValidationFailed,
   boundedList,
   boundedText,
+  divisionOf,
   hasRole,
   identifier,
+  liesWithinDivision,
   optionalText,
   type CommandActor,
   type RecordedActor,
@@ -15,6 +17,7 @@ import {
 } from '@shuzhi/shared-kernel';
 import { COMPLIANCE_REVIEW_WORKING_DAYS, PROVIDER_REVIEW_WORKING_DAYS, addWorkingDays } from '../working-days.js';
 import {
+  DIVISION_CODE_FIELD,
   MASK_RULES,
   contractStatusAfter,
   describeRebuilt,
@@ -23,6 +26,7 @@ import {
   type ContractStatus,
   type ContractTerms,
   type DatasetView,
+  type DepartmentLevel,
   type MaskRule,
   type ReviewStage,
 } from '@shuzhi/governance-events';
@@ -47,6 +51,28 @@ export interface SubmitContractInput {
   dailyQuota?: number | null;
   masking?: Array<{ field: string; rule: MaskRule }> | null;
   consentRequired?: boolean | null;
+  /**
+   * A division (GB/T 2260 code, or a province's 2 or city's 4 leading digits) the contract is
+   * scoped to. Absent: the consumer's own division, or the whole area for a department without one.
+   */
+  divisionScope?: string | null;
+}
+
+/** What the data bureau gives a district's or street's office in a 回流 grant: a request's terms, its scope aside. */
+export interface ReturnFlowGrantInput extends Omit<SubmitContractInput, 'divisionScope' | 'validFrom'> {
+  departmentCode: string;
+  /** Absent: from now. */
+  validFrom?: string | null;
+  /** The bureau found the law that lets the sensitive personal fields be shared without consent. */
+  statutoryBasis?: boolean | null;
+  reason?: string | null;
+}
+
+/** A department's area as its stream stands. */
+export interface DepartmentArea {
+  code: string;
+  level: DepartmentLevel | null;
+  divisionCode: string | null;
 }
 
 interface Acting {
@@ -60,6 +86,17 @@ export type ContractCommand =
       contractId: string;
       input: SubmitContractInput;
       /** The dataset as its stream stands; undefined when there is no such dataset. */
+      dataset: DatasetView | undefined;
+      purposeRegistered: boolean;
+      /** The caller's department's division; null for one serving the whole area (or not registered). */
+      consumerDivision: string | null;
+    } & Acting)
+  | ({
+      type: 'GrantReturnFlowContract';
+      contractId: string;
+      input: ReturnFlowGrantInput;
+      /** The office the grant is for; undefined when no department has the code. */
+      department: DepartmentArea | undefined;
       dataset: DatasetView | undefined;
       purposeRegistered: boolean;
     } & Acting)
@@ -106,9 +143,9 @@ const providerOrPlatform = (actor: CommandActor, terms: ContractTerms, command: 
 };
 
 export const decide = (command: ContractCommand, state: ContractState): ContractEvent[] => {
-  if (command.type === 'SubmitContract') {
+  if (command.type === 'SubmitContract' || command.type === 'GrantReturnFlowContract') {
     if (state.status !== 'NONE') throw new InvalidTransition(state.status, command.type, 'this contract id is taken');
-    return submit(command);
+    return command.type === 'SubmitContract' ? submit(command) : grantReturnFlow(command);
   }
   if (state.status === 'NONE') throw new NotFound('no sharing contract with this id');
   const { terms } = state;
@@ -123,17 +160,7 @@ export const decide = (command: ContractCommand, state: ContractState): Contract
         const reason = requireReason(command.reason, 'rejecting a request');
         return [{ type: 'ContractRejected', data: { by, at: command.now, reason, stage: 'COMPLIANCE' } }];
       }
-      // PIPL art. 13 and 28–29: sensitive personal information is processed with the person's
-      // consent, or where a law or administrative regulation provides for it.
-      const sensitive = terms.consentRequired ? [] : (terms.sensitiveFields ?? []);
-      if (sensitive.length > 0 && !command.statutoryBasis) {
-        throw new ValidationFailed(
-          `${sensitive.join(', ')} ${sensitive.length === 1 ? 'is' : 'are'} sensitive personal information and the request does not ` +
-            'require the subjects\' consent: approve it only with statutoryBasis, having found the law that provides for sharing it ' +
-            '(PIPL art. 13 and 28–29), or reject it so that it is requested with consent',
-          { fields: sensitive, field: 'statutoryBasis' },
-        );
-      }
+      assertLawfulWithoutConsent(terms, command.statutoryBasis, 'approve it only with statutoryBasis', 'reject it so that it is requested with consent');
       const passed: ContractEvent = {
         type: 'ComplianceReviewPassed',
         data: { by, at: command.now, reason: command.reason, ...(command.statutoryBasis ? { statutoryBasis: true } : {}) },
@@ -212,6 +239,22 @@ export const decide = (command: ContractCommand, state: ContractState): Contract
   }
 };
 
+/**
+ * PIPL art. 13 and 28–29: sensitive personal information is processed with the person's
+ * consent, or where a law or administrative regulation provides for it.
+ */
+const assertLawfulWithoutConsent = (terms: ContractTerms, statutoryBasis: boolean, withBasis: string, otherwise: string): void => {
+  const sensitive = terms.consentRequired ? [] : (terms.sensitiveFields ?? []);
+  if (sensitive.length > 0 && !statutoryBasis) {
+    throw new ValidationFailed(
+      `${sensitive.join(', ')} ${sensitive.length === 1 ? 'is' : 'are'} sensitive personal information and the terms do not ` +
+        `require the subjects' consent: ${withBasis}, having found the law that provides for sharing it ` +
+        `(PIPL art. 13 and 28–29), or ${otherwise}`,
+      { fields: sensitive, field: 'statutoryBasis' },
+    );
+  }
+};
+
 const reviewOpened = (stage: ReviewStage, now: string): ContractEvent => ({
   type: 'ReviewOpened',
   data: {
@@ -221,21 +264,29 @@ const reviewOpened = (stage: ReviewStage, now: string): ContractEvent => ({
   },
 });
 
-const submit = (command: Extract<ContractCommand, { type: 'SubmitContract' }>): ContractEvent[] => {
-  const { actor, input, dataset, now } = command;
-  if (!hasRole(actor, 'CONSUMER') && !hasRole(actor, 'STEWARD')) {
-    throw new Forbidden('a sharing request comes from a department system (CONSUMER) or its steward');
-  }
-  if (!dataset) throw new NotFound(`no dataset ${input.datasetCode}`, { field: 'datasetCode' });
+/** The dataset a request or grant is for, as far as it can be shared with `consumer` at all. */
+const shareableDataset = (dataset: DatasetView | undefined, code: string, consumer: string): DatasetView => {
+  if (!dataset) throw new NotFound(`no dataset ${code}`, { field: 'datasetCode' });
   if (dataset.sharingType === 'NOT_SHARED') {
     throw new Forbidden(`dataset ${dataset.code} is catalogued as not shared (NOT_SHARED)`);
   }
-  if (dataset.providerDepartment === actor.department) {
-    throw new ValidationFailed(`${actor.department} provides ${dataset.code}: a department needs no contract for its own data`);
+  if (dataset.providerDepartment === consumer) {
+    throw new ValidationFailed(`${consumer} provides ${dataset.code}: a department needs no contract for its own data`);
   }
-  if (!command.purposeRegistered) {
-    throw new ValidationFailed(`purpose ${input.purpose} is not a registered purpose code`, { field: 'purpose' });
-  }
+  return dataset;
+};
+
+/**
+ * The terms of a request or a grant, checked as the provider and the gateway will rely on them:
+ * fields of the current schema, a window, a quota, masks that hide what they mask.
+ */
+const termsOf = (
+  contractId: string,
+  consumerDepartment: string,
+  dataset: DatasetView,
+  input: Omit<SubmitContractInput, 'divisionScope'>,
+  now: string,
+): ContractTerms => {
   boundedList(input.fields, 'fields').forEach((field) => identifier(field, 'fields'));
   const fields = [...new Set(input.fields)];
   if (fields.length === 0) throw new ValidationFailed('a request names at least one field', { field: 'fields' });
@@ -280,11 +331,11 @@ const submit = (command: Extract<ContractCommand, { type: 'SubmitContract' }>): 
     );
   }
   const sensitiveFields = fields.filter((name) => catalogued.get(name)?.classification === 'SENSITIVE_PERSONAL');
-  const terms: ContractTerms = {
-    contractId: command.contractId,
+  return {
+    contractId,
     datasetCode: dataset.code,
     providerDepartment: dataset.providerDepartment,
-    consumerDepartment: actor.department,
+    consumerDepartment,
     sharingType: dataset.sharingType,
     fields,
     purpose: input.purpose,
@@ -297,15 +348,95 @@ const submit = (command: Extract<ContractCommand, { type: 'SubmitContract' }>): 
     consentRequired: input.consentRequired ?? false,
     ...(sensitiveFields.length > 0 ? { sensitiveFields } : {}),
   };
+};
+
+/** A scope is served row by row from the rows' own division: a dataset without one would serve nothing under it. */
+const assertScopable = (dataset: DatasetView, scope: string): void => {
+  if (!dataset.fields.some((f) => f.name === DIVISION_CODE_FIELD)) {
+    throw new ValidationFailed(
+      `the rows of ${dataset.code} do not say which division they lie in (it has no ${DIVISION_CODE_FIELD} field): ` +
+        `a contract scoped to ${scope} would serve none of them`,
+      { field: 'divisionScope' },
+    );
+  }
+};
+
+/**
+ * The scope a request gets. A department with a division asks within it, and without naming
+ * one asks for all of it: a district's office reads its own area, never the city's.
+ */
+const scopeOf = (written: string | null | undefined, consumer: string, consumerDivision: string | null): string | null => {
+  const asked = written == null ? null : divisionOf(written, 'divisionScope');
+  if (asked !== null && consumerDivision !== null && !liesWithinDivision(asked, consumerDivision)) {
+    throw new Forbidden(`${consumer} serves division ${consumerDivision}: it asks only within it, and ${asked} is not`, { field: 'divisionScope' });
+  }
+  return asked ?? consumerDivision;
+};
+
+const submit = (command: Extract<ContractCommand, { type: 'SubmitContract' }>): ContractEvent[] => {
+  const { actor, input, now } = command;
+  if (!hasRole(actor, 'CONSUMER') && !hasRole(actor, 'STEWARD')) {
+    throw new Forbidden('a sharing request comes from a department system (CONSUMER) or its steward');
+  }
+  const dataset = shareableDataset(command.dataset, input.datasetCode, actor.department);
+  if (!command.purposeRegistered) {
+    throw new ValidationFailed(`purpose ${input.purpose} is not a registered purpose code`, { field: 'purpose' });
+  }
+  const terms = termsOf(command.contractId, actor.department, dataset, input, now);
+  const divisionScope = scopeOf(input.divisionScope, actor.department, command.consumerDivision);
+  if (divisionScope !== null) assertScopable(dataset, divisionScope);
   const by = recorded(actor, hasRole(actor, 'CONSUMER') ? 'CONSUMER' : 'STEWARD');
   return [
-    { type: 'ContractSubmitted', data: { terms, by, at: now, reason: null } },
+    { type: 'ContractSubmitted', data: { terms: divisionScope === null ? terms : { ...terms, divisionScope }, by, at: now, reason: null } },
     reviewOpened('COMPLIANCE', now),
   ];
 };
 
+/** 回流 flows back to the offices of districts and streets, for their own area. */
+const RETURN_FLOW_LEVELS: ReadonlySet<DepartmentLevel> = new Set(['DISTRICT', 'STREET']);
+
+const grantReturnFlow = (command: Extract<ContractCommand, { type: 'GrantReturnFlowContract' }>): ContractEvent[] => {
+  const { actor, input, department, now } = command;
+  if (!hasRole(actor, 'PLATFORM')) throw new Forbidden('a 回流 grant is the data bureau\'s (PLATFORM role)');
+  if (!department) throw new NotFound(`no department ${input.departmentCode}`, { field: 'departmentCode' });
+  if (department.divisionCode === null || department.level === null) {
+    throw new ValidationFailed(
+      `${department.code} has no division: 回流 flows back to a district's or street's office, for the division it serves`,
+      { field: 'departmentCode' },
+    );
+  }
+  if (!RETURN_FLOW_LEVELS.has(department.level)) {
+    throw new ValidationFailed(`${department.code} serves a ${department.level}: 回流 flows back to a district's or street's office`, {
+      field: 'departmentCode',
+    });
+  }
+  const dataset = shareableDataset(command.dataset, input.datasetCode, department.code);
+  if (!command.purposeRegistered) {
+    throw new ValidationFailed(`purpose ${input.purpose} is not a registered purpose code`, { field: 'purpose' });
+  }
+  const terms = termsOf(command.contractId, department.code, dataset, { ...input, validFrom: input.validFrom ?? now }, now);
+  assertScopable(dataset, department.divisionCode);
+  const statutoryBasis = input.statutoryBasis ?? false;
+  assertLawfulWithoutConsent(terms, statutoryBasis, 'grant it only with statutoryBasis', 'grant it with consentRequired');
+  const reason = optionalText(input.reason, 'reason', INPUT_LIMITS.reason, { multiline: true });
+  return [
+    {
+      type: 'ReturnFlowContractGranted',
+      data: {
+        terms: { ...terms, divisionScope: department.divisionCode, returnFlow: true },
+        by: recorded(actor, 'PLATFORM'),
+        at: now,
+        reason,
+        ...(statutoryBasis ? { statutoryBasis: true } : {}),
+      },
+    },
+  ];
+};
+
 export const evolve = (state: ContractState, event: ContractEvent): ContractState => {
-  if (event.type === 'ContractSubmitted') return { status: 'SUBMITTED', terms: event.data.terms, review: null };
+  if (event.type === 'ContractSubmitted' || event.type === 'ReturnFlowContractGranted') {
+    return { status: contractStatusAfter(event, 'SUBMITTED'), terms: event.data.terms, review: null };
+  }
   if (state.status === 'NONE') return state;
   const status = contractStatusAfter(event, state.status);
   switch (event.type) {
