@@ -109,4 +109,52 @@ describe('policy snapshot', () => {
       await shadow.drop();
     }
   });
+
+  it('carries a contract\'s division scope, and a 回流 grant as an ACTIVE contract, to what the gateway loads', async () => {
+    const register = `mutation ($code: String!, $divisionCode: String) { registerDepartment(input: { code: $code, name: $code, divisionCode: $divisionCode }) { code } }`;
+    await gov.ok(bureau, register, { code: 'xihu-district', divisionCode: '330106' });
+    await gov.ok(bureau, register, { code: 'wenxin-street', divisionCode: '330106001' });
+    await gov.ok(
+      bureau,
+      `mutation { registerSubgraph(input: { name: "population", departmentCode: "public-security",
+        sdl: "type Query { resident(id: ID!): Resident } type Resident { id: ID! name: String birthDate: String divisionCode: String }" }) { name } }`,
+    );
+    await gov.ok(
+      steward,
+      `mutation { publishDataset(input: { code: "population.resident-area", name: "人口及所在社区", sharingType: CONDITIONAL, graphqlType: "Resident",
+        fields: [{ name: "name", classification: PERSONAL }, { name: "divisionCode", classification: PERSONAL }],
+        schema: { type: "object", additionalProperties: false, properties: { name: { type: "string" }, divisionCode: { type: "string" } } } }) { code } }`,
+    );
+    const { grantReturnFlowContract: granted } = await gov.ok(
+      bureau,
+      `mutation { grantReturnFlowContract(input: { departmentCode: "wenxin-street", datasetCode: "population.resident-area", fields: ["name", "divisionCode"],
+        purpose: "SUBSIDY_ELIGIBILITY", legalBasis: "回流", validTo: "2030-01-01T00:00:00Z" }) { id } }`,
+    );
+    const district: Actor = { clientId: 'xihu', department: 'xihu-district', roles: ['CONSUMER'] };
+    const { submitSharingContract: requested } = await gov.ok(
+      district,
+      `mutation { submitSharingContract(input: { datasetCode: "population.resident-area", fields: ["name"], purpose: "SUBSIDY_ELIGIBILITY",
+        legalBasis: "law", validFrom: "2026-12-01T00:00:00Z", validTo: "2027-12-01T00:00:00Z" }) { id } }`,
+    );
+
+    await waitUntil(async () => (await contract(requested.id)) !== undefined, { what: 'the projection seeing the scoped request' });
+    expect(await contract(granted.id)).toMatchObject({
+      status: 'ACTIVE',
+      version: 0,
+      consumerDepartment: 'wenxin-street',
+      providerDepartment: 'public-security',
+      divisionScope: '330106001',
+      statutoryBasis: false,
+    });
+    expect(await contract(requested.id)).toMatchObject({ status: 'COMPLIANCE_REVIEW', consumerDepartment: 'xihu-district', divisionScope: '330106' });
+    expect((await loadGrantingEntries(policyData.manager)).map((row) => row.key)).toEqual(expect.arrayContaining([`contract:${granted.id}`]));
+
+    const shadow = await buildShadow(gov.store, policyData, policySnapshotProjection);
+    try {
+      const replayed = await policyData.query(`select body from "${shadow.schema}".policy_entries where key = $1`, [`contract:${granted.id}`]);
+      expect(replayed[0].body.grant).toEqual(await contract(granted.id));
+    } finally {
+      await shadow.drop();
+    }
+  });
 });

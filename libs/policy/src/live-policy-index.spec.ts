@@ -35,21 +35,29 @@ const registerSchema = (code: string, fields: string[]) =>
     by,
     at,
   });
-const submit = (id: string, datasetCode: string, fields: string[], consentRequired = false) =>
-  recorded(`contract-${id}`, 'ContractSubmitted', {
-    terms: {
-      contractId: id,
-      datasetCode,
-      consumerDepartment: 'human-resources',
-      providerDepartment: 'public-security',
-      fields,
-      purpose: 'SUBSIDY_ELIGIBILITY',
-      validFrom: '2026-01-01T00:00:00Z',
-      validTo: '2027-01-01T00:00:00Z',
-      dailyQuota: null,
-      masking: [],
-      consentRequired,
-    },
+const termsOf = (id: string, datasetCode: string, fields: string[], consentRequired = false) => ({
+  contractId: id,
+  datasetCode,
+  consumerDepartment: 'human-resources',
+  providerDepartment: 'public-security',
+  fields,
+  purpose: 'SUBSIDY_ELIGIBILITY',
+  validFrom: '2026-01-01T00:00:00Z',
+  validTo: '2027-01-01T00:00:00Z',
+  dailyQuota: null,
+  masking: [],
+  consentRequired,
+});
+const submit = (id: string, datasetCode: string, fields: string[], consentRequired = false, divisionScope?: string) =>
+  recorded(`contract-${id}`, 'ContractSubmitted', { terms: { ...termsOf(id, datasetCode, fields, consentRequired), ...(divisionScope ? { divisionScope } : {}) } });
+/** The data bureau's 回流 grant to a street's office: one event, in force at once. */
+const returnFlow = (id: string, divisionScope: string) =>
+  recorded(`contract-${id}`, 'ReturnFlowContractGranted', {
+    terms: { ...termsOf(id, 'population.resident', ['name']), consumerDepartment: 'wenxin-street', divisionScope, returnFlow: true },
+    by,
+    at,
+    reason: null,
+    statutoryBasis: true,
   });
 const contractEvent = (id: string, type: string) => recorded(`contract-${id}`, type, { at, by, reason: 'r' });
 const grant = (id: string, subjectId: string, purpose = 'SUBSIDY_ELIGIBILITY', expiresAt = '2027-01-01T00:00:00Z') =>
@@ -101,6 +109,12 @@ const history: RecordedEvent[] = [
   grant('k-6', 's-4', 'SUBSIDY_ELIGIBILITY', 'not a date'),
   grant('k-7', 's-4', 'SUBSIDY_ELIGIBILITY', 'not a date'),
   consentEvent('k-6', 'ConsentWithdrawn'),
+  // Scoped contracts: a request, and a 回流 grant later suspended and resumed.
+  submit('c-4', 'population.resident', ['birthDate'], false, '330106'),
+  contractEvent('c-4', 'ContractActivated'),
+  returnFlow('c-5', '330106001'),
+  contractEvent('c-5', 'ContractSuspended'),
+  contractEvent('c-5', 'ContractResumed'),
 ];
 const subjects = ['s-1', 's-2', 's-3', 's-4', 's-5'];
 
@@ -184,5 +198,16 @@ describe('live policy index', () => {
     expect(after.types).toBe(before.types);
     expect(after.consents.get('s-9')?.map((c) => c.id)).toEqual(['k-9']);
     expect(live.apply([consentEvent('k-9', 'ConsentWithdrawn')]).consents.get('s-9')).toBeUndefined();
+  });
+
+  it('holds a contract\'s division scope, and a 回流 grant as an ACTIVE contract from its one event, with its statutory basis', () => {
+    const contracts = new LivePolicyIndex(rowsAfter(history)).index.contracts;
+    expect(contracts.get('human-resources\u0000population.resident')?.find((c) => c.id === 'c-4')).toMatchObject({ divisionScope: '330106' });
+    expect(contracts.get('human-resources\u0000population.household')?.find((c) => c.id === 'c-2')).toMatchObject({ divisionScope: null });
+    expect(contracts.get('wenxin-street\u0000population.resident')).toEqual([expect.objectContaining({ id: 'c-5', divisionScope: '330106001', statutoryBasis: true })]);
+    expect(tableAfter([returnFlow('c-6', '330106')]).get('contract:c-6')?.body).toMatchObject({
+      kind: 'contract',
+      grant: { status: 'ACTIVE', version: 0, consumerDepartment: 'wenxin-street', divisionScope: '330106', statutoryBasis: true },
+    });
   });
 });

@@ -34,8 +34,13 @@ export interface ContractGrant {
   dailyQuota: number | null;
   masking: Array<{ field: string; rule: MaskRule }>;
   consentRequired: boolean;
-  /** The data bureau found a statutory basis for its sensitive personal fields at compliance review. */
+  /** The data bureau found a statutory basis for its sensitive personal fields at compliance review (or in its 回流 grant). */
   statutoryBasis: boolean;
+  /**
+   * The division it is scoped to (GB/T 2260, shared-kernel's division codes): only rows lying
+   * within it are served. Absent: the whole platform's area.
+   */
+  divisionScope?: string;
 }
 
 export interface ConsentGrant {
@@ -95,12 +100,13 @@ const keyOf = (event: RecordedEvent): string | undefined => {
 
 const evolveContract = (row: PolicyEntry | null, recorded: RecordedEvent, key: string): PolicyEntry | null => {
   const event = recorded as unknown as ContractEvent;
-  if (event.type === 'ContractSubmitted') {
+  // A request begins a contract, and so does the data bureau's 回流 grant, in force at once.
+  if (event.type === 'ContractSubmitted' || event.type === 'ReturnFlowContractGranted') {
     const { terms } = event.data;
     const grant: ContractGrant = {
       id: terms.contractId,
       version: recorded.streamVersion,
-      status: 'SUBMITTED',
+      status: contractStatusAfter(event, 'SUBMITTED'),
       datasetCode: terms.datasetCode,
       consumerDepartment: terms.consumerDepartment,
       providerDepartment: terms.providerDepartment,
@@ -111,7 +117,8 @@ const evolveContract = (row: PolicyEntry | null, recorded: RecordedEvent, key: s
       dailyQuota: terms.dailyQuota,
       masking: terms.masking,
       consentRequired: terms.consentRequired,
-      statutoryBasis: false,
+      statutoryBasis: event.type === 'ReturnFlowContractGranted' && event.data.statutoryBasis === true,
+      ...(terms.divisionScope ? { divisionScope: terms.divisionScope } : {}),
     };
     return { key, kind: 'contract', body: { kind: 'contract', grant } };
   }
@@ -179,7 +186,8 @@ const evolvePurpose = (recorded: RecordedEvent, key: string): PolicyEntry => ({
 export const policySnapshotProjection: Projection<PolicyEntry> = {
   name: 'policy-snapshot',
   // 2: contracts carry their statutory basis; subgraphs and purposes are rows too.
-  version: 2,
+  // 3: contracts carry their division scope, and the data bureau's 回流 grants are contracts.
+  version: 3,
   entity: PolicyEntry,
   // Only governance's events: the log's other traffic (access records above all, one per read)
   // must not wake the projection, nor each gateway's fold of the same events.

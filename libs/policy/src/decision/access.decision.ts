@@ -1,4 +1,5 @@
 import { rebuiltFields, type MaskRule, type ReadableField } from '@shuzhi/governance-events';
+import { DIVISION_LEVELS, divisionLevelOf } from '@shuzhi/shared-kernel';
 import { contractKey, type IndexedContract, type PolicyIndex, type TypeBinding } from './policy-snapshot.index.js';
 
 export interface PolicyCaller {
@@ -78,6 +79,11 @@ export interface GrantedField {
   contractVersion: number;
   datasetCode: string;
   consentRequired: boolean;
+  /**
+   * Present when the contract is scoped to a division: the field is served only in rows whose
+   * division lies within it (`decideDivisions`, `servesDivision`). Absent: in every row.
+   */
+  divisionScope?: string;
 }
 
 /** A field this decision lets through without a contract, and why. */
@@ -116,6 +122,8 @@ export interface AllowedLookup {
   field: string;
   contractId: string | null;
   consentRequired: boolean;
+  /** Present when the contract it rests on is scoped: only the rows found within that division may be served. */
+  divisionScope?: string;
 }
 
 export interface ContractCitation {
@@ -180,7 +188,12 @@ const granted = (type: string, field: string, reason: GrantedField['reason'], co
   contractVersion: contract.version,
   datasetCode: contract.datasetCode,
   consentRequired: contract.consentRequired,
+  ...(contract.divisionScope !== null ? { divisionScope: contract.divisionScope } : {}),
 });
+
+/** 0 for a contract of the whole area, then 1 (a province) to 5 (a community): the wider serves more rows. */
+const narrowness = (contract: IndexedContract): number =>
+  contract.divisionScope === null ? 0 : 1 + DIVISION_LEVELS.indexOf(divisionLevelOf(contract.divisionScope) ?? 'COMMUNITY');
 
 const compareIds = (a: IndexedContract, b: IndexedContract) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
@@ -194,7 +207,9 @@ type Verdict = { allowed: AllowedField } | { denied: DeniedField };
  * A field a dataset binds needs a contract that is ACTIVE, of the caller's department, for that
  * dataset, naming the field, for the declared purpose, with `validFrom <= at < validTo`. Of
  * several such contracts the least masking one serves the field (NONE, MASK, HASH, REDACT), then
- * one without a consent requirement, then the smallest id, so a replay picks the same one. A
+ * the widest in area (one of the whole area, then a province's ... a community's: a scoped
+ * contract serves only the rows of its division), then one without a consent requirement, then
+ * the smallest id, so a replay picks the same one. A
  * field the catalog classifies SENSITIVE_PERSONAL is granted only by a contract that requires
  * the subject's consent or whose compliance review found a statutory basis (PIPL art. 13, 28–29).
  *
@@ -208,14 +223,18 @@ type Verdict = { allowed: AllowedField } | { denied: DeniedField };
  * own subgraph fetches; what the caller selects is another matter: `resident(id: X) { id }`
  * or `{ __typename }` answers "does X exist", and a list of ids enumerates the register. So a
  * key reveals a row only to a caller who may already read something of that row, and it carries
- * that contract's consent requirement and quota. It is attributed to a contract this decision
- * already cites when it can (no extra quota, no extra contract in the record), else to one
- * without a consent requirement, else the smallest id. Technical fields (`streamId`, made of the
+ * that contract's consent requirement, quota and division scope. It is attributed to a contract
+ * this decision already cites when it can (no extra quota, no extra contract in the record), else
+ * to the widest in area, else to one without a consent requirement, else the smallest id. Technical fields (`streamId`, made of the
  * key, and `version`) need what the key needs as well, and are masked at least as the key is.
  *
  * Masks know what values are made of (`rebuiltFields`): a masked field that the department can
  * rebuild from what it reads in clear under any of its contracts in force (an ID number under
  * MASK beside the birth date) is withheld, whatever the purpose it is asked for.
+ *
+ * Division scopes are not decided here: an allowed field or lookup under a scoped contract says
+ * its `divisionScope`, and the rows the subgraphs answer are held against it row by row
+ * (`decideDivisions`), as consent is (`decideSubjects`).
  *
  * Lookups (arguments that find rows by a field) read that field: they need a grant of it from the
  * department whose subgraph answers them, as selecting it would, or to be that department.
@@ -270,7 +289,8 @@ export const decide = (request: PolicyRequest, index: PolicyIndex): PolicyDecisi
         const better =
           !best ||
           MASK_STRENGTH[mask] < MASK_STRENGTH[bestMask] ||
-          (mask === bestMask && (Number(contract.consentRequired) - Number(best.consentRequired) || compareIds(contract, best)) < 0);
+          (mask === bestMask &&
+            (narrowness(contract) - narrowness(best) || Number(contract.consentRequired) - Number(best.consentRequired) || compareIds(contract, best)) < 0);
         if (better) {
           best = contract;
           bestMask = mask;
@@ -377,6 +397,7 @@ export const decide = (request: PolicyRequest, index: PolicyIndex): PolicyDecisi
         const better =
           !best ||
           (Number(cited.has(best.id)) - Number(cited.has(contract.id)) ||
+            narrowness(contract) - narrowness(best) ||
             Number(contract.consentRequired) - Number(best.consentRequired) ||
             compareIds(contract, best)) < 0;
         if (better) best = contract;
@@ -505,7 +526,13 @@ export const decide = (request: PolicyRequest, index: PolicyIndex): PolicyDecisi
         : undefined;
     if (contract) {
       cited.set(contract.id, contract);
-      lookups.push({ via: lookup.via, field: coordinate, contractId: contract.id, consentRequired: contract.consentRequired });
+      lookups.push({
+        via: lookup.via,
+        field: coordinate,
+        contractId: contract.id,
+        consentRequired: contract.consentRequired,
+        ...(contract.divisionScope !== null ? { divisionScope: contract.divisionScope } : {}),
+      });
     } else {
       deniedLookups.push({
         type,

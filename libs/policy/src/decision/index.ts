@@ -19,5 +19,6 @@ export {
   type UngovernedField,
 } from './access.decision.js';
 export { decideSubjects, type SubjectVerdict } from './consent.decision.js';
+export { decideDivisions, scopedTypes, servesDivision, type DivisionRow, type DivisionVerdict } from './division.decision.js';
 export { applyMask, type HashKey } from './field.masking.js';
 export { indexSnapshot, type PolicyIndex } from './policy-snapshot.index.js';

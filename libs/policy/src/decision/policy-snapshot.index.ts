@@ -16,6 +16,8 @@ export interface IndexedContract {
   readonly consentRequired: boolean;
   /** Found at compliance review: the law lets its sensitive personal fields be shared without consent. */
   readonly statutoryBasis: boolean;
+  /** The division it serves rows of; null: every row. */
+  readonly divisionScope: string | null;
 }
 
 /** An ACTIVE consent as the consent phase reads it. */
@@ -168,6 +170,7 @@ export const indexContracts = (grants: Iterable<ContractGrant>): PolicyIndex['co
       masks: new Map(grant.masking.map(({ field, rule }) => [field, rule])),
       consentRequired: grant.consentRequired,
       statutoryBasis: grant.statutoryBasis,
+      divisionScope: grant.divisionScope ?? null,
     });
   }
   for (const list of contracts.values()) list.sort(byId);
