@@ -253,6 +253,38 @@ describe('population subgraph (GraphQL over HTTP, real PostgreSQL)', () => {
     });
   });
 
+  describe('the division a row lies in', () => {
+    it('a household lies in its community, and so do its residents; a resident without a household lies in none', async () => {
+      const { registerHousehold: home } = await pop.ok(psSteward, REGISTER_HOUSEHOLD, household({ streetCode: '330106101', communityCode: '330106101002' }));
+      const { registerResident: member } = await pop.ok(psSteward, REGISTER_RESIDENT, resident({ householdId: home.id }));
+      const { registerResident: alone } = await pop.ok(psSteward, REGISTER_RESIDENT, resident({ householdId: null }));
+      const { _entities } = await pop.ok(
+        bureau,
+        `query ($representations: [_Any!]!) { _entities(representations: $representations) {
+          ... on Resident { id divisionCode household { divisionCode } } ... on Household { id divisionCode communityCode } } }`,
+        {
+          representations: [
+            { __typename: 'Resident', id: member.id },
+            { __typename: 'Resident', id: alone.id },
+            { __typename: 'Household', id: home.id },
+          ],
+        },
+      );
+      expect(_entities).toEqual([
+        { id: member.id, divisionCode: '330106101002', household: { divisionCode: '330106101002' } },
+        { id: alone.id, divisionCode: null, household: null },
+        { id: home.id, divisionCode: '330106101002', communityCode: '330106101002' },
+      ]);
+      // A move takes the resident into the other household's community; the members list says so too.
+      await pop.ok(psSteward, MOVE, { input: { residentId: alone.id, householdId: homeId } });
+      const { resident: moved } = await pop.ok(psSteward, `query ($id: ID!) { resident(id: $id) { divisionCode } }`, { id: alone.id });
+      expect(moved.divisionCode).toBe('330106007003');
+      await pop.settled();
+      const { household: listed } = await pop.ok(psSteward, `query ($id: ID!) { household(id: $id) { members { id divisionCode } } }`, { id: home.id });
+      expect(listed.members).toEqual([{ id: member.id, divisionCode: '330106101002' }]);
+    });
+  });
+
   describe('federation', () => {
     it('declares Resident and Household as entities keyed by id, and resolves references to them', async () => {
       const { _service } = await pop.ok(bureau, `{ _service { sdl } }`);

@@ -50,4 +50,5 @@ export const householdOf = ({ state, version }: Versioned<RegisteredHousehold>):
   streetName: state.grid.street.name,
   communityCode: state.grid.community.code,
   communityName: state.grid.community.name,
+  divisionCode: state.grid.community.code,
 });

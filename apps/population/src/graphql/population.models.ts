@@ -43,6 +43,15 @@ export class Household {
   @Field() streetName!: string;
   @Field({ description: 'Community or village (社区/村), 12 digits under the street.' }) communityCode!: string;
   @Field() communityName!: string;
+  // Nullable as every type's divisionCode is, though a household always has one: an enforcement
+  // point asks for it on rows of several types at once, and GraphQL merges those selections only
+  // where their types agree.
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'The division the household lies in, as contracts scoped to a division are held against it: its community\'s 12-digit code (GB/T 2260 and the statistical division codes).',
+  })
+  divisionCode!: string | null;
 }
 
 // Inputs

@@ -89,6 +89,17 @@ export class ResidentResolver {
     const found = await this.reads.household(resident.householdId);
     return found && householdOf(found);
   }
+
+  @ResolveField(() => String, {
+    nullable: true,
+    description:
+      'The division the resident lies in, as contracts scoped to a division are held against it: the 12-digit community code of ' +
+      'their household (the one they last belonged to, if deceased). Null without a household: such a resident lies in no division.',
+  })
+  async divisionCode(@Parent() resident: Resident): Promise<string | null> {
+    const found = await this.reads.household(resident.householdId);
+    return found?.state.grid.community.code ?? null;
+  }
 }
 
 /** Households and their place in the grid. */
