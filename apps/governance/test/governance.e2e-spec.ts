@@ -325,13 +325,12 @@ describe('governance subgraph (GraphQL over HTTP, real PostgreSQL)', () => {
     const streetSystem: Actor = { clientId: 'hushu-system', department: 'hushu-street', roles: ['CONSUMER'] };
     const GRANT = `mutation ($input: GrantReturnFlowContractInput!) { grantReturnFlowContract(input: $input) {
       ${CONTRACT_FIELDS} divisionScope returnFlow history { type status reason by { department role } } } }`;
-    const area = (overrides: Record<string, unknown> = {}) =>
-      request({ datasetCode: 'population.resident-area', fields: ['name', 'divisionCode'], masking: [], ...overrides });
+    const area = (overrides: Record<string, unknown> = {}) => request(overrides);
     const grantInput = (overrides: Record<string, unknown> = {}) => ({
       input: {
         departmentCode: 'hushu-street',
-        datasetCode: 'population.resident-area',
-        fields: ['name', 'divisionCode'],
+        datasetCode: 'population.resident',
+        fields: ['name', 'birthDate'],
         purpose: 'SUBSIDY_ELIGIBILITY',
         legalBasis: '《政务数据共享条例》 数据回流',
         validTo: '2031-12-01T00:00:00+08:00',
@@ -344,17 +343,15 @@ describe('governance subgraph (GraphQL over HTTP, real PostgreSQL)', () => {
       const register = `mutation ($input: RegisterDepartmentInput!) { registerDepartment(input: $input) { code } }`;
       await gov.ok(bureau, register, { input: { code: 'gongshu-district', name: '拱墅区人民政府', divisionCode: '330105' } });
       await gov.ok(bureau, register, { input: { code: 'hushu-street', name: '湖墅街道办事处', divisionCode: '330105001' } });
+      // Households, as this test registered population's subgraph, do not say where they lie (Resident does).
       await gov.ok(psSteward, `mutation ($input: PublishDatasetInput!) { publishDataset(input: $input) { code } }`, {
         input: {
-          code: 'population.resident-area',
-          name: '人口及所在社区',
+          code: 'population.household-address',
+          name: '户地址',
           sharingType: 'CONDITIONAL',
-          graphqlType: 'Resident',
-          fields: [
-            { name: 'name', classification: 'PERSONAL' },
-            { name: 'divisionCode', classification: 'PERSONAL' },
-          ],
-          schema: { type: 'object', additionalProperties: false, properties: { name: { type: 'string' }, divisionCode: { type: 'string' } } },
+          graphqlType: 'Household',
+          fields: [{ name: 'address', classification: 'PERSONAL' }],
+          schema: { type: 'object', additionalProperties: false, properties: { address: { type: 'string' } } },
         },
       });
     });
@@ -382,8 +379,11 @@ describe('governance subgraph (GraphQL over HTTP, real PostgreSQL)', () => {
       expect(wider.errors?.[0].extensions).toMatchObject({ code: 'FORBIDDEN', field: 'divisionScope' });
       const malformed = await gov.call(hrSystem, SUBMIT, area({ divisionScope: '3301051' }));
       expect(malformed.errors?.[0].extensions).toMatchObject({ code: 'VALIDATION_FAILED', field: 'divisionScope' });
-      const unplaced = await gov.call(districtSystem, SUBMIT, request());
-      expect(unplaced.errors?.[0].extensions).toMatchObject({ code: 'VALIDATION_FAILED', reason: expect.stringContaining('population.resident do not say which division') });
+      const unplaced = await gov.call(districtSystem, SUBMIT, request({ datasetCode: 'population.household-address', fields: ['address'], masking: [] }));
+      expect(unplaced.errors?.[0].extensions).toMatchObject({
+        code: 'VALIDATION_FAILED',
+        reason: expect.stringContaining('population.household-address do not say which division'),
+      });
       expect(await gov.lastAppended()).toBe(before);
     });
 
@@ -393,7 +393,7 @@ describe('governance subgraph (GraphQL over HTTP, real PostgreSQL)', () => {
         status: 'ACTIVE',
         consumer: { code: 'hushu-street', name: '湖墅街道办事处' },
         provider: { code: 'public-security' },
-        fields: ['name', 'divisionCode'],
+        fields: ['name', 'birthDate'],
         validFrom: '2026-11-27T02:00:00.000Z',
         divisionScope: '330105001',
         returnFlow: true,
@@ -419,16 +419,18 @@ describe('governance subgraph (GraphQL over HTTP, real PostgreSQL)', () => {
 
     it('refuses a grant to a department without a division, by anyone but the bureau, and writes nothing', async () => {
       const before = await gov.lastAppended();
-      const unplaced = await gov.call(bureau, GRANT, grantInput({ departmentCode: 'human-resources' }));
-      expect(unplaced.errors?.[0].extensions).toMatchObject({ code: 'VALIDATION_FAILED', reason: expect.stringContaining('human-resources has no division') });
+      const wholeArea = await gov.call(bureau, GRANT, grantInput({ departmentCode: 'human-resources' }));
+      expect(wholeArea.errors?.[0].extensions).toMatchObject({ code: 'VALIDATION_FAILED', reason: expect.stringContaining('human-resources has no division') });
       const unknown = await gov.call(bureau, GRANT, grantInput({ departmentCode: 'no-such-office' }));
       expect(unknown.errors?.[0].extensions.code).toBe('NOT_FOUND');
       const bySteward = await gov.call(psSteward, GRANT, grantInput());
       expect(bySteward.errors?.[0].extensions).toMatchObject({ code: 'FORBIDDEN', reason: expect.stringContaining('PLATFORM') });
       const byItself = await gov.call(streetSystem, GRANT, grantInput());
       expect(byItself.errors?.[0].extensions.code).toBe('FORBIDDEN');
-      const sensitive = await gov.call(bureau, GRANT, grantInput({ datasetCode: 'population.resident', fields: ['idNumber'] }));
-      expect(sensitive.errors?.[0].extensions).toMatchObject({ code: 'VALIDATION_FAILED', reason: expect.stringContaining('do not say which division') });
+      const unplaced = await gov.call(bureau, GRANT, grantInput({ datasetCode: 'population.household-address', fields: ['address'] }));
+      expect(unplaced.errors?.[0].extensions).toMatchObject({ code: 'VALIDATION_FAILED', reason: expect.stringContaining('do not say which division') });
+      const sensitive = await gov.call(bureau, GRANT, grantInput({ fields: ['idNumber'] }));
+      expect(sensitive.errors?.[0].extensions).toMatchObject({ code: 'VALIDATION_FAILED', reason: expect.stringContaining('idNumber is sensitive personal information') });
       expect(await gov.lastAppended()).toBe(before);
     });
   });

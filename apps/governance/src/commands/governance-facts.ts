@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { In } from 'typeorm';
 import type { RecordedEvent } from '@shuzhi/event-store';
-import type { DatasetView, DepartmentRegistered } from '@shuzhi/governance-events';
+import { DIVISION_CODE_FIELD, type DatasetView, type DepartmentRegistered } from '@shuzhi/governance-events';
 import type { SubjectFact } from '../domain/consent/consent.decider.js';
 import { datasetDecider, datasetStreamId, type DatasetState } from '../domain/dataset/dataset.decider.js';
 import type { FieldGrant } from '../domain/dataset/dataset.decider.js';
@@ -80,6 +80,18 @@ export class GovernanceFacts {
       ...contracts.map((c) => ({ kind: 'contract' as const, id: c.id, fields: c.fields })),
       ...consents.map((c) => ({ kind: 'consent' as const, id: c.id, fields: c.fields })),
     ];
+  }
+
+  /**
+   * Whether the rows of a dataset's type say which division they lie in: a subgraph of its
+   * provider resolves the type's `divisionCode` (the subgraph registry), whether a dataset
+   * catalogues it or not. False without a dataset.
+   */
+  async rowsPlaced(datasetCode: string): Promise<boolean> {
+    const state = await this.dataset(datasetCode);
+    if (state.status === 'NONE') return false;
+    const { providerDepartment, graphqlType } = state.metadata;
+    return (await this.ownedFields()).get(providerDepartment)?.has(`${graphqlType}.${DIVISION_CODE_FIELD}`) ?? false;
   }
 
   /** The `Type.field`s each department's registered subgraphs resolve: what its datasets may bind. */

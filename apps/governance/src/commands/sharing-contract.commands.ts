@@ -35,6 +35,7 @@ export class SubmitSharingContractHandler implements ICommandHandler<SubmitShari
       dataset: await this.facts.datasetView(input.datasetCode),
       purposeRegistered: await this.facts.purposeRegistered(input.purpose),
       consumerDivision: (await this.facts.department(origin.actor.department))?.divisionCode ?? null,
+      rowsPlaced: await this.facts.rowsPlaced(input.datasetCode),
     };
     return handleCommand(this.config.store, contractStreamId(contractId), contractDecider, command, {
       metadata: metadataOf(origin, primaryRole(origin.actor)),
@@ -65,6 +66,7 @@ export class GrantReturnFlowContractHandler implements ICommandHandler<GrantRetu
       department: department && { code: department.code, level: department.level, divisionCode: department.divisionCode },
       dataset: await this.facts.datasetView(input.datasetCode),
       purposeRegistered: await this.facts.purposeRegistered(input.purpose),
+      rowsPlaced: await this.facts.rowsPlaced(input.datasetCode),
     };
     return handleCommand(this.config.store, contractStreamId(contractId), contractDecider, command, {
       metadata: metadataOf(origin, 'PLATFORM'),

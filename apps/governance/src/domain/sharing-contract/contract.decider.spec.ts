@@ -22,8 +22,6 @@ const residents: DatasetView = {
   ],
 };
 
-/** The same register, cataloguing where each resident lies: what a scoped contract is served by. */
-const residentsWithDivisions: DatasetView = { ...residents, fields: [...residents.fields, { name: 'divisionCode', classification: 'PERSONAL' }] };
 
 type Submit = Extract<ContractCommand, { type: 'SubmitContract' }>;
 const submit = (overrides: Partial<Submit> = {}): Submit => ({
@@ -34,6 +32,7 @@ const submit = (overrides: Partial<Submit> = {}): Submit => ({
   dataset: residents,
   purposeRegistered: true,
   consumerDivision: null,
+  rowsPlaced: true,
   input: {
     datasetCode: 'population.resident',
     fields: ['name', 'birthDate'],
@@ -290,8 +289,8 @@ describe('sharing contract decider', () => {
 
   describe('division scope', () => {
     const districtOffice: CommandActor = { clientId: 'xihu-system', department: 'xihu-district', roles: ['CONSUMER'] };
-    const scoped = (divisionScope: string | null | undefined, consumerDivision: string | null = null, dataset = residentsWithDivisions) =>
-      submit({ dataset, consumerDivision, actor: consumerDivision ? districtOffice : consumer, input: { ...submit().input, divisionScope } });
+    const scoped = (divisionScope: string | null | undefined, consumerDivision: string | null = null, rowsPlaced = true) =>
+      submit({ rowsPlaced, consumerDivision, actor: consumerDivision ? districtOffice : consumer, input: { ...submit().input, divisionScope } });
     const scopeOf = (command: Submit) => (given().when(command)[0] as Extract<ContractEvent, { type: 'ContractSubmitted' }>).data.terms.divisionScope;
 
     it.each([
@@ -340,9 +339,9 @@ describe('sharing contract decider', () => {
     });
 
     it('refuses a scope on a dataset whose rows do not say where they lie, whether asked for or the department\'s own', () => {
-      expect(() => given().when(scoped('330106', null, residents))).toThrow(/population.resident do not say which division they lie in/);
-      expect(() => given().when(scoped(undefined, '330106', residents))).toThrow(/scoped to 330106 would serve none of them/);
-      expect(types(given().when(scoped(undefined, null, residents)))).toEqual(['ContractSubmitted', 'ReviewOpened']);
+      expect(() => given().when(scoped('330106', null, false))).toThrow(/population.resident do not say which division they lie in/);
+      expect(() => given().when(scoped(undefined, '330106', false))).toThrow(/scoped to 330106 would serve none of them/);
+      expect(types(given().when(scoped(undefined, null, false)))).toEqual(['ContractSubmitted', 'ReviewOpened']);
     });
 
     it('a scoped contract goes through review like any other and keeps its scope', () => {
@@ -360,13 +359,14 @@ describe('sharing contract decider', () => {
       actor: platform,
       now,
       department: streetOffice,
-      dataset: residentsWithDivisions,
+      dataset: residents,
       purposeRegistered: true,
+      rowsPlaced: true,
       ...overrides,
       input: {
         departmentCode: 'wenxin-street',
         datasetCode: 'population.resident',
-        fields: ['name', 'birthDate', 'divisionCode'],
+        fields: ['name', 'birthDate'],
         purpose: 'GRASSROOTS_GOVERNANCE',
         legalBasis: '《政务数据共享条例》 回流',
         validTo: '2031-12-01T00:00:00+08:00',
@@ -387,7 +387,7 @@ describe('sharing contract decider', () => {
               providerDepartment: 'public-security',
               consumerDepartment: 'wenxin-street',
               sharingType: 'CONDITIONAL',
-              fields: ['name', 'birthDate', 'divisionCode'],
+              fields: ['name', 'birthDate'],
               purpose: 'GRASSROOTS_GOVERNANCE',
               legalBasis: '《政务数据共享条例》 回流',
               scenario: null,
@@ -429,9 +429,9 @@ describe('sharing contract decider', () => {
       ['for an unknown department', grant({ department: undefined }), NotFound, /no department wenxin-street/],
       ['for a department without a division', grant({ department: { code: 'civil-affairs', level: null, divisionCode: null } }), ValidationFailed, /civil-affairs has no division/],
       ['for a city\'s department', grant({ department: { code: 'hz-city', level: 'CITY', divisionCode: '330100' } }), ValidationFailed, /hz-city serves a CITY/],
-      ['of a dataset whose rows say nothing of their division', grant({ dataset: residents }, { fields: ['name'] }), ValidationFailed, /do not say which division they lie in/],
-      ['of a NOT_SHARED dataset', grant({ dataset: { ...residentsWithDivisions, sharingType: 'NOT_SHARED' } }), Forbidden, /not shared/],
-      ['of the office\'s own dataset', grant({ dataset: { ...residentsWithDivisions, providerDepartment: 'wenxin-street' } }), ValidationFailed, /its own data/],
+      ['of a dataset whose rows say nothing of their division', grant({ rowsPlaced: false }), ValidationFailed, /do not say which division they lie in/],
+      ['of a NOT_SHARED dataset', grant({ dataset: { ...residents, sharingType: 'NOT_SHARED' } }), Forbidden, /not shared/],
+      ['of the office\'s own dataset', grant({ dataset: { ...residents, providerDepartment: 'wenxin-street' } }), ValidationFailed, /its own data/],
       ['of an unknown dataset', grant({ dataset: undefined }), NotFound, /no dataset/],
       ['for an unregistered purpose', grant({ purposeRegistered: false }), ValidationFailed, /not a registered purpose/],
       ['of a field outside the schema', grant({}, { fields: ['income'] }), ValidationFailed, /no field income/],
@@ -443,7 +443,7 @@ describe('sharing contract decider', () => {
     });
 
     it('grants sensitive personal fields without consent only on a statutory basis, which it records', () => {
-      const idNumbers = { fields: ['idNumber', 'divisionCode'] };
+      const idNumbers = { fields: ['idNumber', 'name'] };
       expect(() => given().when(grant({}, idNumbers))).toThrow(/idNumber is sensitive personal information.*grant it only with statutoryBasis/);
       expect(given().when(grant({}, { ...idNumbers, statutoryBasis: true }))[0].data).toMatchObject({ statutoryBasis: true, terms: { sensitiveFields: ['idNumber'] } });
       expect(given().when(grant({}, { ...idNumbers, consentRequired: true }))[0].data).not.toHaveProperty('statutoryBasis');

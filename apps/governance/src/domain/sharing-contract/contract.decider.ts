@@ -90,6 +90,8 @@ export type ContractCommand =
       purposeRegistered: boolean;
       /** The caller's department's division; null for one serving the whole area (or not registered). */
       consumerDivision: string | null;
+      /** The rows of the dataset's type say which division they lie in: its provider's subgraphs resolve their `divisionCode`. */
+      rowsPlaced: boolean;
     } & Acting)
   | ({
       type: 'GrantReturnFlowContract';
@@ -99,6 +101,8 @@ export type ContractCommand =
       department: DepartmentArea | undefined;
       dataset: DatasetView | undefined;
       purposeRegistered: boolean;
+      /** As for a request. */
+      rowsPlaced: boolean;
     } & Acting)
   | ({
       type: 'CompleteComplianceReview';
@@ -350,12 +354,15 @@ const termsOf = (
   };
 };
 
-/** A scope is served row by row from the rows' own division: a dataset without one would serve nothing under it. */
-const assertScopable = (dataset: DatasetView, scope: string): void => {
-  if (!dataset.fields.some((f) => f.name === DIVISION_CODE_FIELD)) {
+/**
+ * A scope is served row by row from the rows' own division (their type's `divisionCode`, which
+ * the enforcement point reads for itself): on a type without one it would serve nothing.
+ */
+const assertPlaced = (rowsPlaced: boolean, dataset: DatasetView, scope: string): void => {
+  if (!rowsPlaced) {
     throw new ValidationFailed(
-      `the rows of ${dataset.code} do not say which division they lie in (it has no ${DIVISION_CODE_FIELD} field): ` +
-        `a contract scoped to ${scope} would serve none of them`,
+      `the rows of ${dataset.code} do not say which division they lie in (no subgraph of ${dataset.providerDepartment} resolves ` +
+        `${DIVISION_CODE_FIELD} on its type): a contract scoped to ${scope} would serve none of them`,
       { field: 'divisionScope' },
     );
   }
@@ -384,7 +391,7 @@ const submit = (command: Extract<ContractCommand, { type: 'SubmitContract' }>): 
   }
   const terms = termsOf(command.contractId, actor.department, dataset, input, now);
   const divisionScope = scopeOf(input.divisionScope, actor.department, command.consumerDivision);
-  if (divisionScope !== null) assertScopable(dataset, divisionScope);
+  if (divisionScope !== null) assertPlaced(command.rowsPlaced, dataset, divisionScope);
   const by = recorded(actor, hasRole(actor, 'CONSUMER') ? 'CONSUMER' : 'STEWARD');
   return [
     { type: 'ContractSubmitted', data: { terms: divisionScope === null ? terms : { ...terms, divisionScope }, by, at: now, reason: null } },
@@ -415,7 +422,7 @@ const grantReturnFlow = (command: Extract<ContractCommand, { type: 'GrantReturnF
     throw new ValidationFailed(`purpose ${input.purpose} is not a registered purpose code`, { field: 'purpose' });
   }
   const terms = termsOf(command.contractId, department.code, dataset, { ...input, validFrom: input.validFrom ?? now }, now);
-  assertScopable(dataset, department.divisionCode);
+  assertPlaced(command.rowsPlaced, dataset, department.divisionCode);
   const statutoryBasis = input.statutoryBasis ?? false;
   assertLawfulWithoutConsent(terms, statutoryBasis, 'grant it only with statutoryBasis', 'grant it with consentRequired');
   const reason = optionalText(input.reason, 'reason', INPUT_LIMITS.reason, { multiline: true });
