@@ -80,6 +80,39 @@ describe('enterprise subgraph (GraphQL over HTTP, real PostgreSQL)', () => {
       expect(event.metadata.actor).toEqual({ department: 'market-regulation', client: 'mr-steward', role: 'STEWARD' });
     });
 
+    it('places an enterprise at its registered address\'s street or community, else where its credit code was issued', async () => {
+      const PLACED = `mutation ($input: RegisterEnterpriseInput!) { registerEnterprise(input: $input) { creditCode divisionCode } }`;
+      const atAddress = input({ divisionCode: '330106001002' });
+      expect((await ent.ok(mrSteward, PLACED, atAddress)).registerEnterprise.divisionCode).toBe('330106001002');
+      const byCode = input({ creditCode: nextCode('330108') });
+      expect((await ent.ok(mrSteward, PLACED, byCode)).registerEnterprise.divisionCode).toBe('330108');
+      const { _entities } = await ent.ok(
+        hrSystem,
+        `query ($representations: [_Any!]!) { _entities(representations: $representations) { ... on Enterprise { creditCode divisionCode } } }`,
+        { representations: [atAddress, byCode].map(({ input: { creditCode } }) => ({ __typename: 'Enterprise', creditCode })) },
+      );
+      expect(_entities).toEqual([
+        { creditCode: atAddress.input.creditCode, divisionCode: '330106001002' },
+        { creditCode: byCode.input.creditCode, divisionCode: '330108' },
+      ]);
+      // The list reads the register's read model: it places them alike.
+      await ent.settled();
+      const { enterprises } = await ent.ok(hrSystem, `query { enterprises(first: 1000) { creditCode divisionCode } }`);
+      expect(enterprises).toEqual(
+        expect.arrayContaining([
+          { creditCode: atAddress.input.creditCode, divisionCode: '330106001002' },
+          { creditCode: byCode.input.creditCode, divisionCode: '330108' },
+        ]),
+      );
+
+      for (const divisionCode of ['330106', '330106000', '3301060011']) {
+        const refused = input({ divisionCode });
+        const answer = await ent.call(mrSteward, PLACED, refused);
+        expect(answer.errors?.[0].extensions).toMatchObject({ code: 'VALIDATION_FAILED', violations: [{ field: 'divisionCode', reason: expect.any(String) }] });
+        expect(await ent.store.readStream(`enterprise-${refused.input.creditCode}`)).toEqual([]);
+      }
+    });
+
     it('answers null for a credit code nobody registered', async () => {
       expect((await ent.ok(hrSystem, ENTERPRISE, { creditCode: nextCode() })).enterprise).toBeNull();
     });
@@ -360,8 +393,9 @@ describe('enterprise subgraph (GraphQL over HTTP, real PostgreSQL)', () => {
       const request = input({ creditCode: nextCode('330109') });
       await ent.ok(mrSteward, REGISTER, request);
       await ent.ok(mrSteward, `mutation { suspendEnterprise(creditCode: "${request.input.creditCode}", reason: "停业") { status } }`);
-      const { enterprise } = await ent.ok(hrSystem, ENTERPRISE, { creditCode: request.input.creditCode });
+      const { enterprise } = await ent.ok(hrSystem, ENTERPRISE.replace('streamId', 'streamId divisionCode'), { creditCode: request.input.creditCode });
       const { legalRepresentative, employees, history, ...registration } = enterprise;
+      expect(registration.divisionCode).toBe('330109');
       const valid = async (file: string, value: unknown) => {
         const validate = new Ajv2020({ validateFormats: false }).compile(await read(file));
         return validate(value) ? [] : validate.errors;
@@ -370,6 +404,8 @@ describe('enterprise subgraph (GraphQL over HTTP, real PostgreSQL)', () => {
       expect(await valid('operation.schema.json', { legalRepresentative: { id: legalRepresentative.id }, employees, history })).toEqual([]);
       expect(await valid('legal-representation.schema.json', { enterprises: [{ creditCode: request.input.creditCode }] })).toEqual([]);
       expect(await valid('enterprise.schema.json', { ...registration, creditCode: '91350100M000100O43' })).not.toEqual([]);
+      expect(await valid('enterprise.schema.json', { ...registration, divisionCode: '330106001002' })).toEqual([]);
+      expect(await valid('enterprise.schema.json', { ...registration, divisionCode: '3301060' })).not.toEqual([]);
     });
   });
 

@@ -1,3 +1,5 @@
+import { divisionLevelOf } from '@shuzhi/shared-kernel';
+
 /**
  * The unified social credit code (统一社会信用代码, GB 32100-2015): 18 characters.
  *
@@ -11,6 +13,16 @@
  * are too easily read as 1, 0, 2, 5 and U.
  */
 export const CREDIT_CODE_CHARACTERS = '0123456789ABCDEFGHJKLMNPQRTUWXY';
+
+/**
+ * The division of the office that registered the entity (positions 3–8), where it is a division
+ * code (GB/T 2260 at a province's, city's or district's level); null when those digits name
+ * none. Where an enterprise lies when its registration gave no finer address.
+ */
+export const registeringDivisionOf = (creditCode: string): string | null => {
+  const division = creditCode.slice(2, 8);
+  return divisionLevelOf(division) === undefined ? null : division;
+};
 
 /** 3^i mod 31 for i = 0..16: GB 32100's weights for the first 17 positions. */
 const CREDIT_CODE_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];

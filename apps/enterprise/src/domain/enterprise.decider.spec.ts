@@ -88,7 +88,42 @@ describe('enterprise decider', () => {
           registeredCapital: 500,
           employees: 36,
           registeredAt: now,
+          // Positions 3–8 of the credit code: 福州 (350100) registered it.
+          divisionCode: '350100',
         },
+      });
+    });
+
+    describe('where it lies', () => {
+      it.each([
+        ['a street', '350102001'],
+        ['a community', ' 350102001002 '],
+      ])('records the %s of its registered address, and lies there', (_, divisionCode) => {
+        const [event] = given().when(register({ divisionCode }));
+        expect(event.data).toMatchObject({ divisionCode: divisionCode.trim() });
+        expect(given(register({ divisionCode })).state).toMatchObject({ profile: { divisionCode: divisionCode.trim() } });
+      });
+
+      it('without one, lies in its registering office\'s division and writes the event as before', () => {
+        const [event] = given().when(register({ divisionCode: null }));
+        expect(event.data).not.toHaveProperty('divisionCode');
+        // An event as written before divisions (registered by 西湖区, 330106), and one whose positions 3–8 name no division.
+        const older = { type: 'EnterpriseRegistered', data: { ...event.data, creditCode: '91330106MA0000010X' } } as EnterpriseEvent;
+        expect(evolve(enterpriseDecider.initialState, older)).toMatchObject({ profile: { divisionCode: '330106' } });
+        const nowhere = { type: 'EnterpriseRegistered', data: { ...event.data, creditCode: '91990000MA0000010X' } } as EnterpriseEvent;
+        expect(evolve(enterpriseDecider.initialState, nowhere)).toMatchObject({ profile: { divisionCode: null } });
+      });
+
+      it.each([
+        ['a district\'s code, no finer than the credit code', '350102', /a street's \(9 digits\) or community's \(12 digits\) code; 350102 is a DISTRICT's/],
+        ['a padded community', '350102000000', /ends in 000/],
+        ['a cut code', '3501020', /got 7/],
+        ['letters', '35010200A', /written in digits/],
+      ])('refuses %s, naming the field', (_, divisionCode, reason) => {
+        const error = refusal(() => given().when(register({ divisionCode })));
+        expect(error).toBeInstanceOf(ValidationFailed);
+        expect(error.message).toMatch(reason);
+        expect(error.details?.violations).toEqual([{ field: 'divisionCode', reason: expect.stringMatching(reason) }]);
       });
     });
 

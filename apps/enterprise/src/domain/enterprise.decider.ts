@@ -5,13 +5,15 @@ import {
   NotFound,
   ValidationFailed,
   boundedText,
+  divisionCodeProblem,
+  divisionLevelOf,
   hasRole,
   identifier,
   optionalText,
   type CommandActor,
   type RecordedActor,
 } from '@shuzhi/shared-kernel';
-import { creditCodeProblem } from './credit-code.js';
+import { creditCodeProblem, registeringDivisionOf } from './credit-code.js';
 import type { EnterpriseEvent, EnterpriseStatus } from './enterprise.events.js';
 import { industryCodeProblem } from './industry-code.js';
 
@@ -32,6 +34,11 @@ export interface EnterpriseProfile {
   registeredCapital: number | null;
   employees: number | null;
   registeredAt: string;
+  /**
+   * Where it lies, for contracts scoped to a division: its registered address's street or
+   * community, else its registering office's division; null when neither is a division code.
+   */
+  divisionCode: string | null;
 }
 
 export type EnterpriseState = { status: 'NONE' } | { status: EnterpriseStatus; profile: EnterpriseProfile };
@@ -52,6 +59,8 @@ export interface RegisterEnterpriseInput {
   industryCode: string;
   registeredCapital?: number | null;
   employees?: number | null;
+  /** The street's (9 digits) or community's (12) code of its registered address. */
+  divisionCode?: string | null;
 }
 
 interface Acting {
@@ -108,6 +117,14 @@ const capitalProblem = (capital: unknown): string | undefined =>
     ? undefined
     : `registered capital must be an amount of at least 0 (万元); got ${String(capital)}`;
 
+/** An address lies in a street or a community: a coarser division says no more than the credit code does. */
+const addressDivisionProblem = (code: string): string | undefined => {
+  const problem = divisionCodeProblem(code);
+  if (problem) return problem;
+  const level = divisionLevelOf(code);
+  return level === 'STREET' || level === 'COMMUNITY' ? undefined : `the division of a registered address is a street's (9 digits) or community's (12 digits) code; ${code} is a ${level}'s`;
+};
+
 const nameProblem = (name: string): string | undefined => {
   if (name === '') return 'an enterprise needs a name';
   return name.length > MAX_NAME_LENGTH ? `a name has at most ${MAX_NAME_LENGTH} characters` : undefined;
@@ -146,6 +163,7 @@ export const decide = (command: EnterpriseCommand, state: EnterpriseState): Ente
       const { input } = command;
       const name = typeof input.name === 'string' ? input.name.trim() : '';
       const legalRepresentativeId = input.legalRepresentativeId == null ? null : input.legalRepresentativeId.trim();
+      const divisionCode = input.divisionCode == null ? null : String(input.divisionCode).trim();
       const violations: Violation[] = [];
       const check = (field: string, problem: string | undefined) => {
         if (problem) violations.push({ field, reason: problem });
@@ -156,6 +174,7 @@ export const decide = (command: EnterpriseCommand, state: EnterpriseState): Ente
       if (input.registeredCapital != null) check('registeredCapital', capitalProblem(input.registeredCapital));
       if (input.employees != null) check('employees', employeesProblem(input.employees));
       check('legalRepresentativeId', legalRepresentativeId === '' ? 'a legal representative id must not be empty' : undefined);
+      if (divisionCode !== null) check('divisionCode', addressDivisionProblem(divisionCode));
       refuseIfAny(violations, `enterprise ${input.creditCode} cannot be registered`);
       boundedText(name, 'name', MAX_NAME_LENGTH);
       if (legalRepresentativeId !== null) identifier(legalRepresentativeId, 'legalRepresentativeId');
@@ -175,6 +194,8 @@ export const decide = (command: EnterpriseCommand, state: EnterpriseState): Ente
             industryCode: input.industryCode,
             registeredCapital: input.registeredCapital ?? null,
             employees: input.employees ?? null,
+            // Left out when not given: the credit code says the rest, as it does for older events.
+            ...(divisionCode !== null ? { divisionCode } : {}),
             by,
             at: command.now,
           },
@@ -257,8 +278,8 @@ export const decide = (command: EnterpriseCommand, state: EnterpriseState): Ente
 
 export const evolve = (state: EnterpriseState, event: EnterpriseEvent): EnterpriseState => {
   if (event.type === 'EnterpriseRegistered') {
-    const { by: _by, at, ...profile } = event.data;
-    return { status: 'ACTIVE', profile: { ...profile, registeredAt: at } };
+    const { by: _by, at, divisionCode, ...profile } = event.data;
+    return { status: 'ACTIVE', profile: { ...profile, registeredAt: at, divisionCode: divisionCode ?? registeringDivisionOf(profile.creditCode) } };
   }
   if (state.status === 'NONE') return state;
   switch (event.type) {

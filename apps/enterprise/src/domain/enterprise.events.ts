@@ -22,6 +22,12 @@ export type EnterpriseRegistered = {
     registeredCapital: number | null;
     /** Null when not reported. */
     employees: number | null;
+    /**
+     * The division of its registered address (住所), a street's (9 digits) or community's (12)
+     * code. Absent (and on older events): the division of the registering office, positions 3–8
+     * of the credit code.
+     */
+    divisionCode?: string;
     by: RecordedActor;
     at: string;
   };

@@ -16,6 +16,7 @@ export const toEnterprise = ({ status, profile }: Registered, version: number): 
   employees: profile.employees,
   status,
   registeredAt: new Date(profile.registeredAt),
+  divisionCode: profile.divisionCode,
   streamId: enterpriseStreamId(profile.creditCode),
   version,
 });

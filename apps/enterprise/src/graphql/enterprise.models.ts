@@ -45,6 +45,13 @@ export class Enterprise {
   @Field(() => Int, { nullable: true }) employees!: number | null;
   @Field(() => EnterpriseStatus) status!: Status;
   @Field(() => GraphQLISODateTime) registeredAt!: Date;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'The division the enterprise lies in, as contracts scoped to a division are held against it: its registered address\'s ' +
+      'street (9 digits) or community (12), else the registering office\'s division (credit code positions 3–8); null when none is a division code.',
+  })
+  divisionCode!: string | null;
   @Field() streamId!: string;
   @Field(() => Int) version!: number;
   /** Filled by a field resolver from the stream, only when asked for. */
@@ -61,6 +68,11 @@ export class RegisterEnterpriseInput {
   @Field() industryCode!: string;
   @Field(() => Float, { nullable: true, description: '万元.' }) registeredCapital?: number | null;
   @Field(() => Int, { nullable: true }) employees?: number | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'The street\'s (9 digits) or community\'s (12) code of its registered address. Left out: the division in its credit code.',
+  })
+  divisionCode?: string | null;
 }
 
 @InputType()

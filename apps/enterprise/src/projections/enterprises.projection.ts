@@ -17,6 +17,7 @@ export class EnterpriseRow {
   @Column({ type: 'text' }) industryCode!: string;
   @Column({ type: 'double precision', nullable: true }) registeredCapital!: number | null;
   @Column({ type: 'integer', nullable: true }) employees!: number | null;
+  @Column({ type: 'text', nullable: true }) divisionCode!: string | null;
   @Column({ type: 'text' }) status!: EnterpriseStatus;
   @Column({ type: 'timestamptz' }) registeredAt!: Date;
   @Column({ type: 'integer' }) streamVersion!: number;
@@ -33,13 +34,15 @@ export const stateOfRow = (row: EnterpriseRow): Exclude<EnterpriseState, { statu
     registeredCapital: row.registeredCapital,
     employees: row.employees,
     registeredAt: new Date(row.registeredAt).toISOString(),
+    divisionCode: row.divisionCode,
   },
 });
 
 /** Rows follow the decider's own `evolve`, so the list can never disagree with the stream. */
 export const enterprisesProjection: Projection<EnterpriseRow> = {
   name: 'enterprise.enterprises',
-  version: 1,
+  // 2: where each enterprise lies (its division code).
+  version: 2,
   entity: EnterpriseRow,
   streamPrefix: ENTERPRISE_STREAM_PREFIX,
   types: ENTERPRISE_EVENT_TYPES,
