@@ -68,8 +68,8 @@ export interface ReturnFlowGrantInput extends Omit<SubmitContractInput, 'divisio
   reason?: string | null;
 }
 
-/** A department's area as its stream stands. */
-export interface DepartmentArea {
+/** The department a 回流 grant is for, with its area as its stream stands. */
+export interface ReturnFlowOffice {
   code: string;
   level: DepartmentLevel | null;
   divisionCode: string | null;
@@ -98,7 +98,7 @@ export type ContractCommand =
       contractId: string;
       input: ReturnFlowGrantInput;
       /** The office the grant is for; undefined when no department has the code. */
-      department: DepartmentArea | undefined;
+      department: ReturnFlowOffice | undefined;
       dataset: DatasetView | undefined;
       purposeRegistered: boolean;
       /** As for a request. */
