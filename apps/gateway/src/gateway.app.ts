@@ -79,6 +79,7 @@ export const createGatewayApp = async (options: GatewayAppOptions): Promise<INes
         limits: { ...DEFAULT_QUERY_LIMITS, ...options.limits },
         maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
         policy: enforcement?.snapshot,
+        feeds: enforcement?.feeds,
         upstreamTimeoutMs: options.upstreamTimeoutMs ?? 10_000,
         release: async () => {
           unwatch?.();

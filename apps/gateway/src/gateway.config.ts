@@ -4,6 +4,7 @@ import type { EventStore } from '@shuzhi/event-store';
 import type { SigningKeyPair } from '@shuzhi/signing';
 import type { SubgraphEndpoints } from './composition/subgraph-endpoints.js';
 import type { SupergraphSource } from './composition/supergraph-source.js';
+import type { FeedRegistry } from './enforcement/feed-registry.js';
 import type { OperationPolicy } from './runtime/operation-policy.js';
 import type { QueryLimits } from './runtime/query-limits.plugin.js';
 
@@ -25,6 +26,8 @@ export interface GatewayConfig {
   maxBodyBytes: number;
   /** The policy snapshot's following of the log, when the gateway enforces: /health reports it. */
   policy?: { following(): Promise<boolean>; behindMs(): number };
+  /** The change feeds open, when the gateway enforces: a revoked key ends its feeds, and a stop ends them all. */
+  feeds?: FeedRegistry;
   upstreamTimeoutMs: number;
   /**
    * Closes what was opened for the gateway outside Nest (contract enforcement, the DataSource),

@@ -3,7 +3,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { PostgresEventStore } from '@shuzhi/event-store';
 import { keyPairFromPem, type SigningKeyPair } from '@shuzhi/signing';
-import { createTestDatabase, startSubgraphProcess, stopProcess, waitUntil, type TestDatabase } from '@shuzhi/testing';
+import { createTestDatabase, openEventStream, startSubgraphProcess, stopProcess, waitUntil, type EventStream, type TestDatabase } from '@shuzhi/testing';
 import { ensurePlatformAdmin } from '../../governance/src/bootstrap/platform-admin.js';
 import { createGovernanceApp } from '../../governance/src/governance.app.js';
 import type { SubgraphEndpoints } from '../src/composition/subgraph-endpoints.js';
@@ -57,6 +57,21 @@ export abstract class GatewayCaller {
     url = this.gatewayUrl,
   ): Promise<Answer<T>> {
     return this.post<T>(JSON.stringify({ query, variables }), { ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}), ...headers }, url);
+  }
+
+  /** A subscription through the gateway over SSE: its event stream, or the answer that refused it. */
+  subscribe(
+    apiKey: string | null,
+    query: string,
+    variables: object = {},
+    headers: Record<string, string> = {},
+    url = this.gatewayUrl,
+  ): Promise<EventStream | { status: number; body: unknown }> {
+    return openEventStream(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}), ...headers },
+      body: JSON.stringify({ query, variables }),
+    });
   }
 
   /** As `call`, but the answer must carry no errors. */

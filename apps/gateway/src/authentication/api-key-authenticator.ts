@@ -75,6 +75,7 @@ export class ApiKeyAuthenticator {
   /** Counts change notifications, so a verification can tell that one arrived while it ran. */
   private generation = 0;
   private readonly listener: PgListener;
+  private readonly changeListeners = new Set<() => void>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -151,9 +152,22 @@ export class ApiKeyAuthenticator {
     return row?.status === 'ACTIVE' ? row : undefined;
   }
 
+  /** Calls `listener` whenever the clients change (a key issued, a client revoked). */
+  onChanged(listener: () => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
+  /** Which of these clients are active now, as the read model says. */
+  async activeAmong(clientIds: readonly string[]): Promise<ReadonlySet<string>> {
+    const rows = await this.dataSource.manager.findBy(GatewayClientRow, { clientId: In([...clientIds]) });
+    return new Set(rows.filter((row) => row.status === 'ACTIVE').map((row) => row.clientId));
+  }
+
   private clientsChanged(): void {
     this.generation++;
     void this.evictStale();
+    for (const listener of this.changeListeners) listener();
   }
 
   /** Forgets every remembered key whose client is no longer active under that same hash. */

@@ -1,13 +1,14 @@
-import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { ProjectionRunner } from '@shuzhi/event-store';
 import { waitUntil } from '@shuzhi/shared-kernel';
 import { CLIENTS_CHANNEL, GATEWAY_CONFIG, type GatewayConfig } from '../gateway.config.js';
+import { gatewayError } from '../runtime/api-errors.js';
 import { ApiKeyAuthenticator } from './api-key-authenticator.js';
 import { gatewayClientsProjection, type GatewayClientRow } from './gateway-clients.projection.js';
 
 /** The clients projection and the key cache that listens to it; the gateway serves once both run. */
 @Injectable()
-export class GatewayClients implements OnModuleInit, OnApplicationShutdown {
+export class GatewayClients implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown {
   readonly runner: ProjectionRunner<GatewayClientRow>;
   readonly authenticator: ApiKeyAuthenticator;
 
@@ -21,6 +22,18 @@ export class GatewayClients implements OnModuleInit, OnApplicationShutdown {
 
   async onModuleInit(): Promise<void> {
     await this.config.dataSource.query('create schema if not exists gateway');
+    const feeds = this.config.feeds;
+    // A revoked key's feeds end: its next request would be refused, and so is its next change.
+    if (feeds) {
+      this.authenticator.onChanged(() =>
+        void feeds
+          .clientsChanged(
+            (ids) => this.authenticator.activeAmong(ids),
+            () => gatewayError('UNAUTHENTICATED', 'the API key this feed was opened with is no longer valid'),
+          )
+          .catch((error: unknown) => console.error('gateway: the change feeds could not be checked against the clients:', error)),
+      );
+    }
     this.authenticator.start();
     this.runner.start();
     // The leader creates the table on its first lead; a standby replica finds it made.
@@ -32,6 +45,11 @@ export class GatewayClients implements OnModuleInit, OnApplicationShutdown {
       },
       { timeoutMs: 60_000, what: 'the gateway clients read model' },
     );
+  }
+
+  /** Open feeds end before the server closes, which waits for every connection to end. */
+  beforeApplicationShutdown(): void {
+    this.config.feeds?.endAll(() => gatewayError('INTERNAL', 'the gateway is stopping: subscribe again after extensions.cursor'));
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { GraphQLError, isAbstractType, type ExecutionResult, type FieldNode, type GraphQLSchema } from 'graphql';
 import {
   decide,
@@ -11,15 +11,19 @@ import {
   type PolicyRequest,
   type SupergraphTopology,
 } from '@shuzhi/policy';
+import type { EventStore } from '@shuzhi/event-store';
 import type { SupergraphSource } from '../composition/supergraph-source.js';
 import { gatewayError } from '../runtime/api-errors.js';
 import type { OperationPolicy, OperationUnderDecision, PolicyVerdict } from '../runtime/operation-policy.js';
 import type { AccessRecorder } from './access-recorder.js';
 import { chinaDay, type DailyQuotaLedger, type QuotaCharge, type QuotaOverrun } from './daily-quota.js';
 import { withoutDenied } from './denied-removal.js';
+import { CURSOR_ALIAS, FEED_ORIGIN, feedDocument, feedSelections, readFeed, type FeedOperation } from './feed-operation.js';
+import type { FeedRegistry } from './feed-registry.js';
+import { GovernedFeed, type FeedStep } from './governed-feed.js';
 import type { GatewayPolicySnapshot } from './gateway-policy-snapshot.js';
 import { argumentUses, recordedValue, VariablesRefused, type ArgumentUse } from './operation-arguments.js';
-import { OperationReadings, ReservedNameUsed, type SelectionTree } from './operation-selections.js';
+import { OperationReadings, ReservedNameUsed, operationOf, type OperationReading, type SelectionTree } from './operation-selections.js';
 import { shapeResult } from './result-shaping.js';
 
 const coordinate = (f: { type: string; field: string }) => `${f.type}.${f.field}`;
@@ -35,6 +39,17 @@ const ownerOf = (topology: SupergraphTopology, index: PolicyIndex, field: string
   const [only] = departments;
   return departments.size === 1 && only ? only : null;
 };
+
+/** A verdict, and for an allowed one what partial mode left out of it. */
+type Judged = PolicyVerdict & { signature?: string };
+
+/** How a change feed is served: its buffer, and where it starts when the caller gives no cursor. */
+export interface FeedSettings {
+  store: Pick<EventStore, 'head'>;
+  registry: FeedRegistry;
+  /** Changes that may wait for a slow caller before its feed is cut. */
+  bufferSize: number;
+}
 
 const isPlatform = (topology: SupergraphTopology, coordinateOf: string) =>
   topology.platformFields.includes(coordinateOf) || topology.platformTypes.includes(coordinateOf.slice(0, coordinateOf.indexOf('.')));
@@ -69,21 +84,32 @@ export class ContractEnforcement implements OperationPolicy {
     private readonly recorder: AccessRecorder,
     private readonly quotaLedger: DailyQuotaLedger,
     private readonly hashKey: HashKey,
+    private readonly feeds: FeedSettings,
   ) {}
 
   async decide(operation: OperationUnderDecision): Promise<PolicyVerdict> {
     const reading = this.readings.read(operation.schema, operation.document, operation.operationName);
     // Nothing the decision can read is nothing to run (graphql-js refuses it too): refused, never waved through.
     if (!reading) return { allowed: false, error: gatewayError('VALIDATION_FAILED', 'the request names no operation to run') };
-    const { selections, tree } = reading;
-    if (selections.every((s) => INTROSPECTION.test(coordinate(s)))) return { allowed: true };
+    if (reading.selections.every((s) => INTROSPECTION.test(coordinate(s)))) return { allowed: true };
     // Consent, keys and masks are shaped by the type of each selection set: through an interface
     // or a union, a governed row could not be told apart. None is in the graph; should a subgraph
     // bring one over governed types, its operations are refused rather than shaped wrongly.
-    const abstract = governedAbstractTypes(operation.schema, tree, this.snapshot.current().index);
+    const abstract = governedAbstractTypes(operation.schema, reading.tree, this.snapshot.current().index);
     if (abstract.length > 0) {
       return { allowed: false, error: gatewayError('VALIDATION_FAILED', `${abstract.join(', ')} may hold governed rows; select them through their own types`) };
     }
+    if (reading.definition.operation === 'subscription') return this.openFeed(operation, reading);
+    return this.judge(operation, reading);
+  }
+
+  /**
+   * The decision on an operation as the snapshot stands now: refused (and recorded), or allowed
+   * with the document to run and the finisher that shapes and records its result. `signature`
+   * says what partial mode left out, so that a feed can tell when that changes.
+   */
+  private async judge(operation: OperationUnderDecision, reading: OperationReading, feed?: FeedOperation): Promise<Judged> {
+    const { tree } = reading;
     const following = await this.snapshot.following();
     const declared = operation.request.purpose;
     const known = (purpose: string) => PURPOSE_CODE.test(purpose) && this.snapshot.current().index.purposes.has(purpose);
@@ -127,6 +153,7 @@ export class ContractEnforcement implements OperationPolicy {
       if (isPlatform(topology, use.coordinate) || use.reads === 'none') continue;
       lookupOf.set(use, { via: `${use.coordinate}(${use.argument})`, reads: use.reads, owner: ownerOf(topology, index, use.coordinate) });
     }
+    const selections = feed ? feedSelections(reading.selections, feed, topology.entityKeys.get(feed.declaration.entityType) ?? 'id') : reading.selections;
     const request: PolicyRequest = {
       caller,
       purpose,
@@ -218,6 +245,7 @@ export class ContractEnforcement implements OperationPolicy {
     return {
       allowed: true,
       document,
+      signature: `${deniedFields.sort().join(',')}|${deniedArguments.sort().join(',')}`,
       finish: async (result: ExecutionResult): Promise<ExecutionResult> => {
         const shaped = shapeResult(result.data as Record<string, unknown> | null | undefined, tree, {
           decision,
@@ -283,6 +311,75 @@ export class ContractEnforcement implements OperationPolicy {
     };
   }
 
+  /**
+   * A change feed, decided as a read when it opens (refused, or allowed with what it may select),
+   * and then again for each change at delivery: `feed` governs the subgraph's stream.
+   */
+  private async openFeed(operation: OperationUnderDecision, reading: OperationReading): Promise<PolicyVerdict> {
+    let uses: ArgumentUse[];
+    try {
+      uses = argumentUses(operation.schema, reading.definition, operation.document, operation.variables, this.supergraph.topology);
+    } catch (error) {
+      if (error instanceof VariablesRefused) return { allowed: false, error: gatewayError('VALIDATION_FAILED', error.message) };
+      throw error;
+    }
+    const feed = readFeed(reading, this.supergraph.topology, uses);
+    if ('refused' in feed) return { allowed: false, error: gatewayError('VALIDATION_FAILED', feed.refused) };
+    const opened = await this.judge(operation, reading, feed);
+    if (!opened.allowed) return opened;
+    const startCursor = feed.after ?? (await this.feeds.store.head()) ?? FEED_ORIGIN;
+    const kept = opened.document ?? operation.document;
+    const definition = operationOf(kept, operation.operationName);
+    if (!definition) return { allowed: false, error: gatewayError('VALIDATION_FAILED', 'the request names no operation to run') };
+    return {
+      allowed: true,
+      document: feedDocument(kept, definition, feed, startCursor),
+      feed: (upstream) => {
+        const governed: GovernedFeed = new GovernedFeed(upstream, (change) => this.finishChange(operation, reading, feed, opened.signature, change), startCursor, this.feeds.bufferSize, () =>
+          this.feeds.registry.remove(watched),
+        );
+        const watched = {
+          caller: operation.request.caller,
+          recheck: async () => {
+            const now = await this.judge({ ...operation, request: { ...operation.request, decisionId: randomUUID() } }, reading, feed);
+            if (!now.allowed) governed.end(now.error);
+            else if (now.signature !== opened.signature) governed.end(grantsChanged(), { resumable: true });
+          },
+          end: (error: GraphQLError, options?: { resumable?: boolean }) => governed.end(error, options),
+        };
+        this.feeds.registry.add(watched);
+        return governed;
+      },
+    };
+  }
+
+  /**
+   * One change, at delivery: the policy as of the change at least (a suspension or withdrawal
+   * that came before it in the log applies to it), the decision taken again as for a read, then
+   * shaped and recorded by its finisher. A change whose entity is withheld is passed, not sent.
+   */
+  private async finishChange(operation: OperationUnderDecision, reading: OperationReading, feed: FeedOperation, signature: string | undefined, result: ExecutionResult): Promise<FeedStep> {
+    const change = result.data?.[feed.rootKey] as Record<string, unknown> | null | undefined;
+    const cursor = change?.[CURSOR_ALIAS];
+    if (!change || typeof cursor !== 'string') {
+      // The subgraph's own last word (a feed cut behind the gateway, a refused cursor) goes on as it came.
+      const [error] = result.errors ?? [];
+      return { end: error ? new GraphQLError(error.message, { extensions: error.extensions }) : gatewayError('INTERNAL', 'a change came without its cursor') };
+    }
+    delete change[CURSOR_ALIAS];
+    if (!(await this.snapshot.reached(cursor))) {
+      return { end: gatewayError('INTERNAL', 'the gateway\'s policy has not caught up with this change: nothing is served until it does; resume after extensions.cursor'), resumable: true };
+    }
+    const judged = await this.judge({ ...operation, request: { ...operation.request, decisionId: randomUUID() } }, reading, feed);
+    if (!judged.allowed) return { end: judged.error };
+    if (judged.signature !== signature || !judged.finish) return { end: grantsChanged(), resumable: true };
+    const finished = await judged.finish(result);
+    const delivered = finished.data?.[feed.rootKey] as Record<string, unknown> | null | undefined;
+    if (!delivered) return { end: finished.errors?.[0] ?? gatewayError('INTERNAL', 'the change could not be served') };
+    if (feed.entityKeys.every((key) => delivered[key] === null || delivered[key] === undefined)) return { skip: true, cursor };
+    return { deliver: finished, cursor };
+  }
+
   /** Entity keys of the types the catalog binds, recomputed only when the index or the supergraph changes. */
   private keysOfBoundTypes(types: ReadonlyMap<string, unknown>, topology: SupergraphTopology): ReadonlyMap<string, string> {
     if (this.boundKeys.of !== types || this.boundKeys.topology !== topology) {
@@ -317,6 +414,9 @@ export class ContractEnforcement implements OperationPolicy {
     }
   }
 }
+
+const grantsChanged = () =>
+  gatewayError('CONTRACT_REQUIRED', 'what this feed may read has changed since it opened: subscribe again after extensions.cursor to be served what you may read now');
 
 const unrecorded = () => gatewayError('INTERNAL', 'the access could not be recorded, so nothing is served; try again');
 

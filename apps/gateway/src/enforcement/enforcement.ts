@@ -6,6 +6,7 @@ import type { SupergraphSource } from '../composition/supergraph-source.js';
 import { AccessRecorder } from './access-recorder.js';
 import { ContractEnforcement } from './contract-enforcement.policy.js';
 import { DailyQuotaLedger } from './daily-quota.js';
+import { FeedRegistry } from './feed-registry.js';
 import { loadFieldHashKey } from './field-hash-key.js';
 import { GatewayPolicySnapshot } from './gateway-policy-snapshot.js';
 import { withAccessRecordMetrics } from '../observability/access-record-metrics.js';
@@ -15,11 +16,20 @@ export interface EnforcementOptions {
   hashKey?: HashKey;
   /** How often the policy snapshot reads the log whatever NOTIFY says (`POLICY_POLL_MS` by default). */
   policyPollMs?: number;
+  /** Changes that may wait for a slow caller of a change feed before it is cut (`FEED_BUFFER` by default). */
+  feedBufferSize?: number;
 }
+
+/**
+ * A change feed's buffer: enough for a burst (a batch registration of a street's residents) to
+ * wait while a caller is briefly slow, little enough that a thousand feeds hold a few MB each.
+ */
+export const FEED_BUFFER = 1_000;
 
 export interface RunningEnforcement {
   policy: ContractEnforcement;
   snapshot: GatewayPolicySnapshot;
+  feeds: FeedRegistry;
   stop(): Promise<void>;
 }
 
@@ -32,12 +42,23 @@ export const startEnforcement = async (
   await DailyQuotaLedger.prepare(deps.connection);
   const snapshot = new GatewayPolicySnapshot(deps.store, deps.dataSource, deps.connection, options.policyPollMs);
   await snapshot.start();
+  const feeds = new FeedRegistry();
   const policy = new ContractEnforcement(
     snapshot,
     deps.supergraph,
     new AccessRecorder(withAccessRecordMetrics(deps.store)),
     new DailyQuotaLedger(deps.dataSource),
     hashKey,
+    { store: deps.store, registry: feeds, bufferSize: options.feedBufferSize ?? FEED_BUFFER },
   );
-  return { policy, snapshot, stop: () => snapshot.stop() };
+  const unwatch = snapshot.onPolicyChanged(() => void feeds.policyChanged());
+  return {
+    policy,
+    snapshot,
+    feeds,
+    stop: async () => {
+      unwatch();
+      await snapshot.stop();
+    },
+  };
 };

@@ -84,6 +84,7 @@ export class GatewayPolicySnapshot {
   private stopped = false;
   /** When the last catch-up that reached the end of the log began (epoch ms); 0: never. */
   private followedAt = 0;
+  private readonly listeners = new Set<() => void>();
 
   constructor(
     private readonly store: EventStore,
@@ -137,6 +138,36 @@ export class GatewayPolicySnapshot {
    */
   async catchUpNow(): Promise<void> {
     await Promise.race([this.reload(), new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
+  }
+
+  /**
+   * Whether the snapshot is as of `checkpoint` at least, so that everything the policy did before
+   * that position in the log applies (a change fed from there is decided after a suspension or a
+   * withdrawal that came before it). Catches up for `timeoutMs` at most to get there; a
+   * malformed checkpoint is never reached.
+   */
+  async reached(checkpoint: string, timeoutMs = 1_000): Promise<boolean> {
+    const reached = () => {
+      const current = this.snapshot.checkpoint as Checkpoint | null;
+      return current !== null && this.store.compareCheckpoints(checkpoint as Checkpoint, current) <= 0;
+    };
+    try {
+      if (reached()) return true;
+    } catch {
+      return false;
+    }
+    const deadline = Date.now() + timeoutMs;
+    while (!this.stopped && Date.now() < deadline) {
+      await Promise.race([this.reload(), new Promise((resolve) => setTimeout(resolve, deadline - Date.now()).unref())]);
+      if (reached()) return true;
+    }
+    return false;
+  }
+
+  /** Calls `listener` when the contracts, datasets or purposes a decision reads change (not for consents). */
+  onPolicyChanged(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   async stop(): Promise<void> {
@@ -207,7 +238,11 @@ export class GatewayPolicySnapshot {
     if (published !== null && (live.checkpoint === undefined || this.store.compareCheckpoints(live.checkpoint, published) < 0)) return;
     const quotas = index.contracts === this.snapshot.index.contracts ? this.snapshot.quotas : quotasOf(live.index.contracts());
     if (index.unownedBindings !== this.snapshot.index.unownedBindings && index.unownedBindings.length > 0) reportUnowned(index.unownedBindings);
+    const before = this.snapshot.index;
     this.snapshot = { index, checkpoint: live.checkpoint ?? null, quotas };
+    if (index.contracts !== before.contracts || index.types !== before.types || index.purposes !== before.purposes || index.subgraphs !== before.subgraphs) {
+      for (const listener of this.listeners) listener();
+    }
   }
 
   private async tableOid(tx: EntityManager = this.dataSource.manager): Promise<number | null> {

@@ -66,6 +66,7 @@ export class GraphqlController {
       );
       response.statusCode = answer.status;
       answer.headers.forEach((value, name) => response.setHeader(name, value));
+      if (answer.body && /^text\/event-stream/.test(answer.headers.get('content-type') ?? '')) return await stream(answer.body, response);
       response.end(Buffer.from(await answer.arrayBuffer()));
     } catch (error) {
       console.error('gateway: request failed:', error);
@@ -81,6 +82,27 @@ export class GraphqlController {
     return this.clients.authenticator.authenticate(match[1], sourceOfAddress(request.socket.remoteAddress));
   }
 }
+
+/**
+ * A subscription's events, written as the caller reads them: the next is taken from the runtime
+ * only once the socket has room (so a slow reader fills its feed's buffer, and is cut there,
+ * rather than the gateway's memory), and a caller that goes away ends the stream behind it.
+ */
+const stream = async (body: ReadableStream<Uint8Array>, response: ServerResponse): Promise<void> => {
+  const reader = body.getReader();
+  let gone = false;
+  response.on('close', () => {
+    gone = true;
+    void reader.cancel().catch(() => undefined);
+  });
+  response.flushHeaders();
+  while (!gone) {
+    const { done, value } = await reader.read().catch(() => ({ done: true, value: undefined }));
+    if (done) break;
+    if (!response.write(value) && !gone) await new Promise((resolve) => response.once('drain', resolve).once('close', resolve));
+  }
+  response.end();
+};
 
 const sendUnauthenticated = (response: ServerResponse, authentication: Authentication & { ok: false }): void => {
   if (authentication.refused === 'WRONG_KEY') {

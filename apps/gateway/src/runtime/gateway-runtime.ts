@@ -42,7 +42,8 @@ export const createShuzhiRuntime = (options: ShuzhiRuntimeOptions): ShuzhiGatewa
         // only: the signed caller context is added later (onFetch), so two callers' requests
         // would share one answer, and a role check in a subgraph would be answered for the wrong
         // caller. Nothing is shared between callers.
-        { location: graphqlUrlOf(baseUrl), options: { deduplicateInflightRequests: false } },
+        // Subscriptions too go as POST (GraphQL over SSE): the signed caller context covers the body.
+        { location: graphqlUrlOf(baseUrl), options: { deduplicateInflightRequests: false, method: 'POST' } },
       ]),
     ),
     // Given here rather than resolved by name at the first call, which fails inside bundles
@@ -54,7 +55,8 @@ export const createShuzhiRuntime = (options: ShuzhiRuntimeOptions): ShuzhiGatewa
     // every fetch failed, and bubbles a null in a non-null position up to its nearest nullable
     // parent, as graphql-js does (null-propagation.spec.ts).
     unifiedGraphHandler,
-    upstreamTimeout: options.upstreamTimeoutMs,
+    // A change feed's stream lasts as long as its caller reads; a timeout would cut every one.
+    upstreamTimeout: ({ executionRequest }) => (executionRequest?.operationType === 'subscription' ? undefined : options.upstreamTimeoutMs),
     // A subgraph's failure names the subgraph (the API errors say which service failed, and
     // drop the rest of what the runtime attaches); it is not masked as an unexpected error.
     subgraphErrors: { subgraphNameProp: 'serviceName' },

@@ -1,4 +1,5 @@
 import type { DocumentNode, ExecutionResult, GraphQLError, GraphQLSchema } from 'graphql';
+import type { YogaInitialContext } from 'graphql-yoga';
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { gatewayError } from './api-errors.js';
 import type { GatewayContextAdditions, GatewayRequest } from './gateway-request.js';
@@ -29,7 +30,17 @@ export type PolicyVerdict =
    * `document`, when given, is executed instead: the same operation with fields the gateway
    * needs for itself (entity keys), which `finish` removes from the result again.
    */
-  | { allowed: true; finish?: ResultFinisher; document?: DocumentNode };
+  | { allowed: true; finish?: ResultFinisher; document?: DocumentNode; feed?: FeedGovernor };
+
+/**
+ * A subscription's stream as the caller receives it: each result of the subgraph's stream
+ * decided, shaped and recorded at delivery (or held back), and the stream ended when the policy
+ * says so. A subscription no policy governs runs as the subgraph streams it (a gateway without
+ * enforcement, as the plugins-off benchmark runs one).
+ */
+export type FeedGovernor = (upstream: AsyncIterable<ExecutionResult>) => AsyncIterable<ExecutionResult>;
+
+type GatewayContext = YogaInitialContext & GatewayContextAdditions & { headers?: Record<string, string> };
 
 /**
  * The enforcement point's plug: contract and consent checks, quotas and access records
@@ -42,49 +53,60 @@ export interface OperationPolicy {
 }
 
 /**
- * Runs the policies after validation and before execution (envelop's `onExecute`), and their
- * finishers on the execution result (Yoga's `onExecutionResult`, which is awaited, so a
- * finisher that must write before the data leaves can).
+ * Runs the policies after validation and before execution (envelop's `onExecute`, and
+ * `onSubscribe` for subscriptions), and their finishers on the execution result (Yoga's
+ * `onExecutionResult`, which is awaited, so a finisher that must write before the data leaves
+ * can). A subscription's stream goes through the governors the policies gave, one result at a time.
  */
 export const useOperationPolicies = (policies: readonly OperationPolicy[]): GatewayPlugin<GatewayContextAdditions> => {
   // Keyed by the request: both hooks see the same Request object, one operation per request.
   const finishers = new WeakMap<Request, ResultFinisher[]>();
+
+  /** The policies' verdicts in order: the first refusal, or what the allowed ones add. */
+  const admit = async (
+    args: { schema: GraphQLSchema; document: DocumentNode; operationName?: string | null; variableValues?: Readonly<Record<string, unknown>> | null; contextValue: GatewayContext },
+  ): Promise<{ error: GraphQLError } | { finish: ResultFinisher[]; feeds: FeedGovernor[] }> => {
+    const context = args.contextValue;
+    const request = context.shuzhi;
+    // Every request reaches the runtime through the authenticating controller; one that did
+    // not is refused rather than run without a caller.
+    if (!request) return { error: gatewayError('UNAUTHENTICATED', 'the request carries no authenticated caller') };
+    const operation: OperationUnderDecision = {
+      request,
+      schema: args.schema,
+      document: args.document,
+      operationName: args.operationName ?? undefined,
+      variables: args.variableValues ?? {},
+      headers: context.headers ?? {},
+    };
+    const finish: ResultFinisher[] = [];
+    const feeds: FeedGovernor[] = [];
+    for (const policy of policies) {
+      const verdict = await policy.decide(operation);
+      if (!verdict.allowed) return { error: verdict.error };
+      if (verdict.finish) finish.push(verdict.finish);
+      if (verdict.feed) feeds.push(verdict.feed);
+      // The arguments object is the one envelop executes with once every hook has run.
+      if (verdict.document) args.document = verdict.document;
+    }
+    return { finish, feeds };
+  };
+
   return {
     async onExecute({ args, setResultAndStopExecution }) {
-      const context = args.contextValue;
-      const request = context.shuzhi;
-      if (!request) {
-        // Every request reaches the runtime through the authenticating controller; one that did
-        // not is refused rather than run without a caller.
-        setResultAndStopExecution({ errors: [gatewayError('UNAUTHENTICATED', 'the request carries no authenticated caller')] });
-        return;
-      }
-      const operation: OperationUnderDecision = {
-        request,
-        schema: args.schema,
-        document: args.document,
-        operationName: args.operationName ?? undefined,
-        variables: args.variableValues ?? {},
-        headers: context.headers ?? {},
-      };
-      const accepted: ResultFinisher[] = [];
-      for (const policy of policies) {
-        const verdict = await policy.decide(operation);
-        if (!verdict.allowed) {
-          setResultAndStopExecution({ errors: [verdict.error] });
-          return;
-        }
-        if (verdict.finish) accepted.push(verdict.finish);
-        // The arguments object is the one envelop executes with once every hook has run.
-        if (verdict.document) {
-          args.document = verdict.document;
-        }
-      }
-      if (accepted.length > 0) finishers.set(context.request, accepted);
+      const admitted = await admit(args as never);
+      if ('error' in admitted) return void setResultAndStopExecution({ errors: [admitted.error] });
+      if (admitted.finish.length > 0) finishers.set((args.contextValue as GatewayContext).request, admitted.finish);
     },
-    // Subscriptions would run outside `onExecute`, past the policies: none are served.
-    onSubscribe({ setResultAndStopExecution }) {
-      setResultAndStopExecution({ errors: [gatewayError('VALIDATION_FAILED', 'subscriptions are not served by the gateway')] });
+    async onSubscribe({ args, setResultAndStopExecution }) {
+      const admitted = await admit(args as never);
+      if ('error' in admitted) return void setResultAndStopExecution({ errors: [admitted.error] });
+      return {
+        onSubscribeResult({ result, setResult }) {
+          if (!(Symbol.asyncIterator in result)) return;
+          setResult(admitted.feeds.reduce<AsyncIterable<ExecutionResult>>((stream, govern) => govern(stream), result) as AsyncIterableIterator<ExecutionResult>);
+        },
+      };
     },
     async onExecutionResult({ request, result, setResult }) {
       const accepted = finishers.get(request);

@@ -267,12 +267,13 @@ export class PostgresEventStore implements EventStore {
 
   async head(): Promise<Checkpoint | undefined> {
     // Below the horizon, as readAll's head: an event of a transaction still open is not readable yet.
-    const { rows } = await this.pool.query<{ transaction_id: string; global_position: string }>(
-      `select transaction_id::text, global_position from event_store.events
-       where transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-       order by transaction_id desc, global_position desc limit 1`,
+    // Ordered by the columns themselves: the text of the transaction id would sort 999 after 1003.
+    const { rows } = await this.pool.query<{ transaction: string; position: string }>(
+      `select e.transaction_id::text as transaction, e.global_position as position from event_store.events e
+       where e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+       order by e.transaction_id desc, e.global_position desc limit 1`,
     );
-    return rows[0] && encodePostgresCheckpoint(rows[0].transaction_id, rows[0].global_position);
+    return rows[0] && encodePostgresCheckpoint(rows[0].transaction, rows[0].position);
   }
 
   onAppended(listener: (hint: AppendedHint) => void): () => void {
