@@ -1,9 +1,47 @@
 import { randomUUID } from 'node:crypto';
+import http from 'node:http';
 import { accessStreamId, type AccessEvent } from '@shuzhi/policy';
 import { EventStream, waitUntil } from '@shuzhi/testing';
 import { BUILT_IN_SUBGRAPHS } from '@shuzhi/governance-events';
 import { bootstrapCatalog, readBuiltInCatalog } from '../../governance/src/bootstrap/built-in-datasets.js';
-import { GatewayHarness } from './gateway-harness.js';
+import { metrics } from '@shuzhi/observability';
+import { GatewayHarness, TEST_ENFORCEMENT } from './gateway-harness.js';
+
+/**
+ * A subscriber that reads nothing until told: its socket is left unread, as a consumer stuck in
+ * its own work leaves it, so the gateway's writes back up into its feed's buffer.
+ */
+const slowReader = (url: string, apiKey: string, query: string): Promise<{ readAll(): Promise<unknown[]> }> =>
+  new Promise((resolve, reject) => {
+    const body = JSON.stringify({ query });
+    const request = http.request(
+      `${url}/graphql`,
+      { method: 'POST', headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${apiKey}`, 'content-length': Buffer.byteLength(body) } },
+      (response) => {
+        response.pause();
+        resolve({
+          readAll: () =>
+            new Promise((done, failed) => {
+              let text = '';
+              response.setEncoding('utf8');
+              response.on('data', (chunk: string) => (text += chunk));
+              response.on('error', failed);
+              response.on('end', () =>
+                done(
+                  text
+                    .split('\n\n')
+                    .filter((block) => block.startsWith('event: next'))
+                    .map((block) => JSON.parse(block.slice(block.indexOf('data:') + 5))),
+                ),
+              );
+              response.resume();
+            }),
+        });
+      },
+    );
+    request.on('error', reject);
+    request.end(body);
+  });
 
 const REGISTER_RESIDENT = 'mutation ($input: RegisterResidentInput!) { registerResident(input: $input) { id } }';
 const SUBMIT = 'mutation ($input: SubmitSharingContractInput!) { submitSharingContract(input: $input) { id } }';
@@ -23,6 +61,8 @@ const HOUSING = 'HOUSING_ALLOWANCE';
 const ELDERLY = 'ELDERLY_ALLOWANCE';
 const EMPLOYMENT = 'EMPLOYMENT_SERVICE';
 const PENSION = 'PENSION';
+const RELIEF = 'DISASTER_RELIEF';
+const MEDICAL = 'MEDICAL_ASSISTANCE';
 
 const withCheck = (first17: string) => {
   const sum = [...first17].reduce((total, digit, i) => total + Number(digit) * (2 ** (17 - i) % 11), 0);
@@ -33,6 +73,13 @@ const newResident = (name: string) => {
   sequence += 2;
   const idNumber = withCheck(`33010619900307${String(sequence).padStart(3, '0')}`);
   return { idNumber, name, gender: 'MALE', birthDate: '1990-03-07' };
+};
+
+/** The n-th of many residents: a birth date of its own, a name in Chinese numerals. */
+const member = (n: number) => {
+  const birthDate = new Date(Date.UTC(1960, 0, 1) + n * 86_400_000).toISOString().slice(0, 10);
+  const numerals = [...String(n)].map((d) => '零一二三四五六七八九'[Number(d)]).join('');
+  return { idNumber: withCheck(`330106${birthDate.replaceAll('-', '')}001`), name: `成员${numerals}`, gender: 'MALE', birthDate };
 };
 
 type Change = { cursor: string; kind: string; resident: { id: string; name: string; birthDate: string } | null };
@@ -55,8 +102,8 @@ describe('change feeds through the gateway (GraphQL over SSE)', () => {
     if (answer.errors) throw new Error(JSON.stringify(answer.errors));
     return answer.data!.registerResident.id as string;
   };
-  const open = async (apiKey: string, headers: Record<string, string>, variables: object = {}, query = FEED) => {
-    const stream = await harness.subscribe(apiKey, query, variables, headers);
+  const open = async (apiKey: string, headers: Record<string, string>, variables: object = {}, query = FEED, url = harness.gatewayUrl) => {
+    const stream = await harness.subscribe(apiKey, query, variables, headers, url);
     if (!(stream instanceof EventStream)) throw new Error(`no stream: ${JSON.stringify(stream)}`);
     return stream;
   };
@@ -99,7 +146,7 @@ describe('change feeds through the gateway (GraphQL over SSE)', () => {
     for (const [code, name] of [['human-resources', '人社局'], ['citizen-app', '浙里办']]) {
       await harness.ok(harness.adminKey, 'mutation ($code: String!, $name: String!) { registerDepartment(input: { code: $code, name: $name }) { code } }', { code, name });
     }
-    for (const code of [SUBSIDY, HOUSING, ELDERLY, EMPLOYMENT, PENSION]) {
+    for (const code of [SUBSIDY, HOUSING, ELDERLY, EMPLOYMENT, PENSION, RELIEF, MEDICAL]) {
       await harness.ok(harness.adminKey, 'mutation ($code: String!) { registerPurpose(input: { code: $code, name: $code }) { code } }', { code });
     }
     hr = await issue('human-resources', ['CONSUMER']);
@@ -234,4 +281,62 @@ describe('change feeds through the gateway (GraphQL over SSE)', () => {
       resumed.close();
     }
   });
+
+  it('passes over the history a contract never shared: a feed read from the beginning starts at the contract\'s start', async () => {
+    const before = await register('郑六');
+    await move(before);
+    const validFrom = new Date(Date.now() + 1_000);
+    await contract({ fields: ['name'], purpose: MEDICAL, validFrom: validFrom.toISOString() });
+    await waitUntil(async () => Date.now() > validFrom.getTime() + 50, { what: 'the contract to start' });
+    await applies(MEDICAL, 'the contract');
+    const stream = await open(hr.apiKey, { 'x-purpose': MEDICAL }, { after: '0' }, NAMES);
+    try {
+      await move(before);
+      // Every change of the log before the contract's start is passed over: the first one sent is this move.
+      expect(changeOf((await stream.next())!.data)).toMatchObject({ kind: 'UPDATED', resident: { id: before } });
+    } finally {
+      stream.close();
+    }
+  });
+
+  it('cuts a reader that lets its buffer fill, with the cursor to resume from, while another reader keeps up', async () => {
+    // Public security reads its own register's feed, each change with the whole household the
+    // resident joined: a reader that reads nothing fills its socket's buffers within a few hundred.
+    const small = await harness.startGateway({ enforcement: { ...TEST_ENFORCEMENT, feedBufferSize: 10 } });
+    const MEMBERS = 'subscription ($after: String) { residentChanges(after: $after) { cursor resident { id household { members { id name idNumber gender birthDate status streamId version } } } } }';
+    const cursorOf = (data: unknown) => changeOf(data).cursor;
+    const cuts = async () => (await metrics().feedEnds.get()).values.find((v) => v.labels.code === 'QUOTA_EXCEEDED')?.value ?? 0;
+    const cutsBefore = await cuts();
+    const slow = await slowReader(small, steward, MEMBERS);
+    const fast = await open(steward, {}, {}, MEMBERS, small);
+    const fastGot: string[] = [];
+    const fastReader = (async () => {
+      for (let event = await fast.next(60_000); event && event.event !== 'complete'; event = await fast.next(60_000)) fastGot.push(cursorOf(event.data));
+    })();
+    let written = 0;
+    while ((await cuts()) === cutsBefore && written < 2_000) {
+      written += 1;
+      const answer = await harness.call(steward, REGISTER_RESIDENT, { input: { ...member(written), householdId: homes[0] } }, {}, plainGateway);
+      if (answer.errors) throw new Error(JSON.stringify(answer.errors));
+    }
+    expect(await cuts()).toBe(cutsBefore + 1);
+    await waitUntil(async () => fastGot.length === written, { timeoutMs: 60_000, what: 'the fast reader to have every change' });
+
+    // The slow reader reads at last: what it was given, then the cut with the cursor of the last of it.
+    const events = await slow.readAll();
+    const last = events.pop() as { errors: Array<{ extensions: { code: string; cursor: string } }> };
+    const slowGot = events.map(cursorOf);
+    expect(last.errors[0].extensions).toMatchObject({ code: 'QUOTA_EXCEEDED', cursor: slowGot[slowGot.length - 1] });
+    const resumed = await open(steward, {}, { after: last.errors[0].extensions.cursor }, MEMBERS, small);
+    try {
+      while (slowGot.length < written) slowGot.push(cursorOf((await resumed.next())!.data));
+      // Together, exactly what the fast reader had: every change once, in order.
+      expect(slowGot).toEqual(fastGot);
+    } finally {
+      resumed.close();
+      fast.close();
+      // Its read in flight ends with the connection.
+      await fastReader.catch(() => undefined);
+    }
+  }, 180_000);
 });

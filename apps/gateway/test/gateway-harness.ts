@@ -99,10 +99,10 @@ export abstract class GatewayCaller {
  * Enforcement as the tests run it: their HASH key, and the policy snapshot's poll pushed past
  * any test's deadline, so that a change seen within a second was seen through NOTIFY.
  */
-const ENFORCEMENT = { hashKey: TEST_HASH_KEY, policyPollMs: 60_000 };
+export const TEST_ENFORCEMENT = { hashKey: TEST_HASH_KEY, policyPollMs: 60_000 };
 
 /**
- * The real governance subgraph (and, when asked, the real population subgraph) and the real
+ * The real governance subgraph (and, when asked, the real population and enterprise subgraphs) and the real
  * gateway in front of them, with contract enforcement on, over HTTP, on one PostgreSQL database:
  * the subgraphs trust this gateway's key, and only it.
  */
@@ -124,7 +124,7 @@ export class GatewayHarness extends GatewayCaller {
     super();
   }
 
-  static async start(label: string, options: { population?: boolean } = {}): Promise<GatewayHarness> {
+  static async start(label: string, options: { population?: boolean; enterprise?: boolean } = {}): Promise<GatewayHarness> {
     const database = await createTestDatabase(label);
     const store = await PostgresEventStore.connect({ connectionString: database.url });
     const gatewayKeys = newKeyPair();
@@ -140,13 +140,13 @@ export class GatewayHarness extends GatewayCaller {
     const governanceUrl = await baseUrlOf(governance);
     const endpoints: Record<string, string> = { governance: governanceUrl };
     const domainProcesses: ChildProcess[] = [];
-    if (options.population) {
-      const { child, url } = await startSubgraphProcess('population', { DATABASE_URL: database.url, SHUZHI_GATEWAY_PUBLIC_KEY: gatewayKeys.publicKeyPem });
+    for (const service of (['population', 'enterprise'] as const).filter((s) => options[s])) {
+      const { child, url } = await startSubgraphProcess(service, { DATABASE_URL: database.url, SHUZHI_GATEWAY_PUBLIC_KEY: gatewayKeys.publicKeyPem });
       domainProcesses.push(child);
-      endpoints.population = url;
+      endpoints[service] = url;
     }
     const subgraphs: SubgraphEndpoints = endpoints;
-    const gateway = await createGatewayApp({ databaseUrl: database.url, store, gatewayKeys, subgraphs, enforcement: ENFORCEMENT });
+    const gateway = await createGatewayApp({ databaseUrl: database.url, store, gatewayKeys, subgraphs, enforcement: TEST_ENFORCEMENT });
     await gateway.listen(0, '127.0.0.1');
     return new GatewayHarness(database, store, gatewayKeys, governance, governanceUrl, subgraphs, domainProcesses, gateway, await baseUrlOf(gateway), apiKey!);
   }
@@ -158,7 +158,7 @@ export class GatewayHarness extends GatewayCaller {
       store: this.store,
       gatewayKeys: this.gatewayKeys,
       subgraphs: this.subgraphs,
-      enforcement: ENFORCEMENT,
+      enforcement: TEST_ENFORCEMENT,
       ...options,
     });
     this.extraGateways.push(app);

@@ -69,6 +69,26 @@ export class ShuzhiMetrics {
   readonly projectionLagEvents: Gauge<'projection'>;
   readonly projectionLagSeconds: Gauge<'projection'>;
 
+  readonly feedsOpen = new Gauge({
+    name: 'shuzhi_change_feeds_open',
+    help: 'Change feeds open on this gateway',
+    registers: [this.registry],
+  });
+
+  readonly feedChanges = new Counter({
+    name: 'shuzhi_change_feed_changes_total',
+    help: 'Changes of change feeds decided at delivery: delivered, or passed over (withheld)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly feedEnds = new Counter({
+    name: 'shuzhi_change_feed_ends_total',
+    help: 'Change feeds the gateway ended, by the API.md code they ended with (QUOTA_EXCEEDED: a slow reader cut)',
+    labelNames: ['code'] as const,
+    registers: [this.registry],
+  });
+
   readonly upstreamDuration = new Histogram({
     name: 'shuzhi_subgraph_request_duration_seconds',
     help: 'Time the gateway waited for a subgraph, by subgraph and outcome',

@@ -5,6 +5,7 @@ import {
   decideSubjects,
   type AccessContext,
   type AccessLookup,
+  type ContractCitation,
   type HashKey,
   type Lookup,
   type PolicyIndex,
@@ -18,7 +19,7 @@ import type { OperationPolicy, OperationUnderDecision, PolicyVerdict } from '../
 import type { AccessRecorder } from './access-recorder.js';
 import { chinaDay, type DailyQuotaLedger, type QuotaCharge, type QuotaOverrun } from './daily-quota.js';
 import { withoutDenied } from './denied-removal.js';
-import { CURSOR_ALIAS, FEED_ORIGIN, feedDocument, feedSelections, readFeed, type FeedOperation } from './feed-operation.js';
+import { AT_ALIAS, CURSOR_ALIAS, FEED_ORIGIN, feedDocument, feedSelections, readFeed, type FeedOperation } from './feed-operation.js';
 import type { FeedRegistry } from './feed-registry.js';
 import { GovernedFeed, type FeedStep } from './governed-feed.js';
 import type { GatewayPolicySnapshot } from './gateway-policy-snapshot.js';
@@ -40,8 +41,8 @@ const ownerOf = (topology: SupergraphTopology, index: PolicyIndex, field: string
   return departments.size === 1 && only ? only : null;
 };
 
-/** A verdict, and for an allowed one what partial mode left out of it. */
-type Judged = PolicyVerdict & { signature?: string };
+/** A verdict, and for an allowed one what partial mode left out of it and the contracts it cites. */
+type Judged = PolicyVerdict & { signature?: string; contracts?: readonly ContractCitation[] };
 
 /** How a change feed is served: its buffer, and where it starts when the caller gives no cursor. */
 export interface FeedSettings {
@@ -77,6 +78,7 @@ export class ContractEnforcement implements OperationPolicy {
   readonly name = 'contract-enforcement';
   private readonly readings = new OperationReadings();
   private boundKeys: { of: unknown; topology: unknown; keys: ReadonlyMap<string, string> } = { of: undefined, topology: undefined, keys: new Map() };
+  private contractStarts: { of: unknown; starts: ReadonlyMap<string, number> } = { of: undefined, starts: new Map() };
 
   constructor(
     private readonly snapshot: GatewayPolicySnapshot,
@@ -246,6 +248,7 @@ export class ContractEnforcement implements OperationPolicy {
       allowed: true,
       document,
       signature: `${deniedFields.sort().join(',')}|${deniedArguments.sort().join(',')}`,
+      contracts: decision.contracts,
       finish: async (result: ExecutionResult): Promise<ExecutionResult> => {
         const shaped = shapeResult(result.data as Record<string, unknown> | null | undefined, tree, {
           decision,
@@ -361,23 +364,41 @@ export class ContractEnforcement implements OperationPolicy {
   private async finishChange(operation: OperationUnderDecision, reading: OperationReading, feed: FeedOperation, signature: string | undefined, result: ExecutionResult): Promise<FeedStep> {
     const change = result.data?.[feed.rootKey] as Record<string, unknown> | null | undefined;
     const cursor = change?.[CURSOR_ALIAS];
-    if (!change || typeof cursor !== 'string') {
+    const occurredAt = Date.parse(String(change?.[AT_ALIAS]));
+    if (!change || typeof cursor !== 'string' || Number.isNaN(occurredAt)) {
       // The subgraph's own last word (a feed cut behind the gateway, a refused cursor) goes on as it came.
       const [error] = result.errors ?? [];
       return { end: error ? new GraphQLError(error.message, { extensions: error.extensions }) : gatewayError('INTERNAL', 'a change came without its cursor') };
     }
     delete change[CURSOR_ALIAS];
+    delete change[AT_ALIAS];
     if (!(await this.snapshot.reached(cursor))) {
       return { end: gatewayError('INTERNAL', 'the gateway\'s policy has not caught up with this change: nothing is served until it does; resume after extensions.cursor'), resumable: true };
     }
     const judged = await this.judge({ ...operation, request: { ...operation.request, decisionId: randomUUID() } }, reading, feed);
     if (!judged.allowed) return { end: judged.error };
     if (judged.signature !== signature || !judged.finish) return { end: grantsChanged(), resumable: true };
+    // A contract grants from its start: a change made before a contract it is read under was in
+    // force is history that contract never shared (a feed read from an old cursor passes it).
+    if (occurredAt < this.grantedSince(judged.contracts ?? [])) return { skip: true, cursor };
     const finished = await judged.finish(result);
     const delivered = finished.data?.[feed.rootKey] as Record<string, unknown> | null | undefined;
     if (!delivered) return { end: finished.errors?.[0] ?? gatewayError('INTERNAL', 'the change could not be served') };
     if (feed.entityKeys.every((key) => delivered[key] === null || delivered[key] === undefined)) return { skip: true, cursor };
     return { deliver: finished, cursor };
+  }
+
+  /** The instant from which every one of these contracts was in force (epoch ms; 0 for none). */
+  private grantedSince(citations: readonly ContractCitation[]): number {
+    if (citations.length === 0) return 0;
+    const contracts = this.snapshot.current().index.contracts;
+    if (this.contractStarts.of !== contracts) {
+      const starts = new Map<string, number>();
+      for (const list of contracts.values()) for (const c of list) starts.set(c.id, c.validFrom);
+      this.contractStarts = { of: contracts, starts };
+    }
+    // A contract the index no longer holds is in force nowhere: nothing is older than that.
+    return Math.max(...citations.map((c) => this.contractStarts.starts.get(c.id) ?? Number.POSITIVE_INFINITY));
   }
 
   /** Entity keys of the types the catalog binds, recomputed only when the index or the supergraph changes. */

@@ -3,8 +3,9 @@ import type { FeedDeclaration, FieldSelection, SupergraphTopology } from '@shuzh
 import type { ArgumentUse } from './operation-arguments.js';
 import type { OperationReading } from './operation-selections.js';
 
-/** The response name under which the gateway asks for each change's cursor for itself. */
+/** The response names under which the gateway asks for each change's cursor and time for itself. */
 export const CURSOR_ALIAS = '_shuzhiCursor';
+export const AT_ALIAS = '_shuzhiAt';
 
 /** The cursor before every change: a feed read from the beginning of the log. */
 export const FEED_ORIGIN = '0';
@@ -52,9 +53,8 @@ export const readFeed = (
   const changes = reading.tree.fields.get(rootKey)?.children;
   const entityKeys = [...(changes?.fields ?? [])].filter(([, f]) => f.field === declaration.entityField).map(([key]) => key);
   if (entityKeys.length === 0) return { refused: `a change feed selects its ${declaration.entityField} (its key at least): each change is decided on it` };
-  if ([...(changes?.fields.keys() ?? [])].includes(CURSOR_ALIAS)) {
-    return { refused: `the response name "${CURSOR_ALIAS}" is the gateway's own; alias the field differently` };
-  }
+  const reserved = [...(changes?.fields.keys() ?? [])].find((key) => key === CURSOR_ALIAS || key === AT_ALIAS);
+  if (reserved) return { refused: `the response name "${reserved}" is the gateway's own; alias the field differently` };
   const after = uses.find((u) => u.coordinate === coordinate && u.argument === 'after')?.value;
   return { coordinate, declaration, subgraph, rootKey, entityKeys, after: typeof after === 'string' ? after : undefined };
 };
@@ -74,7 +74,7 @@ export const feedSelections = (selections: readonly FieldSelection[], feed: Feed
 /**
  * The document the subgraph is asked: the feed starts at `startCursor` (the caller's `after`, or
  * the head of the log when it subscribed, so that the stream always knows where it stands), and
- * each change carries its cursor under the gateway's own name, removed again before delivery.
+ * each change carries its cursor and time under the gateway's own names, removed again before delivery.
  * An `after` the caller gave stays as given; one it left out (or null) becomes the start cursor,
  * and a variable that then names nothing is dropped, as validation would otherwise refuse it.
  */
@@ -83,7 +83,7 @@ export const feedDocument = (document: DocumentNode, operation: OperationDefinit
     OperationDefinition(node) {
       if (node !== operation) return undefined;
       const [root] = node.selectionSet.selections as FieldNode[];
-      const cursor: FieldNode = { kind: Kind.FIELD, alias: { kind: Kind.NAME, value: CURSOR_ALIAS }, name: { kind: Kind.NAME, value: 'cursor' } };
+      const own = (alias: string, name: string): FieldNode => ({ kind: Kind.FIELD, alias: { kind: Kind.NAME, value: alias }, name: { kind: Kind.NAME, value: name } });
       const fed: FieldNode = {
         ...root,
         arguments:
@@ -93,7 +93,7 @@ export const feedDocument = (document: DocumentNode, operation: OperationDefinit
                 ...(root.arguments ?? []).filter((a) => a.name.value !== 'after'),
                 { kind: Kind.ARGUMENT, name: { kind: Kind.NAME, value: 'after' }, value: { kind: Kind.STRING, value: startCursor } },
               ],
-        selectionSet: root.selectionSet && { ...root.selectionSet, selections: [...root.selectionSet.selections, cursor] },
+        selectionSet: root.selectionSet && { ...root.selectionSet, selections: [...root.selectionSet.selections, own(CURSOR_ALIAS, 'cursor'), own(AT_ALIAS, 'occurredAt')] },
       };
       const selectionSet = { ...node.selectionSet, selections: [fed] };
       const used = new Set<string>();

@@ -1,4 +1,5 @@
 import { GraphQLError, type ExecutionResult } from 'graphql';
+import { metrics } from '@shuzhi/observability';
 import { gatewayError } from '../runtime/api-errors.js';
 
 /** What becomes of one change from the subgraph, decided at delivery. */
@@ -49,6 +50,7 @@ export class GovernedFeed implements AsyncIterableIterator<ExecutionResult> {
   ) {
     this.upstream = upstream[Symbol.asyncIterator]();
     this.cursor = startCursor;
+    metrics().feedsOpen.inc();
     void this.pump();
   }
 
@@ -68,6 +70,7 @@ export class GovernedFeed implements AsyncIterableIterator<ExecutionResult> {
   end(error: GraphQLError, { resumable = false } = {}): void {
     if (this.finished || this.ending) return;
     this.ending = resumable ? new GraphQLError(error.message, { extensions: { ...error.extensions, cursor: this.cursor } }) : error;
+    metrics().feedEnds.inc({ code: String(error.extensions.code ?? 'INTERNAL') });
     this.buffer = [];
     this.stopUpstream();
     this.wake?.();
@@ -86,6 +89,7 @@ export class GovernedFeed implements AsyncIterableIterator<ExecutionResult> {
           continue;
         }
         this.cursor = step.cursor;
+        metrics().feedChanges.inc({ outcome: 'skip' in step ? 'withheld' : 'delivered' });
         if ('skip' in step) continue;
         return { done: false, value: step.deliver };
       }
@@ -139,6 +143,7 @@ export class GovernedFeed implements AsyncIterableIterator<ExecutionResult> {
   private close(): IteratorResult<ExecutionResult> {
     if (!this.finished) {
       this.finished = true;
+      metrics().feedsOpen.dec();
       this.buffer = [];
       this.stopUpstream();
       this.onClose();
