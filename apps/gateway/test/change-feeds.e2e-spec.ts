@@ -299,6 +299,33 @@ describe('change feeds through the gateway (GraphQL over SSE)', () => {
     }
   });
 
+  it('holds a client to its number of open feeds, and frees a place when one closes', async () => {
+    const capped = await harness.startGateway({ enforcement: { ...TEST_ENFORCEMENT, maxFeedsPerClient: 2 } });
+    const first = await open(steward, {}, {}, NAMES, capped);
+    const second = await open(steward, {}, {}, NAMES, capped);
+    try {
+      const [third] = await (await open(steward, {}, {}, NAMES, capped)).rest();
+      expect(third).toMatchObject({ errors: [{ extensions: { code: 'QUOTA_EXCEEDED' } }] });
+      // Another client is not held to this one's count.
+      const other = await open(hr.apiKey, { 'x-purpose': SUBSIDY }, {}, NAMES, capped);
+      other.close();
+      first.close();
+      await waitUntil(
+        async () => {
+          const again = await harness.subscribe(steward, NAMES, {}, {}, capped);
+          if (!(again instanceof EventStream)) return false;
+          const opened = await again.next(1_000).catch(() => undefined);
+          again.close();
+          return opened === undefined;
+        },
+        { what: 'a place to free when a feed closes' },
+      );
+    } finally {
+      first.close();
+      second.close();
+    }
+  });
+
   it('cuts a reader that lets its buffer fill, with the cursor to resume from, while another reader keeps up', async () => {
     // Public security reads its own register's feed, each change with the whole household the
     // resident joined: a reader that reads nothing fills its socket's buffers within a few hundred.

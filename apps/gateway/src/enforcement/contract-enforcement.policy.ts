@@ -50,6 +50,8 @@ export interface FeedSettings {
   registry: FeedRegistry;
   /** Changes that may wait for a slow caller before its feed is cut. */
   bufferSize: number;
+  /** Feeds one client may have open on this gateway: each holds a connection to a subgraph and a buffer. */
+  maxPerClient: number;
 }
 
 const isPlatform = (topology: SupergraphTopology, coordinateOf: string) =>
@@ -328,6 +330,10 @@ export class ContractEnforcement implements OperationPolicy {
     }
     const feed = readFeed(reading, this.supergraph.topology, uses);
     if ('refused' in feed) return { allowed: false, error: gatewayError('VALIDATION_FAILED', feed.refused) };
+    if (this.feeds.registry.openBy(operation.request.caller.clientId) >= this.feeds.maxPerClient) {
+      const reason = `a client may have ${this.feeds.maxPerClient} change feeds open on a gateway at once; close one first`;
+      return { allowed: false, error: gatewayError('QUOTA_EXCEEDED', reason) };
+    }
     const opened = await this.judge(operation, reading, feed);
     if (!opened.allowed) return opened;
     const startCursor = feed.after ?? (await this.feeds.store.head()) ?? FEED_ORIGIN;

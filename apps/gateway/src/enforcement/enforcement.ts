@@ -18,7 +18,12 @@ export interface EnforcementOptions {
   policyPollMs?: number;
   /** Changes that may wait for a slow caller of a change feed before it is cut (`FEED_BUFFER` by default). */
   feedBufferSize?: number;
+  /** Change feeds one client may have open on a gateway (`FEEDS_PER_CLIENT` by default). */
+  maxFeedsPerClient?: number;
 }
+
+/** A department system follows a few feeds (an entity type each, a purpose each), not hundreds. */
+export const FEEDS_PER_CLIENT = 20;
 
 /**
  * A change feed's buffer: enough for a burst (a batch registration of a street's residents) to
@@ -49,7 +54,7 @@ export const startEnforcement = async (
     new AccessRecorder(withAccessRecordMetrics(deps.store)),
     new DailyQuotaLedger(deps.dataSource),
     hashKey,
-    { store: deps.store, registry: feeds, bufferSize: options.feedBufferSize ?? FEED_BUFFER },
+    { store: deps.store, registry: feeds, bufferSize: options.feedBufferSize ?? FEED_BUFFER, maxPerClient: options.maxFeedsPerClient ?? FEEDS_PER_CLIENT },
   );
   const unwatch = snapshot.onPolicyChanged(() => void feeds.policyChanged());
   return {

@@ -33,6 +33,13 @@ export class FeedRegistry {
     return this.feeds.size;
   }
 
+  /** The feeds `clientId` has open on this gateway. */
+  openBy(clientId: string): number {
+    let open = 0;
+    for (const feed of this.feeds) if (feed.caller.clientId === clientId) open += 1;
+    return open;
+  }
+
   /** Contracts (or what else a decision reads beyond one subject) changed: every feed is decided again, once per change burst. */
   policyChanged(): Promise<void> {
     if (this.rechecking) {
