@@ -299,6 +299,49 @@ describe('change feeds through the gateway (GraphQL over SSE)', () => {
     }
   });
 
+  it('serves a contract scoped to a division only the subjects within it, in reads and in its feed alike', async () => {
+    // 翠苑街道's office gets its standing 回流 grant; one household lies in its street, one in 拱墅区.
+    const register = 'mutation ($input: RegisterDepartmentInput!) { registerDepartment(input: $input) { code } }';
+    await harness.ok(harness.adminKey, register, { input: { code: 'cuiyuan-street', name: '翠苑街道办事处', divisionCode: '330106007' } });
+    const street = await issue('cuiyuan-street', ['CONSUMER']);
+    const elsewhere = (await harness.call(steward, REGISTER_HOUSEHOLD, {
+      input: { address: '杭州市拱墅区湖墅南路1号', districtCode: '330105', districtName: '拱墅区', streetCode: '330105001', streetName: '湖墅街道', communityCode: '330105001001', communityName: '湖墅社区' },
+    }, {}, plainGateway)).data!.registerHousehold.id as string;
+    await harness.ok(harness.adminKey, 'mutation ($input: GrantReturnFlowContractInput!) { grantReturnFlowContract(input: $input) { id } }', {
+      input: { departmentCode: 'cuiyuan-street', datasetCode: 'population.resident', fields: ['id', 'name'], purpose: ELDERLY, legalBasis: '《政务数据共享条例》 数据回流', validTo: new Date(Date.now() + 86_400_000).toISOString() },
+    });
+    const registerIn = async (name: string, householdId: string) => {
+      const answer = await harness.call(steward, REGISTER_RESIDENT, { input: { ...newResident(name), householdId } }, {}, plainGateway);
+      if (answer.errors) throw new Error(JSON.stringify(answer.errors));
+      return answer.data!.registerResident.id as string;
+    };
+    const READ = 'query ($id: ID!) { resident(id: $id) { id name } }';
+    const purpose = { 'x-purpose': ELDERLY };
+    const near = await registerIn('翠苑居民', homes[0]);
+    await waitUntil(async () => !(await harness.call(street.apiKey, READ, { id: near }, purpose)).errors, { what: 'the 回流 grant to apply' });
+
+    const stream = await open(street.apiKey, purpose, {}, NAMES);
+    try {
+      const far = await registerIn('湖墅居民', elsewhere);
+      const nearAgain = await registerIn('翠苑新居民', homes[1]);
+      // Read: the resident elsewhere answers exactly as somebody who does not exist.
+      expect((await harness.call(street.apiKey, READ, { id: near }, purpose)).data).toEqual({ resident: { id: near, name: '翠苑居民' } });
+      const outside = await harness.call(street.apiKey, READ, { id: far }, purpose);
+      const unknown = await harness.call(street.apiKey, READ, { id: randomUUID() }, purpose);
+      expect(outside).toMatchObject({ data: { resident: null }, errors: [{ extensions: { code: 'CONTRACT_REQUIRED' } }] });
+      expect(unknown.data).toEqual(outside.data);
+      expect(unknown.errors!.map((e) => [e.message, e.extensions])).toEqual(outside.errors!.map((e) => [e.message, e.extensions]));
+      // Feed: the change in 拱墅区 is passed over; the next one delivered is the street's own.
+      expect(changeOf((await stream.next())!.data)).toMatchObject({ kind: 'CREATED', resident: { id: nearAgain } });
+      // Moving out of the street: the change is the resident's new place, which the office is not served.
+      await harness.call(steward, MOVE, { input: { residentId: nearAgain, householdId: elsewhere } }, {}, plainGateway);
+      await harness.call(steward, MOVE, { input: { residentId: near, householdId: homes[1] } }, {}, plainGateway);
+      expect(changeOf((await stream.next())!.data)).toMatchObject({ kind: 'UPDATED', resident: { id: near } });
+    } finally {
+      stream.close();
+    }
+  });
+
   it('holds a client to its number of open feeds, and frees a place when one closes', async () => {
     const capped = await harness.startGateway({ enforcement: { ...TEST_ENFORCEMENT, maxFeedsPerClient: 2 } });
     const first = await open(steward, {}, {}, NAMES, capped);

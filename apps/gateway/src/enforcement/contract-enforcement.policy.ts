@@ -2,7 +2,9 @@ import { createHash, randomUUID } from 'node:crypto';
 import { GraphQLError, isAbstractType, type ExecutionResult, type FieldNode, type GraphQLSchema } from 'graphql';
 import {
   decide,
+  decideDivisions,
   decideSubjects,
+  scopedTypes,
   type AccessContext,
   type AccessLookup,
   type ContractCitation,
@@ -229,7 +231,7 @@ export class ContractEnforcement implements OperationPolicy {
     const keys = this.keysOfBoundTypes(index.types, topology);
     let document;
     try {
-      document = this.readings.withKeys(operation.schema, kept.document, operation.operationName, keys);
+      document = this.readings.withKeys(operation.schema, kept.document, operation.operationName, keys, scopedTypes(decision));
     } catch (error) {
       if (error instanceof ReservedNameUsed) return { allowed: false, error: gatewayError('VALIDATION_FAILED', error.message) };
       throw error;
@@ -242,9 +244,10 @@ export class ContractEnforcement implements OperationPolicy {
         .filter(([, lookup]) => deniedVias.has(lookup.via))
         .map(([use, lookup]) => ({ denied: decision.denied.find((d) => d.via === lookup.via)!, path: use.path.split('.') })),
     ].map(({ denied, path }) => new GraphQLError(denied.reason, { path, extensions: { code: denied.code, reason: denied.reason, fields: [coordinate(denied)] } }));
-    const consentLookups = [...lookupOf]
-      .filter(([use, lookup]) => !use.path.includes('.') && decision.lookups.some((l) => l.via === lookup.via && l.consentRequired))
-      .map(([use]) => use.path);
+    const rootLookups = (guarded: (allowed: (typeof decision.lookups)[number]) => boolean) =>
+      [...lookupOf].filter(([use, lookup]) => !use.path.includes('.') && decision.lookups.some((l) => l.via === lookup.via && guarded(l))).map(([use]) => use.path);
+    const consentLookups = rootLookups((l) => l.consentRequired);
+    const scopedLookups = rootLookups((l) => l.divisionScope !== undefined);
 
     return {
       allowed: true,
@@ -257,7 +260,9 @@ export class ContractEnforcement implements OperationPolicy {
           keys,
           hashKey: this.hashKey,
           decideRows: (rows) => decideSubjects(decision, { ...request, subjects: rows }, index),
+          decideDivisions: (rows) => decideDivisions(decision, rows),
           consentLookups,
+          scopedLookups,
         });
         const served = [...new Set(decision.allowed.map(coordinate))];
 

@@ -19,6 +19,7 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
+import { DIVISION_CODE_FIELD } from '@shuzhi/governance-events';
 import type { FieldSelection } from '@shuzhi/policy';
 
 /** One response key of a selection set: the field it selects and what is selected beneath it. */
@@ -108,32 +109,50 @@ const nullabilityOf = (type: GraphQLOutputType | undefined): Pick<SelectedField,
  */
 export const KEY_ALIAS = '_shuzhiKey';
 
-/** The operation uses the gateway's own response name. */
+/**
+ * The response name under which the gateway asks, for itself, where a row lies (its type's
+ * `divisionCode`) when a contract it is read under is scoped to a division.
+ */
+export const DIVISION_ALIAS = '_shuzhiDivision';
+
+const RESERVED = [KEY_ALIAS, DIVISION_ALIAS];
+
+/** The operation uses one of the gateway's own response names. */
 export class ReservedNameUsed extends Error {
-  constructor() {
-    super(`the response name "${KEY_ALIAS}" is the gateway's own; alias the field differently`);
+  constructor(name: string) {
+    super(`the response name "${name}" is the gateway's own; alias the field differently`);
   }
 }
 
 /**
  * The document with the key field, under `KEY_ALIAS`, added to every selection set on an entity
  * type in `keys`, so that the gateway can tell whose row each object is (consent, access records)
- * whatever the caller selected. The additions are removed from the result again.
+ * whatever the caller selected; and, on the types in `located`, the row's division under
+ * `DIVISION_ALIAS`, so that it can tell whether a scoped contract serves the row. The additions
+ * are removed from the result again.
  */
-export const withKeyFields = (schema: GraphQLSchema, document: DocumentNode, keys: ReadonlyMap<string, string>): DocumentNode => {
+export const withKeyFields = (
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  keys: ReadonlyMap<string, string>,
+  located: ReadonlySet<string> = new Set(),
+): DocumentNode => {
   const typeInfo = new TypeInfo(schema);
   return visit(
     document,
     visitWithTypeInfo(typeInfo, {
       // The caller's selections only: a set is entered before the field added to it.
       SelectionSet(node) {
-        if (node.selections.some((s) => s.kind === Kind.FIELD && s.alias?.value === KEY_ALIAS)) throw new ReservedNameUsed();
+        for (const s of node.selections) if (s.kind === Kind.FIELD && s.alias && RESERVED.includes(s.alias.value)) throw new ReservedNameUsed(s.alias.value);
         const parent = typeInfo.getParentType();
         if (!parent || !isObjectType(parent)) return undefined;
         const key = keys.get(parent.name);
-        if (!key) return undefined;
-        const added: FieldNode = { kind: Kind.FIELD, alias: { kind: Kind.NAME, value: KEY_ALIAS }, name: { kind: Kind.NAME, value: key } };
-        return { ...node, selections: [...node.selections, added] };
+        const added: FieldNode[] = [];
+        if (key) added.push({ kind: Kind.FIELD, alias: { kind: Kind.NAME, value: KEY_ALIAS }, name: { kind: Kind.NAME, value: key } });
+        if (located.has(parent.name) && parent.getFields()[DIVISION_CODE_FIELD]) {
+          added.push({ kind: Kind.FIELD, alias: { kind: Kind.NAME, value: DIVISION_ALIAS }, name: { kind: Kind.NAME, value: DIVISION_CODE_FIELD } });
+        }
+        return added.length === 0 ? undefined : { ...node, selections: [...node.selections, ...added] };
       },
     }),
   );
@@ -150,7 +169,7 @@ interface CachedReading {
   schema: GraphQLSchema;
   operationName: string | undefined;
   reading: OperationReading | undefined;
-  keyed?: { keys: ReadonlyMap<string, string>; document: DocumentNode };
+  keyed?: { keys: ReadonlyMap<string, string>; located: string; document: DocumentNode };
 }
 
 /**
@@ -167,10 +186,19 @@ export class OperationReadings {
     return this.cached(schema, document, operationName).reading;
   }
 
-  /** `withKeyFields` of the document, kept while the keys stay the same map. */
-  withKeys(schema: GraphQLSchema, document: DocumentNode, operationName: string | undefined, keys: ReadonlyMap<string, string>): DocumentNode {
+  /** `withKeyFields` of the document, kept while the keys stay the same map and the same types are located. */
+  withKeys(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operationName: string | undefined,
+    keys: ReadonlyMap<string, string>,
+    located: ReadonlySet<string>,
+  ): DocumentNode {
     const cached = this.cached(schema, document, operationName);
-    if (cached.keyed?.keys !== keys) cached.keyed = { keys, document: withKeyFields(schema, document, keys) };
+    const locatedKey = [...located].sort().join(',');
+    if (cached.keyed?.keys !== keys || cached.keyed.located !== locatedKey) {
+      cached.keyed = { keys, located: locatedKey, document: withKeyFields(schema, document, keys, located) };
+    }
     return cached.keyed.document;
   }
 

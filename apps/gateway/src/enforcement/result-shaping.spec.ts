@@ -1,11 +1,11 @@
 import { buildSchema, parse } from 'graphql';
-import type { AllowedField, PolicyDecision, SubjectRow, SubjectVerdict } from '@shuzhi/policy';
-import { KEY_ALIAS, OperationReadings } from './operation-selections.js';
+import { decideDivisions, type AllowedField, type PolicyDecision, type SubjectRow, type SubjectVerdict } from '@shuzhi/policy';
+import { DIVISION_ALIAS, KEY_ALIAS, OperationReadings, withKeyFields } from './operation-selections.js';
 import { shapeResult } from './result-shaping.js';
 
 const schema = buildSchema(`
   type Query { resident(id: ID!): Resident, household(id: ID!): Household, registered(id: ID!): Resident! }
-  type Resident { id: ID!, name: String }
+  type Resident { id: ID!, name: String, divisionCode: String }
   type Household { id: ID!, address: String, members: [Resident!]!, lodgers: [Resident], head: Resident! }
 `);
 
@@ -89,5 +89,86 @@ describe('shaping a result: rows withheld for want of consent', () => {
     const shaped = shape('{ household(id: "h1") { head { name } members { name } } }', { household: { [KEY_ALIAS]: 'h1', head: xie, members: [xie, li] } }, ['r1', 'r2']);
     expect(shaped.data).toEqual({ household: { head: { name: '谢玉梅' }, members: [{ name: '谢玉梅' }, { name: '李丽娟' }] } });
     expect(shaped.errors).toEqual([]);
+  });
+});
+
+describe('shaping a result: rows outside the division a contract is scoped to', () => {
+  // 回流 to 西湖区 (330106): the district office reads residents of its own district only.
+  const scoped: PolicyDecision = {
+    ...decision,
+    allowed: decision.allowed.map((a) => (a.type === 'Resident' ? { ...a, consentRequired: false, divisionScope: '330106' } : a)),
+  };
+  const inside = { [KEY_ALIAS]: 'r1', [DIVISION_ALIAS]: '330106001001', name: '谢玉梅' };
+  const elsewhere = { [KEY_ALIAS]: 'r2', [DIVISION_ALIAS]: '330105002001', name: '李丽娟' };
+  const nowhere = { [KEY_ALIAS]: 'r3', [DIVISION_ALIAS]: null, name: '王小明' };
+  const shapeScoped = (query: string, data: Record<string, unknown>, scopedLookups: string[] = []) => {
+    const reading = new OperationReadings().read(schema, parse(query), undefined)!;
+    return shapeResult(structuredClone(data), reading.tree, {
+      decision: scoped,
+      keys: new Map([
+        ['Resident', 'id'],
+        ['Household', 'id'],
+      ]),
+      hashKey: 'test',
+      decideRows: (rows) => rows.map((row) => ({ subjectId: row.subjectId, type: row.type, verdict: 'ALLOW', consentIds: [], missingFields: [] })),
+      decideDivisions: (rows) => decideDivisions(scoped, rows),
+      scopedLookups,
+    });
+  };
+
+  it('leaves a list\'s rows from elsewhere out of it, and a row without a division too', () => {
+    const shaped = shapeScoped('{ household(id: "h1") { address lodgers { name } members { name } } }', {
+      household: { [KEY_ALIAS]: 'h1', address: '登云路108号', lodgers: [elsewhere, inside], members: [{ ...inside }, nowhere] },
+    });
+    expect(shaped.data).toEqual({ household: { address: '登云路108号', lodgers: [{ name: '谢玉梅' }], members: [{ name: '谢玉梅' }] } });
+    expect(shaped.errors).toEqual([]);
+    expect(shaped.withheld).toEqual([
+      { type: 'Resident', id: 'r2', missingFields: ['name'] },
+      { type: 'Resident', id: 'r3', missingFields: ['name'] },
+    ]);
+    expect(shaped.rowsByContract.get('resident-contract')).toBe(1);
+  });
+
+  it('withholds a row from elsewhere on its own, and answers a lookup that found nobody the same way', () => {
+    const outside = shapeScoped('{ resident(id: "r2") { name } }', { resident: elsewhere }, ['resident']);
+    const unknown = shapeScoped('{ resident(id: "r9") { name } }', { resident: null }, ['resident']);
+    expect(outside.data).toEqual({ resident: null });
+    expect(unknown.data).toEqual(outside.data);
+    expect(unknown.errors.map((e) => [e.path, e.message, e.extensions])).toEqual(outside.errors.map((e) => [e.path, e.message, e.extensions]));
+    expect(outside.errors[0].extensions.code).toBe('CONTRACT_REQUIRED');
+  });
+
+  it('answers a lookup bound by consent and scope alike for a row elsewhere, without consent, or nobody', () => {
+    const consentBound: PolicyDecision = { ...scoped, allowed: scoped.allowed.map((a) => (a.type === 'Resident' ? { ...a, consentRequired: true } : a)) };
+    const answer = (data: Record<string, unknown>, consenting: boolean) => {
+      const reading = new OperationReadings().read(schema, parse('{ resident(id: "r") { name } }'), undefined)!;
+      const shaped = shapeResult(structuredClone(data), reading.tree, {
+        decision: consentBound,
+        keys: new Map([['Resident', 'id']]),
+        hashKey: 'test',
+        decideRows: (rows) =>
+          rows.map((row) => ({ subjectId: row.subjectId, type: row.type, verdict: consenting ? 'ALLOW' : 'CONSENT_REQUIRED', consentIds: [], missingFields: consenting ? [] : ['name'] })),
+        decideDivisions: (rows) => decideDivisions(consentBound, rows),
+        consentLookups: ['resident'],
+        scopedLookups: ['resident'],
+      });
+      return { data: shaped.data, errors: shaped.errors.map((e) => [e.path, e.message, e.extensions]) };
+    };
+    const nobody = answer({ resident: null }, true);
+    expect(nobody.errors).toHaveLength(1);
+    expect(answer({ resident: elsewhere }, true)).toEqual(nobody);
+    expect(answer({ resident: { ...inside, [KEY_ALIAS]: 'r4' } }, false)).toEqual(nobody);
+  });
+
+  it('serves a row within the scope, the gateway\'s added division removed', () => {
+    const shaped = shapeScoped('{ resident(id: "r1") { name } }', { resident: inside }, ['resident']);
+    expect(shaped.data).toEqual({ resident: { name: '谢玉梅' } });
+    expect(shaped.errors).toEqual([]);
+  });
+
+  it('asks the subgraphs where each row of a scoped type lies, under a name a caller may not take', () => {
+    const keyed = withKeyFields(schema, parse('{ resident(id: "r1") { name } }'), new Map([['Resident', 'id']]), new Set(['Resident']));
+    expect(JSON.stringify(keyed)).toContain(DIVISION_ALIAS);
+    expect(() => withKeyFields(schema, parse(`{ resident(id: "r1") { ${DIVISION_ALIAS}: name } }`), new Map(), new Set())).toThrow(/gateway's own/);
   });
 });

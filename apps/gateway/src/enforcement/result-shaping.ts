@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
-import { applyMask, type HashKey, type PolicyDecision, type SubjectRow, type SubjectVerdict } from '@shuzhi/policy';
-import { KEY_ALIAS, type SelectedField, type SelectionTree } from './operation-selections.js';
+import { applyMask, type DivisionRow, type DivisionVerdict, type HashKey, type PolicyDecision, type SubjectRow, type SubjectVerdict } from '@shuzhi/policy';
+import { DIVISION_ALIAS, KEY_ALIAS, type SelectedField, type SelectionTree } from './operation-selections.js';
 
 type Path = Array<string | number>;
 type Json = Record<string, unknown>;
@@ -26,16 +26,22 @@ export interface ShapingRules {
   hashKey: HashKey;
   /** The consent phase: a verdict per row that carries a consent-requiring field. */
   decideRows: (rows: SubjectRow[]) => SubjectVerdict[];
+  /** The division phase: a verdict per row of a type served under a contract scoped to a division. */
+  decideDivisions?: (rows: DivisionRow[]) => DivisionVerdict[];
   /**
    * Root fields (response keys) that look a row up under a contract requiring consent: found
    * nothing, they answer as a withheld row does, so that "no such subject" and "no consent"
    * cannot be told apart.
    */
   consentLookups?: readonly string[];
+  /** Root fields that look a row up under a contract scoped to a division: found nothing, they answer as a row outside it does. */
+  scopedLookups?: readonly string[];
 }
 
 /** The same words for a withheld row and for a consent-bound lookup that found nothing. */
 const WITHHELD = 'no row is served here without its subject\'s consent to this use';
+/** The same words for a row outside a contract's division and for a scoped lookup that found nothing. */
+const OUTSIDE = 'no row is served here outside the division the contract is scoped to';
 
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -57,8 +63,13 @@ const descend = (object: Json, node: SelectionTree, path: Path, visit: Visit) =>
 };
 
 /**
- * The result as the caller may see it, in two steps over the data (denied fields are not in it:
+ * The result as the caller may see it, in three steps over the data (denied fields are not in it:
  * they were left out of the operation):
+ * 0. divisions: a row of a type served under a contract scoped to a division, lying outside the
+ *    scope of a field it carries (`decideDivisions`), is not served: an item of a list is left
+ *    out of it (a scoped reader's list is its division's rows; a null item would count the
+ *    others), a row on its own becomes null with CONTRACT_REQUIRED on its path. A scoped lookup
+ *    that found nothing answers alike, so "no such subject" and "elsewhere" cannot be told apart.
  * 1. consent: each subject's object whose fields rest on a consent-requiring contract is
  *    served only when `decideRows` allows it; otherwise it becomes null with CONSENT_REQUIRED
  *    on its path (an object without its key cannot be checked and is withheld too). The error
@@ -71,28 +82,70 @@ export const shapeResult = (data: Json | null | undefined, tree: SelectionTree, 
   const allowed = new Map(rules.decision.allowed.map((a) => [`${a.type}.${a.field}`, a]));
   const consentTypes = new Set(rules.decision.allowed.filter((a) => a.consentRequired).map((a) => a.type));
 
-  // 1. consent
-  const rows: Array<{ row: SubjectRow; path: Path }> = [];
-  const unkeyed: Array<{ type: string; path: Path }> = [];
-  const collect = (object: Json, node: SelectionTree, path: Path) => {
-    if (consentTypes.has(node.type)) {
-      const id = rules.keys.has(node.type) ? object[KEY_ALIAS] : undefined;
-      const fields = [...node.fields.values()].filter((s) => s.type === node.type && allowed.has(`${s.type}.${s.field}`)).map((s) => s.field);
-      if (typeof id === 'string' || typeof id === 'number') rows.push({ row: { type: node.type, subjectId: String(id), fields }, path });
-      else unkeyed.push({ type: node.type, path });
-    }
-    descend(object, node, path, collect);
-  };
-  descend(data, tree, [], collect);
   // A withheld row in a non-null position nulls its parent instead, up to the nearest nullable
   // position (GraphQL's null propagation); the error keeps the row's own path.
   const withhold = (path: Path) => {
     let at = path;
     while (at.length > 0 && !nullableAt(tree, at)) at = at.slice(0, -1);
     if (at.length === 0) return void (shaped.data = null);
-    const holder = at.slice(0, -1).reduce<unknown>((value, segment) => (value as Json | null)?.[segment as string], data);
+    const holder = at.slice(0, -1).reduce<unknown>((value, segment) => (value as Json | null)?.[segment as string], shaped.data);
     if (holder !== null && typeof holder === 'object') (holder as Json)[at[at.length - 1] as string] = null;
   };
+  const rowFields = (node: SelectionTree) => [...node.fields.values()].filter((s) => s.type === node.type && allowed.has(`${s.type}.${s.field}`)).map((s) => s.field);
+
+  // 0. divisions
+  const scopedTypes = new Set(rules.decision.allowed.flatMap((a) => ('divisionScope' in a && a.divisionScope !== undefined ? [a.type] : [])));
+  if (rules.decideDivisions && scopedTypes.size > 0) {
+    const located: Array<{ row: DivisionRow; object: Json; path: Path }> = [];
+    const locate = (object: Json, node: SelectionTree, path: Path) => {
+      if (scopedTypes.has(node.type)) {
+        const id = object[KEY_ALIAS];
+        const division = object[DIVISION_ALIAS];
+        located.push({
+          row: { type: node.type, subjectId: String(id ?? ''), fields: rowFields(node), divisionCode: typeof division === 'string' ? division : null },
+          object,
+          path,
+        });
+      }
+      descend(object, node, path, locate);
+    };
+    descend(data, tree, [], locate);
+    const dropped = new Set<Json>();
+    rules.decideDivisions(located.map((l) => l.row)).forEach((verdict, i) => {
+      if (verdict.verdict === 'ALLOW') return;
+      const { object, path } = located[i];
+      shaped.withheld.push({ type: verdict.type, id: verdict.subjectId, missingFields: verdict.outsideFields });
+      if (typeof path[path.length - 1] === 'number') return void dropped.add(object);
+      withhold(path);
+      // A lookup bound by consent as well answers as one that found nobody (below, step 1), so
+      // that elsewhere, without consent and unknown cannot be told apart either.
+      if (path.length === 1 && rules.consentLookups?.includes(String(path[0]))) return;
+      shaped.errors.push(outsideError(path, verdict.outsideFields.map((f) => `${verdict.type}.${f}`)));
+    });
+    if (dropped.size > 0) withoutItems(shaped.data, dropped);
+    for (const key of rules.scopedLookups ?? []) {
+      if (rules.consentLookups?.includes(key)) continue;
+      const selected = tree.fields.get(key);
+      if (!isObject(shaped.data) || shaped.data[key] !== null || !selected?.children) continue;
+      if (shaped.errors.some((e) => e.path?.length === 1 && e.path[0] === key)) continue;
+      const fields = [...selected.children.fields.values()].filter((f) => scopedTypes.has(f.type) && allowed.has(`${f.type}.${f.field}`)).map((f) => `${f.type}.${f.field}`);
+      shaped.errors.push(outsideError([key], [...new Set(fields)]));
+    }
+  }
+
+  // 1. consent
+  const rows: Array<{ row: SubjectRow; path: Path }> = [];
+  const unkeyed: Array<{ type: string; path: Path }> = [];
+  const collect = (object: Json, node: SelectionTree, path: Path) => {
+    if (consentTypes.has(node.type)) {
+      const id = rules.keys.has(node.type) ? object[KEY_ALIAS] : undefined;
+      const fields = rowFields(node);
+      if (typeof id === 'string' || typeof id === 'number') rows.push({ row: { type: node.type, subjectId: String(id), fields }, path });
+      else unkeyed.push({ type: node.type, path });
+    }
+    descend(object, node, path, collect);
+  };
+  if (isObject(shaped.data)) descend(shaped.data, tree, [], collect);
   const verdicts = rows.length > 0 ? rules.decideRows(rows.map((r) => r.row)) : [];
   verdicts.forEach((verdict, i) => {
     if (verdict.verdict === 'ALLOW') return;
@@ -131,6 +184,7 @@ export const shapeResult = (data: Json | null | undefined, tree: SelectionTree, 
     const keyed = typeof id === 'string' || typeof id === 'number';
     if (keyed) shaped.subjects.push({ type: node.type, id: String(id) });
     delete object[KEY_ALIAS];
+    delete object[DIVISION_ALIAS];
     let row: string | undefined;
     for (const [key, selected] of node.fields) {
       if (!(key in object)) continue;
@@ -154,6 +208,21 @@ export const shapeResult = (data: Json | null | undefined, tree: SelectionTree, 
   if (isObject(shaped.data)) finish(shaped.data, tree, []);
   for (const [contractId, rows] of rowsUnder) shaped.rowsByContract.set(contractId, rows.size);
   return shaped;
+};
+
+const outsideError = (path: Path, fields: string[]) =>
+  new GraphQLError(OUTSIDE, { path, extensions: { code: 'CONTRACT_REQUIRED', reason: OUTSIDE, fields } });
+
+/** `value` with the objects in `dropped` taken out of every list that holds them, wherever it is. */
+const withoutItems = (value: unknown, dropped: ReadonlySet<Json>): void => {
+  if (Array.isArray(value)) {
+    for (let i = value.length - 1; i >= 0; i--) {
+      if (dropped.has(value[i] as Json)) value.splice(i, 1);
+      else withoutItems(value[i], dropped);
+    }
+  } else if (isObject(value)) {
+    for (const child of Object.values(value)) withoutItems(child, dropped);
+  }
 };
 
 /** Whether the result may hold null at `path`: a nullable field, or an item of a list of nullable items. */
