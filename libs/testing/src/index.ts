@@ -5,3 +5,5 @@ export * from './subgraph-harness.js';
 export * from './service-process.js';
 export * from './raced-store.js';
 export * from './event-stream.js';
+export * from './graphql-socket.js';
+export * from './id-numbers.js';
