@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PostgresEventStore, type RecordedEvent } from '@shuzhi/event-store';
 import { accessStreamId, type AccessEvent } from '@shuzhi/policy';
-import { createTestDatabase, type TestDatabase } from '@shuzhi/testing';
+import { createTestDatabase, openEventStream, type EventStream, type TestDatabase } from '@shuzhi/testing';
 import { credentialOf, readDemoCredentials, type DemoCredential } from '../../apps/platform/src/demo/demo-credentials.js';
 import {
   AUDITOR,
@@ -96,6 +96,22 @@ export class HostilePlatform {
 
   call<T = Record<string, unknown>>(apiKey: string, query: string, variables: object = {}, options: CallOptions = {}): Promise<ApiAnswer<T>> {
     return this.api.call<T>(apiKey, query, variables, options);
+  }
+
+  /** A change feed through the same door, over SSE (GraphQL over SSE): its event stream, or the answer that refused it. */
+  subscribe(apiKey: string, query: string, variables: object = {}, options: CallOptions = {}): Promise<EventStream | { status: number; body: unknown }> {
+    return openEventStream(`${this.gatewayUrl}/graphql`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'text/event-stream',
+        authorization: `Bearer ${apiKey}`,
+        ...(options.correlationId ? { 'x-correlation-id': options.correlationId } : {}),
+        ...(options.purpose ? { 'x-purpose': options.purpose } : {}),
+        ...(options.partial ? { 'x-partial': 'allow' } : {}),
+      },
+      body: JSON.stringify({ query, variables }),
+    });
   }
 
   /** The access records the gateway wrote today for a correlation id, in order. */
