@@ -25,27 +25,18 @@
  * either way the run seeds a database of its own and drops it at the end.
  */
 import 'reflect-metadata';
-import { fork, type ChildProcess } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import pg from 'pg';
-import { createDatabaseIfMissing, withDatabase, type DatabaseServer } from '@shuzhi/database';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { PostgresEventStore } from '@shuzhi/event-store';
 import { waitUntil } from '@shuzhi/shared-kernel';
-import { generateApiKey, keyPairFromPem, type SigningKeyPair } from '@shuzhi/signing';
-import { composeSupergraph } from '../apps/gateway/src/composition/compose-supergraph.js';
-import { fetchSubgraphSdls } from '../apps/gateway/src/composition/subgraph-sdl.js';
 import { seedEnterprises, decideSeed } from '../apps/enterprise/src/seed/seed-enterprises.js';
-import { PLATFORM_ADMIN_CLIENT_ID } from '../apps/governance/src/bootstrap/platform-admin.js';
 import { generatePopulation } from '../apps/population/src/seed/population-generator.js';
 import { writePopulation } from '../apps/population/src/seed/seed-writer.js';
 import { isFederatedAnswer, latencyPercentiles, type LoadResult } from './gateway/load.js';
 import type { LoadJob, LoadMessage } from './gateway/load-worker.js';
-import type { GatewayCommand, GatewayJob, GatewayReport } from './gateway/gateway-process.js';
-import { openBenchServer } from './bench-server.js';
+import { askGateway, BenchGovernance, BenchPlatform, log, stopChild, type Answer, type BenchContract } from './gateway/bench-platform.js';
 import { cpuPerRequest, machineCpuPerRequest, readCpu, type CpuReading } from './gateway/cpu-meter.js';
 import { CpuTimeline } from './gateway/cpu-timeline.js';
 import { gatewayTimingsBetween, readMetrics, stallsBetween, type MetricsReading } from './gateway/service-metrics.js';
@@ -87,169 +78,46 @@ const CONSUMER = 'human-resources';
 const QUERY = 'query ($id: ID!) { resident(id: $id) { id name birthDate household { id address } enterprises { creditCode name } } }';
 const SUBGRAPH_QUERY = 'query ($id: ID!) { resident(id: $id) { id name birthDate household { id address } } }';
 /** Exactly the fields the query reads, dataset by dataset. */
-const CONTRACTS = [
+const CONTRACTS: BenchContract[] = [
   { datasetCode: 'population.resident', fields: ['id', 'name', 'birthDate', 'household'], steward: 'public-security' },
   { datasetCode: 'population.household', fields: ['id', 'address'], steward: 'public-security' },
   { datasetCode: 'enterprise.legal-representation', fields: ['enterprises'], steward: 'market-regulation' },
   { datasetCode: 'enterprise.registration', fields: ['creditCode', 'name'], steward: 'market-regulation' },
 ];
 
-/** dist/apps/ and the repository's schemas/, seen from dist/bench/. */
-const APPS_DIR = fileURLToPath(new URL('../apps/', import.meta.url));
-const SCHEMAS_DIR = fileURLToPath(new URL('../../schemas', import.meta.url));
-const DATA_DIR = resolve('.data', 'bench-gateway');
 const SUBGRAPH_PORTS = { governance: 4201, population: 4202, enterprise: 4203 } as const;
 
-/** A root field's answer, as far as this benchmark reads it. */
-type Row = Record<string, unknown> & { id?: string; status?: string; apiKey?: string };
+const main = async (platform: BenchPlatform) => {
+  const { url, server } = await platform.openDatabase('bench-gateway', Number(process.env.SHUZHI_BENCH_PG_PORT ?? 54359), 'shuzhi_bench_gateway');
 
-interface Answer {
-  data?: Record<string, Row | null> | null;
-  errors?: Array<{ message: string; extensions?: Record<string, unknown> }>;
-}
-
-/** Everything started, so that any failure still stops all of it. */
-const running = {
-  server: undefined as DatabaseServer | undefined,
-  adminUrl: undefined as string | undefined,
-  dbName: undefined as string | undefined,
-  /** Subgraphs first, then gateways: stopped in reverse. */
-  children: [] as ChildProcess[],
-  /** The subgraph and gateway processes by name, for the CPU readings. */
-  processPids: new Map<string, number>(),
-  store: undefined as PostgresEventStore | undefined,
-  /**
-   * The benchmark's own connection (counts, autovacuum, sessions). Ended before the database is
-   * dropped: dropping it `with (force)` would otherwise end it from the server's side, and its
-   * unhandled 'error' event would kill this process before PostgreSQL is stopped.
-   */
-  raw: undefined as pg.Client | undefined,
-};
-
-const log = (line: string) => console.log(`[bench] ${line}`);
-
-const main = async () => {
-  const server = (running.server = await openBenchServer('bench-gateway/postgres', Number(process.env.SHUZHI_BENCH_PG_PORT ?? 54359)));
-  const dbName = (running.dbName = `shuzhi_bench_gateway_${Date.now()}`);
-  running.adminUrl = server.url;
-  await createDatabaseIfMissing(server.url, dbName);
-  const url = withDatabase(server.url, dbName);
-
-  const { population, register, queried } = await seedCity(url);
+  const { population, register, queried } = await seedCity(platform, url);
 
   // The subgraphs, as the platform starts them, trusting a gateway key made for this run.
-  const gatewayPrivateKeyPem = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-  const gatewayKeys: SigningKeyPair = keyPairFromPem(gatewayPrivateKeyPem);
-  const adminKey = generateApiKey(PLATFORM_ADMIN_CLIENT_ID).apiKey;
-  const subgraphs = Object.fromEntries(Object.entries(SUBGRAPH_PORTS).map(([name, port]) => [name, `http://127.0.0.1:${port}`]));
-  const start = async (name: keyof typeof SUBGRAPH_PORTS) => {
-    const child = fork(`${APPS_DIR}${name}/src/main.js`, [], {
-      env: {
-        ...process.env,
-        DATABASE_URL: url,
-        SHUZHI_DATA_DIR: DATA_DIR,
-        SHUZHI_SCHEMAS_DIR: SCHEMAS_DIR,
-        SHUZHI_GATEWAY_PUBLIC_KEY: gatewayKeys.publicKeyPem,
-        SHUZHI_ADMIN_KEY: adminKey,
-        PORT: String(SUBGRAPH_PORTS[name]),
-        HOST: '127.0.0.1',
-      },
-      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-    });
-    running.children.push(child);
-    running.processPids.set(`${name} subgraph`, child.pid!);
-    await waitUntil(() => child.exitCode === null && fetch(`${subgraphs[name]}/health`).then((r) => r.ok, () => false), {
-      timeoutMs: 120_000,
-      intervalMs: 200,
-      what: `the ${name} subgraph`,
-    });
-  };
-  await start('governance');
-  await Promise.all([start('population'), start('enterprise')]);
+  await platform.startSubgraph('governance', SUBGRAPH_PORTS.governance);
+  await Promise.all([platform.startSubgraph('population', SUBGRAPH_PORTS.population), platform.startSubgraph('enterprise', SUBGRAPH_PORTS.enterprise)]);
+  const { subgraphs, gatewayProcesses } = platform;
   log('subgraphs up');
 
   // One supergraph for all three gateways, composed by our composition.
-  const supergraphSdl = composeSupergraph(await fetchSubgraphSdls(subgraphs, gatewayKeys.privateKey));
-  /** Each gateway's process, by name: for its CPU profile. */
-  const gatewayProcesses = new Map<string, ChildProcess>();
-  const startGateway = (name: string, job: GatewayJob) =>
-    new Promise<string>((done, fail) => {
-      const child = fork(new URL('./gateway/gateway-process.js', import.meta.url), [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-      running.children.push(child);
-      running.processPids.set(name, child.pid!);
-      gatewayProcesses.set(name, child);
-      child.once('exit', (code) => fail(new Error(`the ${name} exited (${code}) before it listened`)));
-      child.once('message', (report: GatewayReport) => ('url' in report ? done(report.url) : fail(new Error(`the ${name} said ${JSON.stringify(report)}`))));
-      child.send(job satisfies GatewayJob);
-    });
-  const gatewayJob = { kind: 'shuzhi', supergraphSdl, privateKeyPem: gatewayPrivateKeyPem, databaseUrl: url, subgraphs } as const;
-  const enforced = await startGateway(ENFORCED, { ...gatewayJob, enforcement: { hashKey: `bench-${randomUUID()}` } });
-  const plain = await startGateway(PLAIN, { ...gatewayJob, enforcement: false });
+  const supergraphSdl = await platform.composeSupergraph();
+  const enforced = await platform.startGateway(ENFORCED, platform.shuzhiGateway(supergraphSdl, { hashKey: `bench-${randomUUID()}` }));
+  const plain = await platform.startGateway(PLAIN, platform.shuzhiGateway(supergraphSdl, false));
   /** Our gateways' base URLs (their /metrics), by name. */
   const gatewayBases: Record<string, string> = { [ENFORCED]: enforced.replace(/\/graphql$/, ''), [PLAIN]: plain.replace(/\/graphql$/, '') };
 
-  const call = async (apiKey: string, query: string, variables: object = {}, headers: Record<string, string> = {}, target = enforced): Promise<Answer> => {
-    const response = await fetch(target, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}`, ...headers },
-      body: JSON.stringify({ query, variables }),
-    });
-    return (await response.json()) as Answer;
+  // Governance, as the platform admin: the consumer department, its purpose, keys, contracts.
+  const governance = new BenchGovernance(enforced, platform.adminKey, [enforced, plain]);
+  const call = (apiKey: string, query: string, variables: object = {}, headers: Record<string, string> = {}) => governance.call(apiKey, query, variables, headers);
+  await governance.registerConsumer({ code: CONSUMER, name: '人社局' }, PURPOSE);
+  const consumer = (await governance.issue(CONSUMER, ['CONSUMER'])).apiKey;
+  const stewards = {
+    'public-security': (await governance.issue('public-security', ['STEWARD'])).apiKey,
+    'market-regulation': (await governance.issue('market-regulation', ['STEWARD'])).apiKey,
   };
-  const ok = async (apiKey: string, query: string, variables: object = {}) => {
-    const answer = await call(apiKey, query, variables);
-    if (answer.errors?.length) throw new Error(`${query.slice(0, 60)}...: ${JSON.stringify(answer.errors)}`);
-    // Without errors, each root field of a mutation answered a row.
-    return answer.data as Record<string, Row>;
-  };
-
-  // Governance, as the platform admin: the consumer department, its purpose, keys.
-  await waitUntil(async () => (await call(adminKey, '{ purposes { code } }')).data != null, { timeoutMs: 30_000, intervalMs: 200, what: 'the admin key' });
-  await ok(adminKey, 'mutation ($code: String!, $name: String!) { registerDepartment(input: { code: $code, name: $name }) { code } }', { code: CONSUMER, name: '人社局' });
-  await ok(adminKey, 'mutation ($code: String!) { registerPurpose(input: { code: $code, name: $code }) { code } }', { code: PURPOSE });
-  const issue = async (departmentCode: string, roles: string[]) => {
-    let apiKey: string | undefined;
-    // The provider departments are registered when governance publishes the built-in datasets, just after it answers.
-    await waitUntil(
-      async () => {
-        const answer = await call(adminKey, 'mutation ($input: IssueClientKeyInput!) { issueClientKey(input: $input) { apiKey } }', {
-          input: { departmentCode, name: `${departmentCode} bench system`, roles },
-        });
-        apiKey = answer.data?.issueClientKey?.apiKey;
-        return apiKey !== undefined;
-      },
-      { timeoutMs: 30_000, intervalMs: 250, what: `a key for ${departmentCode}` },
-    );
-    for (const target of [enforced, plain]) {
-      await waitUntil(async () => (await call(apiKey!, '{ purposes { code } }', {}, {}, target)).data != null, { timeoutMs: 30_000, what: 'the key to work' });
-    }
-    return apiKey!;
-  };
-  const consumer = await issue(CONSUMER, ['CONSUMER']);
-  const stewards = { 'public-security': await issue('public-security', ['STEWARD']), 'market-regulation': await issue('market-regulation', ['STEWARD']) };
-  const now = Date.now();
-  for (const contract of CONTRACTS) {
-    const { submitSharingContract } = await ok(consumer, 'mutation ($input: SubmitSharingContractInput!) { submitSharingContract(input: $input) { id } }', {
-      input: {
-        datasetCode: contract.datasetCode,
-        fields: contract.fields,
-        purpose: PURPOSE,
-        legalBasis: '《社会救助暂行办法》第十一条',
-        validFrom: new Date(now - 3_600_000).toISOString(),
-        validTo: new Date(now + 365 * 86_400_000).toISOString(),
-      },
-    });
-    const { completeComplianceReview } = await ok(adminKey, 'mutation ($id: ID!) { completeComplianceReview(id: $id, approved: true) { status } }', {
-      id: submitSharingContract.id,
-    });
-    // Open (PUBLIC) datasets need no provider approval: the review makes their contract active.
-    if (completeComplianceReview.status === 'ACTIVE') continue;
-    await ok(stewards[contract.steward as keyof typeof stewards], 'mutation ($id: ID!) { approveSharingContract(id: $id) { id } }', { id: submitSharingContract.id });
-  }
+  await governance.activateContracts(consumer, stewards, PURPOSE, CONTRACTS);
 
   // The enterprise read model catches up from the log; the query reads it.
-  const raw = (running.raw = new pg.Client({ connectionString: url }));
-  await raw.connect();
+  const raw = await platform.connect();
   await waitUntil(async () => Number((await raw.query('select count(*) from enterprise.enterprises')).rows[0].count) >= register.enterprises, {
     timeoutMs: 600_000,
     intervalMs: 500,
@@ -285,10 +153,10 @@ const main = async () => {
   let peer: string | undefined;
   try {
     if (peerProblem) throw new Error(peerProblem);
-    peer = await startGateway(PEER, {
+    peer = await platform.startGateway(PEER, {
       kind: 'apollo',
       supergraphSdl,
-      privateKeyPem: gatewayPrivateKeyPem,
+      privateKeyPem: platform.gatewayPrivateKeyPem,
       caller: { clientId: 'bench-apollo', department: CONSUMER, roles: ['CONSUMER'], purpose: PURPOSE },
     });
     const answer = (await (await fetch(peer, { method: 'POST', headers: { 'content-type': 'application/json' }, body: bodies[0] })).json()) as Answer;
@@ -311,7 +179,7 @@ const main = async () => {
       headers: {},
       bodies: subgraphBodies,
       expectFederated: false,
-      signAs: { privateKeyPem: gatewayPrivateKeyPem, caller: directCaller },
+      signAs: { privateKeyPem: platform.gatewayPrivateKeyPem, caller: directCaller },
     },
     ...(peer ? [{ name: PEER, url: peer, headers: {}, bodies, expectFederated: true }] : []),
   ].filter((s) => wanted(s.name));
@@ -347,7 +215,7 @@ const main = async () => {
     let metricsBefore: MetricsReading = new Map();
     const profiled = CPU_PROFILE_DIR ? gatewayProcesses.get(s.name) : undefined;
     // Open-loop runs only: closed-loop, the cores are busy all the time by design.
-    const timeline = ratePerSecond ? new CpuTimeline(running.processPids, availableParallelism()) : undefined;
+    const timeline = ratePerSecond ? new CpuTimeline(platform.processPids, availableParallelism()) : undefined;
     // The other gateways sit idle meanwhile, but not quiet: having just served a run, one still
     // collects its garbage, with helper threads on both cores, and such bursts were seen to stall
     // the one measured. Deployed, gateways do not share a machine with idle peers: they are paused.
@@ -357,7 +225,7 @@ const main = async () => {
     for (const child of idle) child.kill('SIGSTOP');
     const result = await load(s, DURATION_MS, offset, ratePerSecond, async () => {
       [vacuumsBefore, sessionsBefore, metricsBefore] = await Promise.all([vacuums(), sessions(), readMetrics(services)]);
-      before = readCpu(running.processPids);
+      before = readCpu(platform.processPids);
       if (profiled) await askGateway(profiled, { profile: 'start' }, 'profiling');
       timeline?.start();
     }).finally(() => {
@@ -365,7 +233,7 @@ const main = async () => {
       for (const child of idle) child.kill('SIGCONT');
     });
     if (profiled) await askGateway(profiled, { profile: 'stop', file: join(CPU_PROFILE_DIR!, `${name.replace(/[^\w-]+/g, '_')}.cpuprofile`) }, 'profiled');
-    const after = readCpu(running.processPids);
+    const after = readCpu(platform.processPids);
     const metricsAfter = await readMetrics(services);
     const stalls = stallsBetween(metricsBefore, metricsAfter, result.requests);
     const timings = metricsBefore.has(s.name) ? gatewayTimingsBetween(metricsBefore.get(s.name)!, metricsAfter.get(s.name)!) : undefined;
@@ -448,8 +316,6 @@ const main = async () => {
     }
   }
   const pgVersion = (await raw.query('show server_version')).rows[0].server_version as string;
-  await raw.end();
-  running.raw = undefined;
   console.log('');
   console.log(`PostgreSQL ${pgVersion}, ${server.embedded ? 'embedded' : 'DATABASE_URL'}; ${population.residents} residents, ${register.enterprises} enterprises`);
   console.log(`query: ${QUERY}`);
@@ -515,15 +381,15 @@ const main = async () => {
  * Seeds the city through the deciders, as `npm run seed` does, and picks the residents the load
  * asks for: half of them legal representatives (the first is one), half anyone.
  */
-const seedCity = async (url: string) => {
+const seedCity = async (platform: BenchPlatform, url: string) => {
   const seedStarted = performance.now();
-  const store = (running.store = await PostgresEventStore.connect({ connectionString: url, pool: { max: 8, options: '-c synchronous_commit=off' } }));
+  const store = await PostgresEventStore.connect({ connectionString: url, pool: { max: 8, options: '-c synchronous_commit=off' } });
+  const closeStore = platform.onStop('the event store', () => store.close());
   const seedOptions = { seed: 1, residents: RESIDENTS, asOf: '2026-01-01', now: new Date().toISOString() };
   const population = await writePopulation(store, generatePopulation(seedOptions));
   const residentIds = [...generatePopulation(seedOptions)].flatMap((household) => household.residents.map((r) => r.register.residentId));
   const register = await seedEnterprises(store, { seed: '1', count: ENTERPRISES, residentIds });
-  await store.close();
-  running.store = undefined;
+  await closeStore();
   log(`seeded ${population.residents} residents in ${population.households} households and ${register.enterprises} enterprises in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s`);
   const representatives = [
     ...new Set(
@@ -538,65 +404,4 @@ const seedCity = async (url: string) => {
   return { population, register, queried };
 };
 
-/** Sends a gateway's process a command, and waits for the report that says it is done. */
-const askGateway = (child: ChildProcess, command: GatewayCommand, done: 'profiling' | 'profiled') =>
-  new Promise<void>((resolve) => {
-    const listener = (report: GatewayReport) => {
-      if (!(done in report)) return;
-      child.off('message', listener);
-      resolve();
-    };
-    child.on('message', listener);
-    child.send(command);
-  });
-
-const stopChild = (child: ChildProcess) =>
-  new Promise<void>((done) => {
-    if (child.exitCode !== null || child.signalCode !== null) return done();
-    const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    child.once('exit', () => {
-      clearTimeout(kill);
-      done();
-    });
-    child.kill('SIGTERM');
-    // A gateway paused for another's run (the benchmark stopped midway) acts on it once continued.
-    child.kill('SIGCONT');
-  });
-
-/** Stops whatever started, in reverse order, whatever failed before. */
-const cleanUp = async () => {
-  const quietly = async (what: string, step: () => Promise<unknown>) => {
-    try {
-      await step();
-    } catch (error) {
-      console.error(`[bench] cleaning up ${what}: ${(error as Error).message}`);
-    }
-  };
-  // The gateways (started last) first: a request they drain may still need a subgraph.
-  for (const child of [...running.children].reverse()) await quietly('a process', () => stopChild(child));
-  await quietly('the event store', async () => running.store?.close());
-  await quietly("the benchmark's connection", async () => running.raw?.end());
-  if (running.adminUrl && running.dbName) {
-    const dbName = running.dbName;
-    const adminUrl = running.adminUrl;
-    await quietly('the database', async () => {
-      const admin = new pg.Client({ connectionString: adminUrl });
-      await admin.connect();
-      await admin.query(`drop database if exists "${dbName}" with (force)`);
-      await admin.end();
-    });
-  }
-  await quietly('PostgreSQL', async () => running.server?.stop());
-};
-
-let exitCode = 0;
-let cleaning: Promise<void> | undefined;
-const finish = () => (cleaning ??= cleanUp().then(() => process.exit(exitCode)));
-process.on('SIGINT', () => ((exitCode = 130), void finish()));
-process.on('SIGTERM', () => ((exitCode = 143), void finish()));
-main()
-  .catch((error) => {
-    console.error(error);
-    exitCode = 1;
-  })
-  .finally(() => finish());
+BenchPlatform.run(main);

@@ -20,7 +20,7 @@ const sampleSum = (text: string, name: string, ...labels: string[]): number =>
     .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
 
 /** How much a cumulative metric (a counter, or a histogram's count, sum or bucket) grew between two readings. */
-const increase = (before: string, after: string, name: string, ...labels: string[]): number =>
+export const increase = (before: string, after: string, name: string, ...labels: string[]): number =>
   sampleSum(after, name, ...labels) - sampleSum(before, name, ...labels);
 
 /**
