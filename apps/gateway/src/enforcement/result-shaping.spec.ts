@@ -139,7 +139,7 @@ describe('shaping a result: rows outside the division a contract is scoped to', 
   });
 
   it('answers a lookup bound by consent and scope alike for a row elsewhere, without consent, or nobody', () => {
-    const consentBound: PolicyDecision = { ...scoped, allowed: scoped.allowed.map((a) => (a.type === 'Resident' ? { ...a, consentRequired: true } : a)) };
+    const consentBound: PolicyDecision = { ...scoped, allowed: scoped.allowed.map((a) => (a.type === 'Resident' && a.reason === 'contract' ? { ...a, consentRequired: true } : a)) };
     const answer = (data: Record<string, unknown>, consenting: boolean) => {
       const reading = new OperationReadings().read(schema, parse('{ resident(id: "r") { name } }'), undefined)!;
       const shaped = shapeResult(structuredClone(data), reading.tree, {
