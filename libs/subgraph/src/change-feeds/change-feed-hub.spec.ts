@@ -119,7 +119,17 @@ describe('ChangeFeedHub over PostgreSQL: one log reader, subscribers at their ow
     await expect(waiting).resolves.toEqual({ done: true, value: undefined });
   });
 
-  it('refuses a malformed cursor before reading anything', async () => {
+  it('refuses a malformed cursor before reading anything, an overlong one whatever its digits', async () => {
     await expect(hub().subscribe('1:2:3')).rejects.toThrow(/not a cursor of this feed/);
+    await expect(hub().subscribe(`${'9'.repeat(10_240)}:1`)).rejects.toThrow(/not a cursor of this feed/);
+  });
+
+  it('refuses a cursor ahead of the log, which no change has carried, rather than wait for it in silence', async () => {
+    const head = (await store.head())!;
+    const [transaction, position] = head.split(':').map(BigInt);
+    await expect(hub().subscribe(`${transaction + 1_000n}:${position}`)).rejects.toThrow(/ahead of the log/);
+    // The head itself is a cursor a change carried: resumable after.
+    const feed = await hub().subscribe(head);
+    await feed.return!();
   });
 });

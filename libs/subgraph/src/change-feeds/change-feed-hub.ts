@@ -69,6 +69,8 @@ export const feedCut = (cursor: string | undefined, maxLag: number) =>
     { cursor: cursor ?? FEED_ORIGIN },
   );
 
+const MAX_CURSOR_LENGTH = 64;
+
 /** The cursor before every change: `after: "0"` reads a feed from the beginning of the log. */
 export const FEED_ORIGIN = '0';
 
@@ -118,11 +120,19 @@ export class ChangeFeedHub<Entity> {
   /**
    * The changes after `after` (a cursor; `FEED_ORIGIN` for the beginning of the log; undefined
    * for from now on, which is fixed when this resolves), for as long as the caller reads. A
-   * malformed cursor is refused (VALIDATION_FAILED) before anything is read.
+   * malformed cursor, or one ahead of the log (no change carried it: waiting for the log to reach
+   * it would pass every change until then without a word), is refused (VALIDATION_FAILED) before
+   * anything is read.
    */
   async subscribe(after: string | undefined): Promise<AsyncIterableIterator<Change<Entity>>> {
     const from = after === undefined || after === FEED_ORIGIN ? undefined : this.checkpointOf(after);
     await this.ready();
+    if (from !== undefined) {
+      const head = await this.store.head();
+      if (head === undefined || this.compare(from, head) > 0) {
+        throw new ValidationFailed(`"${from}" is ahead of the log: no change has carried it; give one a change carried, or "${FEED_ORIGIN}" for the beginning`, { field: 'after' });
+      }
+    }
     return new FeedReader(this, after === undefined ? this.position : from);
   }
 
@@ -265,6 +275,8 @@ export class ChangeFeedHub<Entity> {
 
   private checkpointOf(cursor: string): Checkpoint {
     try {
+      // A log position is two 64-bit numbers at most; a longer text is not one, whatever its digits.
+      if (cursor.length > MAX_CURSOR_LENGTH) throw new RangeError('too long');
       this.store.compareCheckpoints(cursor as Checkpoint, cursor as Checkpoint);
     } catch {
       throw new ValidationFailed(`"${cursor.slice(0, 64)}" is not a cursor of this feed: give one a change carried, or "${FEED_ORIGIN}" for the beginning`, { field: 'after' });
