@@ -185,6 +185,8 @@ describe('change feeds through the gateway (GraphQL over SSE)', () => {
     await contract({ fields: ['name', 'birthDate'], purpose: SUBSIDY, masking: [{ field: 'name', rule: 'MASK' }] });
     const correlationId = `feed-${randomUUID()}`;
     const stream = await open(hr.apiKey, { 'x-purpose': SUBSIDY, 'x-correlation-id': correlationId });
+    // The entity alone, without the change's own fields, is a feed too.
+    const entityOnly = await open(hr.apiKey, { 'x-purpose': SUBSIDY }, {}, 'subscription { residentChanges { resident { name } } }');
     try {
       const id = await register('王小明');
       const event = await stream.next();
@@ -195,8 +197,10 @@ describe('change feeds through the gateway (GraphQL over SSE)', () => {
       expect(change.resident!.name).toMatch(/\*/);
       const [record] = (await recordsOf(correlationId)).filter((r) => r.type === 'AccessRecorded');
       expect(record).toMatchObject({ data: { purpose: SUBSIDY, subjects: [{ type: 'Resident', id }], maskedFields: [{ field: 'Resident.name', rule: 'MASK' }] } });
+      expect((await entityOnly.next())!.data).toEqual({ data: { residentChanges: { resident: { name: change.resident!.name } } } });
     } finally {
       stream.close();
+      entityOnly.close();
     }
   });
 

@@ -61,15 +61,11 @@ export const readFeed = (
 
 /**
  * The feed's selections as the decision reads them: a change's own fields (cursor, kind, time)
- * say that the entity changed and when, so they need what the entity's key needs; the field that
- * carries the entity is the way in, like a root field.
+ * say that the entity changed and when, and the field that carries the entity says whose change
+ * it is (the gateway reads its key for itself), so each needs what the entity's key needs.
  */
 export const feedSelections = (selections: readonly FieldSelection[], feed: FeedOperation, entityKey: string): FieldSelection[] =>
-  selections.flatMap((s) => {
-    if (s.type !== feed.declaration.changeType) return [s];
-    if (s.field === feed.declaration.entityField) return [];
-    return [{ type: feed.declaration.entityType, field: entityKey, path: s.path }];
-  });
+  selections.map((s) => (s.type === feed.declaration.changeType ? { type: feed.declaration.entityType, field: entityKey, path: s.path } : s));
 
 /**
  * The document the subgraph is asked: the feed starts at `startCursor` (the caller's `after`, or

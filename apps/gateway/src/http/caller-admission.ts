@@ -45,11 +45,12 @@ export const keyRefusal = (authentication: Authentication & { ok: false }, prese
 };
 
 /** One operation of an authenticated caller, as the runtime and the policies receive it. */
-export const admitOperation = (headers: IncomingHttpHeaders, caller: AuthenticatedCaller): GatewayRequest => ({
+export const admitOperation = (headers: IncomingHttpHeaders, caller: AuthenticatedCaller, gone?: AbortSignal): GatewayRequest => ({
   caller,
   purpose: header(headers, 'x-purpose') ?? null,
   decisionId: randomUUID(),
   correlationId: plainCorrelationId(header(headers, 'x-correlation-id')),
+  gone,
 });
 
 /** The headers the runtime is given: never the key. `jsonBody`: the body was read as JSON, whatever the client called it. */

@@ -124,7 +124,7 @@ export class GraphqlWebSocketServer implements OnModuleInit, BeforeApplicationSh
       const authentication = await authenticateCaller(this.clients.authenticator, presented);
       if (!authentication.ok) return { refused: gatewayError('UNAUTHENTICATED', keyRefusal(authentication, PRESENT_KEY).reason) };
       return {
-        shuzhi: admitOperation(presented.headers, authentication.caller),
+        shuzhi: admitOperation(presented.headers, authentication.caller, closedSignal(ctx.extra.socket)),
         // One Request per operation, never shared: the policies keep an operation's finishers by
         // it. POST, as an operation over HTTP is sent: the runtime refuses a mutation by GET.
         request: new this.host.runtime.fetchAPI.Request(new URL(ctx.extra.request.url ?? GRAPHQL_PATH, 'http://gateway'), {
@@ -144,6 +144,19 @@ export class GraphqlWebSocketServer implements OnModuleInit, BeforeApplicationSh
  * parameters, each standing for the header of its name (as Hive Gateway reads them), `purpose`
  * for X-Purpose as API.md names it. Only text is a header.
  */
+const closedSignals = new WeakMap<Extra['socket'], AbortSignal>();
+
+/** Aborts when the socket closes: the feeds it carried are closed behind it. One per socket. */
+const closedSignal = (socket: Extra['socket']): AbortSignal => {
+  let signal = closedSignals.get(socket);
+  if (!signal) {
+    const closed = new AbortController();
+    socket.once('close', () => closed.abort());
+    closedSignals.set(socket, (signal = closed.signal));
+  }
+  return signal;
+};
+
 const presentedHeaders = (request: IncomingMessage, params: Readonly<Record<string, unknown>> | null | undefined): IncomingHttpHeaders => {
   const headers: IncomingHttpHeaders = { ...request.headers };
   for (const [name, value] of Object.entries(params ?? {})) {

@@ -51,7 +51,9 @@ export class GraphqlController {
       }
       const body = await readRequestBody();
       if (typeof body === 'object') return send(response, body);
-      const context: GatewayContextAdditions = { shuzhi: admitOperation(request.headers, authentication.caller) };
+      const gone = new AbortController();
+      response.once('close', () => gone.abort());
+      const context: GatewayContextAdditions = { shuzhi: admitOperation(request.headers, authentication.caller, gone.signal) };
       const answer = await this.host.runtime.fetch(
         new URL(request.url ?? '/graphql', 'http://gateway'),
         { method: request.method, headers: forwardedHeaders(request.headers, body !== undefined), body },

@@ -18,6 +18,12 @@ export interface GatewayRequest {
   purpose: string | null;
   decisionId: string;
   correlationId: string;
+  /**
+   * Aborts when the caller's connection is done with the operation (its answer sent, or the caller
+   * gone): a change feed still open then has nobody to serve and is closed behind it, whatever
+   * the runtime did with it (a subscription answered 406 is never read).
+   */
+  gone?: AbortSignal;
 }
 
 /** What the gateway adds to the GraphQL context of each request. */
