@@ -48,6 +48,7 @@ const consentRow = (key: string, { subjectId, version, consent }: HeldConsent): 
       fields: [...consent.fields],
       // An expiry that did not parse stays one that does not parse.
       expiresAt: Number.isNaN(consent.expiresAt) ? '' : new Date(consent.expiresAt).toISOString(),
+      ...(consent.grantedAt > 0 ? { grantedAt: new Date(consent.grantedAt).toISOString() } : {}),
     },
   },
 });

@@ -53,6 +53,8 @@ export interface ConsentGrant {
   datasetCode: string;
   fields: string[];
   expiresAt: string;
+  /** When the subject gave it; absent in rows written before it was kept (then it covers any time). */
+  grantedAt?: string;
 }
 
 /** Which GraphQL type a dataset governs, and its fields' classification. */
@@ -142,6 +144,7 @@ const evolveConsent = (row: PolicyEntry | null, recorded: RecordedEvent, key: st
       datasetCode: terms.datasetCode,
       fields: terms.fields,
       expiresAt: terms.expiresAt,
+      grantedAt: event.data.at,
     };
     return { key, kind: 'consent', body: { kind: 'consent', grant } };
   }

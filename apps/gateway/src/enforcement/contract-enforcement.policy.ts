@@ -114,7 +114,8 @@ export class ContractEnforcement implements OperationPolicy {
    * with the document to run and the finisher that shapes and records its result. `signature`
    * says what partial mode left out, so that a feed can tell when that changes.
    */
-  private async judge(operation: OperationUnderDecision, reading: OperationReading, feed?: FeedOperation): Promise<Judged> {
+  /** `changedAt`: the instant the change being delivered was made, for a feed's per-change decision. */
+  private async judge(operation: OperationUnderDecision, reading: OperationReading, feed?: FeedOperation, changedAt?: number): Promise<Judged> {
     const { tree } = reading;
     const following = await this.snapshot.following();
     const declared = operation.request.purpose;
@@ -169,6 +170,7 @@ export class ContractEnforcement implements OperationPolicy {
       selections,
       lookups: [...lookupOf.values()],
       entityKeys: topology.entityKeys,
+      ...(changedAt !== undefined ? { changedAt } : {}),
     };
     const decision = decide(request, index);
     const governsData = decision.contracts.length > 0 || decision.denied.length > 0 || decision.allowed.some((a) => a.reason === 'own data');
@@ -362,6 +364,9 @@ export class ContractEnforcement implements OperationPolicy {
           end: (error: GraphQLError, options?: { resumable?: boolean }) => governed.end(error, options),
         };
         this.feeds.registry.add(watched);
+        const { gone } = operation.request;
+        if (gone?.aborted) void governed.return();
+        else gone?.addEventListener('abort', () => void governed.return(), { once: true });
         return governed;
       },
     };
@@ -386,7 +391,8 @@ export class ContractEnforcement implements OperationPolicy {
     if (!(await this.snapshot.reached(cursor))) {
       return { end: gatewayError('INTERNAL', 'the gateway\'s policy has not caught up with this change: nothing is served until it does; resume after extensions.cursor'), resumable: true };
     }
-    const judged = await this.judge({ ...operation, request: { ...operation.request, decisionId: randomUUID() } }, reading, feed);
+    // A consent given after the change does not reach back to it, as a contract does not (below).
+    const judged = await this.judge({ ...operation, request: { ...operation.request, decisionId: randomUUID() } }, reading, feed, occurredAt);
     if (!judged.allowed) return { end: judged.error };
     if (judged.signature !== signature || !judged.finish) return { end: grantsChanged(), resumable: true };
     // A contract grants from its start: a change made before a contract it is read under was in

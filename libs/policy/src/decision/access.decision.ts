@@ -51,6 +51,11 @@ export interface PolicyRequest {
   purpose: string | null;
   /** ISO 8601 instant with offset. */
   at: string;
+  /**
+   * Epoch milliseconds when the data served was made, when it is one change (a change feed's): a
+   * consent given after it does not cover it (`decideSubjects`). Absent for reads of what is.
+   */
+  changedAt?: number;
   /** Types served by the governance and audit subgraphs: guarded by roles there, not by contracts. */
   platformTypes: readonly string[];
   /**

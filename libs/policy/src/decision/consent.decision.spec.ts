@@ -13,6 +13,16 @@ describe('policy decision: consent phase', () => {
     expect(verdicts).toEqual([{ subjectId: 'r-1', type: 'Resident', verdict: 'ALLOW', consentIds: ['k-1'], missingFields: [] }]);
   });
 
+  it('a change made before the consent was given is history it does not cover; one made since is covered', () => {
+    const given2026 = given({ contracts: [needsConsent], consents: [consent({ grantedAt: '2026-03-01T00:00:00.000Z' })] });
+    const change = (changedAt: string) => ({ ...reading(['name'], rowOf('r-1', ['name'])), changedAt: Date.parse(changedAt) });
+
+    expect(given2026.whenSubjects(change('2026-02-28T23:59:59.000Z'))).toMatchObject([{ verdict: 'CONSENT_REQUIRED', missingFields: ['name'] }]);
+    expect(given2026.whenSubjects(change('2026-03-01T00:00:00.000Z'))).toMatchObject([{ verdict: 'ALLOW', consentIds: ['k-1'] }]);
+    // A read of what is now, not of one change, is covered whenever the consent was given.
+    expect(given2026.whenSubjects(reading(['name'], rowOf('r-1', ['name'])))).toMatchObject([{ verdict: 'ALLOW' }]);
+  });
+
   it('without any consent the row needs one for every field the contract serves', () => {
     const verdicts = given({ contracts: [needsConsent] }).whenSubjects(reading(['name', 'birthDate'], rowOf('r-1')));
 

@@ -15,7 +15,9 @@ export interface SubjectVerdict {
  * The second phase, once the subgraphs have answered: for each subject's row, whether every
  * field it carries that rests on a consent-requiring contract has the subject's consent. That is
  * an ACTIVE consent of this subject, for the caller's department, the declared purpose and the
- * contract's dataset, naming the field, with `at < expiresAt`. A key field (the type's key,
+ * contract's dataset, naming the field, with `at < expiresAt` and, for data made at a known
+ * instant (`request.changedAt`, a change a feed serves), given by then: a consent does not reach
+ * back to the subject's history before it. A key field (the type's key,
  * `__typename`), whether a dataset lists it as data or not, served under such a contract needs a
  * consent for that dataset, department and purpose naming any field: the subject agreed that this department may see their row, and the key shows no
  * more than that. Fields the decision did not allow are not served and so not checked here.
@@ -39,7 +41,14 @@ export const decideSubjects = (decision: PolicyDecision, request: PolicyRequest,
   // The consents that may cover a row's fields of one dataset, found once per row and dataset
   // (a row's fields almost always share one), then asked only whether they name each field.
   const inForce = (consents: readonly IndexedConsent[], datasetCode: string): IndexedConsent[] =>
-    consents.filter((c) => c.consumerDepartment === department && c.purpose === purpose && c.datasetCode === datasetCode && at < c.expiresAt);
+    consents.filter(
+      (c) =>
+        c.consumerDepartment === department &&
+        c.purpose === purpose &&
+        c.datasetCode === datasetCode &&
+        at < c.expiresAt &&
+        (request.changedAt === undefined || c.grantedAt <= request.changedAt),
+    );
   return subjects.map(({ subjectId, type, fields }) => {
     const consentIds: string[] = [];
     const missingFields: string[] = [];

@@ -29,6 +29,11 @@ export interface IndexedConsent {
   readonly fields: ReadonlySet<string>;
   /** Epoch milliseconds; NaN (unparseable) never lies in the future. */
   readonly expiresAt: number;
+  /**
+   * Epoch milliseconds: data made before it (a change a feed serves from an old cursor) is history
+   * this consent does not cover. 0 when the grant's time is not known.
+   */
+  readonly grantedAt: number;
 }
 
 /** What the catalog binds on one GraphQL type: for each bound field, the datasets that bind it. */
@@ -185,6 +190,7 @@ export const indexConsent = (grant: ConsentGrant): IndexedConsent => ({
   datasetCode: grant.datasetCode,
   fields: fieldSetOf(grant.fields),
   expiresAt: Date.parse(grant.expiresAt),
+  grantedAt: grant.grantedAt === undefined ? 0 : Date.parse(grant.grantedAt) || 0,
 });
 
 // Millions of consents name a few field lists between them: each list's set is held once
