@@ -31,7 +31,6 @@ const codeOf = (result: Result | undefined): unknown => result?.errors?.[0]?.ext
  * A department system with valid keys turned hostile against the change feeds of the platform as
  * `npm start` runs it (issue 19, API.md "Change feeds"): each attack reads around the decision a
  * feed makes per change, and each test says what the gateway answers and that nothing leaks.
- * A test marked HOLE states the behaviour the platform owes and fails until the gateway gives it.
  */
 describe('a hostile department with valid keys, against the change feeds of npm start', () => {
   let p: HostilePlatform;
@@ -233,16 +232,16 @@ describe('a hostile department with valid keys, against the change feeds of npm 
       expect(codeOf(notText)).toBe('VALIDATION_FAILED');
     });
 
-    // HOLE: a cursor past the head of the log is taken, and the feed stays silent until the log
-    // reaches it, passing over every change up to there without a word (issue 19: never a silent drop).
-    it('HOLE: a cursor ahead of the log, which no change carried, is refused rather than held silently (10 KB of digits too)', async () => {
+    // Taken, a cursor past the head of the log would keep the feed silent until the log reached
+    // it, passing over every change up to there without a word (issue 19: never a silent drop).
+    it('a cursor ahead of the log, which no change carried, is refused rather than held silently (10 KB of digits too)', async () => {
       const head = (await p.store.head())!;
       const [transaction, position] = head.split(':').map(BigInt);
       for (const after of [`${transaction + 1_000_000n}:${position + 1_000_000n}`, '999999999999:1', `${'9'.repeat(10_240)}:1`]) {
         const stream = await open(p.keys.civilAffairs, FEED, { after }, { purpose: MINIMUM_LIVING });
         try {
           await touch(residents[12].id);
-          // What the feed says next: the refusal, or (today) nothing, and then not even this change.
+          // What the feed says next: the refusal (held, it would say nothing, not even this change).
           const first = await stream.next(5_000).catch(() => null);
           const shown = after.slice(0, 24);
           expect({ after: shown, first: codeOf(first?.data as Result) ?? first?.data ?? 'nothing within 5 s' }).toEqual({ after: shown, first: 'VALIDATION_FAILED' });
@@ -357,10 +356,9 @@ describe('a hostile department with valid keys, against the change feeds of npm 
       }
     }, 240_000);
 
-    // HOLE (policy): a change is decided with the consent as it stands at delivery, so a feed read
-    // from an old cursor delivers a subject's changes from before they consented. A contract's
-    // changes from before its start are passed over; a consent grants no more of the past.
-    it('HOLE: a consent-bound feed read from the beginning passes over a subject\'s changes from before their consent', async () => {
+    // A contract's changes from before its start are passed over; a consent grants no more of the
+    // past: a feed read from an old cursor does not deliver a subject's changes from before they consented.
+    it('a consent-bound feed read from the beginning passes over a subject\'s changes from before their consent', async () => {
       const consentedAt = new Map<string, number>();
       for (const resident of consenting) {
         const { consents } = await p.api.ok<{ consents: Array<{ id: string; purpose: string; status: string }> }>(p.keys.auditor, 'query ($s: ID!) { consents(subjectId: $s) { id purpose status } }', { s: resident.id });
@@ -481,12 +479,12 @@ describe('a hostile department with valid keys, against the change feeds of npm 
       }
     });
 
-    // HOLE: the gateway opens the feed (decided, registered, its subgraph stream started) before
-    // the runtime finds it cannot answer in the format asked for and answers 406; nothing ever
-    // closes that feed. Each holds a subgraph connection and counts against its client for good:
-    // 20 such requests lock a key out of feeds, and a steward, who issues its department's keys,
-    // can pin any number of subgraph connections.
-    it('HOLE: a subscription answered 406 (an Accept it cannot stream) leaves no feed open behind it', async () => {
+    // The gateway opens the feed (decided, registered, its subgraph stream started) before the
+    // runtime finds it cannot answer in the format asked for and answers 406. Left open, each
+    // would hold a subgraph connection and count against its client for good: 20 such requests
+    // would lock a key out of feeds, and a steward, who issues its department's keys, could pin
+    // any number of subgraph connections.
+    it('a subscription answered 406 (an Accept it cannot stream) leaves no feed open behind it', async () => {
       const key = await newKey('civil-affairs');
       for (let i = 0; i < 20; i++) {
         const response = await fetch(`${p.gatewayUrl}/graphql`, {
