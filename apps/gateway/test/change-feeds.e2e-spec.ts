@@ -303,6 +303,21 @@ describe('change feeds through the gateway (GraphQL over SSE)', () => {
     }
   });
 
+  it('ends a feed at the first change after its contract ran out, though nothing was written to say so', async () => {
+    const validTo = new Date(Date.now() + 4_000);
+    await contract({ fields: ['name'], purpose: RELIEF, validTo: validTo.toISOString() });
+    const stream = await open(hr.apiKey, { 'x-purpose': RELIEF }, {}, NAMES);
+    try {
+      const before = await register('钱塘');
+      expect(changeOf((await stream.next())!.data)).toMatchObject({ resident: { id: before } });
+      await waitUntil(async () => Date.now() > validTo.getTime() + 50, { what: 'the contract to run out' });
+      await register('余杭');
+      expect(await stream.rest()).toMatchObject([{ errors: [{ extensions: { code: 'CONTRACT_REQUIRED' } }] }]);
+    } finally {
+      stream.close();
+    }
+  });
+
   it('serves a contract scoped to a division only the subjects within it, in reads and in its feed alike', async () => {
     // 翠苑街道's office gets its standing 回流 grant; one household lies in its street, one in 拱墅区.
     const register = 'mutation ($input: RegisterDepartmentInput!) { registerDepartment(input: $input) { code } }';

@@ -43,8 +43,41 @@ const ownerOf = (topology: SupergraphTopology, index: PolicyIndex, field: string
   return departments.size === 1 && only ? only : null;
 };
 
-/** A verdict, and for an allowed one what partial mode left out of it and the contracts it cites. */
-type Judged = PolicyVerdict & { signature?: string; contracts?: readonly ContractCitation[] };
+/**
+ * When, and as which decision, a result is finished: an operation's own, or, for a change feed,
+ * each change's (its own decision id and time, and the instant the change was made).
+ */
+interface DecisionMoment {
+  at: string;
+  decisionId: string;
+  snapshotCheckpoint: string | null;
+  /** The change's instant: a consent given after it does not cover it. */
+  changedAt?: number;
+}
+
+/**
+ * A verdict, and for an allowed one what partial mode left out of it, the contracts it cites,
+ * and its finisher for a moment of the caller's choosing (a feed's change).
+ */
+type Judged = PolicyVerdict & {
+  signature?: string;
+  contracts?: readonly ContractCitation[];
+  finishAt?: (result: ExecutionResult, moment: DecisionMoment) => Promise<ExecutionResult>;
+};
+
+/**
+ * A feed's last allowed decision, served again for its next changes while nothing it rests on
+ * changes: the same policy index and quotas, the same supergraph, the snapshot following the log,
+ * and no contract starting or ending before `until` (epoch ms). Each change is still finished
+ * as a decision of its own: its time, id, consent of its subject, division, quota and record.
+ */
+interface FeedJudgement {
+  judged?: Judged;
+  index?: unknown;
+  quotas?: unknown;
+  topology?: unknown;
+  until: number;
+}
 
 /** How a change feed is served: its buffer, and where it starts when the caller gives no cursor. */
 export interface FeedSettings {
@@ -114,8 +147,7 @@ export class ContractEnforcement implements OperationPolicy {
    * with the document to run and the finisher that shapes and records its result. `signature`
    * says what partial mode left out, so that a feed can tell when that changes.
    */
-  /** `changedAt`: the instant the change being delivered was made, for a feed's per-change decision. */
-  private async judge(operation: OperationUnderDecision, reading: OperationReading, feed?: FeedOperation, changedAt?: number): Promise<Judged> {
+  private async judge(operation: OperationUnderDecision, reading: OperationReading, feed?: FeedOperation): Promise<Judged> {
     const { tree } = reading;
     const following = await this.snapshot.following();
     const declared = operation.request.purpose;
@@ -126,17 +158,19 @@ export class ContractEnforcement implements OperationPolicy {
     const { caller } = operation.request;
     const topology = this.supergraph.topology;
     const at = new Date().toISOString();
-    const context = (purpose: string | null): AccessContext => ({
+    const operationHash = createHash('sha256')
+      .update(JSON.stringify({ query: reading.printed, operationName: operation.operationName ?? null, variables: operation.variables }))
+      .digest('hex');
+    const judgedAt: DecisionMoment = { at, decisionId: operation.request.decisionId, snapshotCheckpoint: checkpoint };
+    const context = (purpose: string | null, moment = judgedAt): AccessContext => ({
       clientId: caller.clientId,
       department: caller.department,
       purpose,
-      decisionId: operation.request.decisionId,
+      decisionId: moment.decisionId,
       correlationId: operation.request.correlationId,
-      at,
-      snapshotCheckpoint: checkpoint,
-      operationHash: createHash('sha256')
-        .update(JSON.stringify({ query: reading.printed, operationName: operation.operationName ?? null, variables: operation.variables }))
-        .digest('hex'),
+      at: moment.at,
+      snapshotCheckpoint: moment.snapshotCheckpoint,
+      operationHash,
     });
 
     if (declared !== null && !known(declared)) {
@@ -170,7 +204,6 @@ export class ContractEnforcement implements OperationPolicy {
       selections,
       lookups: [...lookupOf.values()],
       entityKeys: topology.entityKeys,
-      ...(changedAt !== undefined ? { changedAt } : {}),
     };
     const decision = decide(request, index);
     const governsData = decision.contracts.length > 0 || decision.denied.length > 0 || decision.allowed.some((a) => a.reason === 'own data');
@@ -251,75 +284,77 @@ export class ContractEnforcement implements OperationPolicy {
     const consentLookups = rootLookups((l) => l.consentRequired);
     const scopedLookups = rootLookups((l) => l.divisionScope !== undefined);
 
+    const finishAt = async (result: ExecutionResult, moment: DecisionMoment): Promise<ExecutionResult> => {
+      const shaped = shapeResult(result.data as Record<string, unknown> | null | undefined, tree, {
+        decision,
+        keys,
+        hashKey: this.hashKey,
+        decideRows: (rows) => decideSubjects(decision, { ...request, at: moment.at, changedAt: moment.changedAt, subjects: rows }, index),
+        decideDivisions: (rows) => decideDivisions(decision, rows),
+        consentLookups,
+        scopedLookups,
+      });
+      const served = [...new Set(decision.allowed.map(coordinate))];
+
+      const day = chinaDay(moment.at);
+      const charges: QuotaCharge[] = [...shaped.rowsByContract].flatMap(([contractId, rows]) => {
+        const dailyQuota = quotas.get(contractId);
+        return dailyQuota === undefined ? [] : [{ contractId, rows, dailyQuota }];
+      });
+      let quota;
+      try {
+        quota = await this.quotaLedger.charge(day, charges);
+      } catch (error) {
+        console.error('gateway: the daily quota could not be counted; nothing is served:', error);
+        return { errors: [gatewayError('INTERNAL', 'the daily quota could not be counted, so nothing is served; try again')] };
+      }
+      if (!quota.charged) {
+        const over = new Set(quota.overruns.map((o) => o.contractId));
+        const reason = quota.overruns.map(overrunReason).join('; ');
+        const refused = await this.record(operation, {
+          type: 'AccessRefused',
+          data: {
+            ...context(purpose, moment),
+            code: 'QUOTA_EXCEEDED',
+            reason,
+            deniedFields: [...new Set(decision.allowed.filter((a) => a.contractId !== null && over.has(a.contractId)).map(coordinate))],
+            contracts: decision.contracts,
+            lookups: recordedLookups(allowedVias),
+          },
+        });
+        if (!refused) return { errors: [unrecorded()] };
+        return { errors: [gatewayError('QUOTA_EXCEEDED', reason, { contractIds: [...over] })] };
+      }
+
+      const recorded = await this.record(operation, {
+        type: 'AccessRecorded',
+        data: {
+          ...context(purpose, moment),
+          outcome: decision.denied.length > 0 || shaped.withheld.length > 0 ? 'PARTIAL' : 'ALLOW',
+          contracts: decision.contracts,
+          fields: served,
+          maskedFields: [...shaped.masked].map(([field, rule]) => ({ field, rule })),
+          deniedFields,
+          subjects: uniqueSubjects(shaped.subjects),
+          withheldSubjects: shaped.withheld,
+          lookups: recordedLookups(allowedVias),
+        },
+      });
+      if (!recorded) {
+        // Nothing is served, so nothing is counted either.
+        await this.quotaLedger.refund(day, charges).catch((error: unknown) => console.error('gateway: a quota refund failed:', error));
+        return { errors: [unrecorded()] };
+      }
+      const errors = [...(result.errors ?? []), ...denialErrors, ...shaped.errors];
+      return { ...result, data: shaped.data, ...(errors.length > 0 ? { errors } : {}) };
+    };
     return {
       allowed: true,
       document,
       signature: `${deniedFields.sort().join(',')}|${deniedArguments.sort().join(',')}`,
       contracts: decision.contracts,
-      finish: async (result: ExecutionResult): Promise<ExecutionResult> => {
-        const shaped = shapeResult(result.data as Record<string, unknown> | null | undefined, tree, {
-          decision,
-          keys,
-          hashKey: this.hashKey,
-          decideRows: (rows) => decideSubjects(decision, { ...request, subjects: rows }, index),
-          decideDivisions: (rows) => decideDivisions(decision, rows),
-          consentLookups,
-          scopedLookups,
-        });
-        const served = [...new Set(decision.allowed.map(coordinate))];
-
-        const day = chinaDay(at);
-        const charges: QuotaCharge[] = [...shaped.rowsByContract].flatMap(([contractId, rows]) => {
-          const dailyQuota = quotas.get(contractId);
-          return dailyQuota === undefined ? [] : [{ contractId, rows, dailyQuota }];
-        });
-        let quota;
-        try {
-          quota = await this.quotaLedger.charge(day, charges);
-        } catch (error) {
-          console.error('gateway: the daily quota could not be counted; nothing is served:', error);
-          return { errors: [gatewayError('INTERNAL', 'the daily quota could not be counted, so nothing is served; try again')] };
-        }
-        if (!quota.charged) {
-          const over = new Set(quota.overruns.map((o) => o.contractId));
-          const reason = quota.overruns.map(overrunReason).join('; ');
-          const refused = await this.record(operation, {
-            type: 'AccessRefused',
-            data: {
-              ...context(purpose),
-              code: 'QUOTA_EXCEEDED',
-              reason,
-              deniedFields: [...new Set(decision.allowed.filter((a) => a.contractId !== null && over.has(a.contractId)).map(coordinate))],
-              contracts: decision.contracts,
-              lookups: recordedLookups(allowedVias),
-            },
-          });
-          if (!refused) return { errors: [unrecorded()] };
-          return { errors: [gatewayError('QUOTA_EXCEEDED', reason, { contractIds: [...over] })] };
-        }
-
-        const recorded = await this.record(operation, {
-          type: 'AccessRecorded',
-          data: {
-            ...context(purpose),
-            outcome: decision.denied.length > 0 || shaped.withheld.length > 0 ? 'PARTIAL' : 'ALLOW',
-            contracts: decision.contracts,
-            fields: served,
-            maskedFields: [...shaped.masked].map(([field, rule]) => ({ field, rule })),
-            deniedFields,
-            subjects: uniqueSubjects(shaped.subjects),
-            withheldSubjects: shaped.withheld,
-            lookups: recordedLookups(allowedVias),
-          },
-        });
-        if (!recorded) {
-          // Nothing is served, so nothing is counted either.
-          await this.quotaLedger.refund(day, charges).catch((error: unknown) => console.error('gateway: a quota refund failed:', error));
-          return { errors: [unrecorded()] };
-        }
-        const errors = [...(result.errors ?? []), ...denialErrors, ...shaped.errors];
-        return { ...result, data: shaped.data, ...(errors.length > 0 ? { errors } : {}) };
-      },
+      finish: (result: ExecutionResult) => finishAt(result, judgedAt),
+      finishAt,
     };
   }
 
@@ -351,7 +386,8 @@ export class ContractEnforcement implements OperationPolicy {
       allowed: true,
       document: feedDocument(kept, definition, feed, startCursor),
       feed: (upstream) => {
-        const governed: GovernedFeed = new GovernedFeed(upstream, (change) => this.finishChange(operation, reading, feed, opened.signature, change), startCursor, this.feeds.bufferSize, () =>
+        const judgement: FeedJudgement = { until: 0 };
+        const governed: GovernedFeed = new GovernedFeed(upstream, (change) => this.finishChange(operation, reading, feed, opened.signature, judgement, change), startCursor, this.feeds.bufferSize, () =>
           this.feeds.registry.remove(watched),
         );
         const watched = {
@@ -377,7 +413,14 @@ export class ContractEnforcement implements OperationPolicy {
    * that came before it in the log applies to it), the decision taken again as for a read, then
    * shaped and recorded by its finisher. A change whose entity is withheld is passed, not sent.
    */
-  private async finishChange(operation: OperationUnderDecision, reading: OperationReading, feed: FeedOperation, signature: string | undefined, result: ExecutionResult): Promise<FeedStep> {
+  private async finishChange(
+    operation: OperationUnderDecision,
+    reading: OperationReading,
+    feed: FeedOperation,
+    signature: string | undefined,
+    judgement: FeedJudgement,
+    result: ExecutionResult,
+  ): Promise<FeedStep> {
     const change = result.data?.[feed.rootKey] as Record<string, unknown> | null | undefined;
     const cursor = change?.[CURSOR_ALIAS];
     const occurredAt = Date.parse(String(change?.[AT_ALIAS]));
@@ -392,17 +435,35 @@ export class ContractEnforcement implements OperationPolicy {
       return { end: gatewayError('INTERNAL', 'the gateway\'s policy has not caught up with this change: nothing is served until it does; resume after extensions.cursor'), resumable: true };
     }
     // A consent given after the change does not reach back to it, as a contract does not (below).
-    const judged = await this.judge({ ...operation, request: { ...operation.request, decisionId: randomUUID() } }, reading, feed, occurredAt);
+    const moment: DecisionMoment = { at: new Date().toISOString(), decisionId: randomUUID(), snapshotCheckpoint: this.snapshot.current().checkpoint, changedAt: occurredAt };
+    const judged = await this.judgeChange(operation, reading, feed, judgement, moment);
     if (!judged.allowed) return { end: judged.error };
-    if (judged.signature !== signature || !judged.finish) return { end: grantsChanged(), resumable: true };
+    if (judged.signature !== signature || !judged.finishAt) return { end: grantsChanged(), resumable: true };
     // A contract grants from its start: a change made before a contract it is read under was in
     // force is history that contract never shared (a feed read from an old cursor passes it).
     if (occurredAt < this.grantedSince(judged.contracts ?? [])) return { skip: true, cursor };
-    const finished = await judged.finish(result);
+    const finished = await judged.finishAt(result, moment);
     const delivered = finished.data?.[feed.rootKey] as Record<string, unknown> | null | undefined;
     if (!delivered) return { end: finished.errors?.[0] ?? gatewayError('INTERNAL', 'the change could not be served') };
     if (feed.entityKeys.every((key) => delivered[key] === null || delivered[key] === undefined)) return { skip: true, cursor };
     return { deliver: finished, cursor };
+  }
+
+  /**
+   * The decision a feed's change is delivered under: the feed's last one while nothing it rests on
+   * has changed (`FeedJudgement`), else taken again, as `moment`'s decision.
+   */
+  private async judgeChange(operation: OperationUnderDecision, reading: OperationReading, feed: FeedOperation, judgement: FeedJudgement, moment: DecisionMoment): Promise<Judged> {
+    const { index, quotas } = this.snapshot.current();
+    const topology = this.supergraph.topology;
+    const now = Date.parse(moment.at);
+    const same = judgement.index === index && judgement.quotas === quotas && judgement.topology === topology && now < judgement.until;
+    if (judgement.judged && same && (await this.snapshot.following())) return judgement.judged;
+    // Read before the decision: should the snapshot move meanwhile, the next change decides again.
+    Object.assign(judgement, { judged: undefined, index, quotas, topology, until: nextContractBoundary(index, now) });
+    const judged = await this.judge({ ...operation, request: { ...operation.request, decisionId: moment.decisionId } }, reading, feed);
+    if (judged.allowed) judgement.judged = judged;
+    return judged;
   }
 
   /** The instant from which every one of these contracts was in force (epoch ms; 0 for none). */
@@ -452,6 +513,18 @@ export class ContractEnforcement implements OperationPolicy {
     }
   }
 }
+
+/** The first instant after `now` at which a contract starts or ends (epoch ms): a decision taken now holds until then. */
+const nextContractBoundary = (index: PolicyIndex, now: number): number => {
+  let next = Number.POSITIVE_INFINITY;
+  for (const list of index.contracts.values()) {
+    for (const { validFrom, validTo } of list) {
+      if (validFrom > now && validFrom < next) next = validFrom;
+      if (validTo > now && validTo < next) next = validTo;
+    }
+  }
+  return next;
+};
 
 const grantsChanged = () =>
   gatewayError('CONTRACT_REQUIRED', 'what this feed may read has changed since it opened: subscribe again after extensions.cursor to be served what you may read now');
