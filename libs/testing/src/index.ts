@@ -7,3 +7,4 @@ export * from './raced-store.js';
 export * from './event-stream.js';
 export * from './graphql-socket.js';
 export * from './id-numbers.js';
+export * from './decider-specification.js';
