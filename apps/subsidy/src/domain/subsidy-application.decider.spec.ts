@@ -1,10 +1,10 @@
 import type { CommandActor } from '@shuzhi/shared-kernel';
+import { deciderSpecification } from '@shuzhi/testing';
 import type { EligibilityRule } from './eligibility-rules.js';
 import {
   applicationDate,
   applicationDecider,
   type ApplicationCommand,
-  type ApplicationState,
   type SharedFacts,
 } from './subsidy-application.decider.js';
 import type { SubsidyApplicationEvent } from './subsidy-application.events.js';
@@ -28,8 +28,7 @@ const openProgram: ProgramState = {
   closedReason: null,
 };
 
-const given = (events: SubsidyApplicationEvent[]): ApplicationState => events.reduce(applicationDecider.evolve, applicationDecider.initialState);
-const when = (state: ApplicationState, command: ApplicationCommand) => applicationDecider.decide(command, state);
+const { given } = deciderSpecification(applicationDecider);
 
 const submitted: SubsidyApplicationEvent = {
   type: 'SubsidyApplicationSubmitted',
@@ -56,7 +55,7 @@ const submit = (overrides: Partial<Extract<ApplicationCommand, { type: 'SubmitSu
   ...overrides,
 });
 const check = (shared: SharedFacts, actor = steward): ApplicationCommand => ({ type: 'CheckSubsidyApplication', rules, shared, actor, now });
-const checkedWith = (shared: SharedFacts) => when(given([submitted]), check(shared))[0];
+const checkedWith = (shared: SharedFacts) => given([submitted]).when(check(shared)).events()[0];
 const approve = (actor = steward): ApplicationCommand => ({ type: 'ApproveSubsidyApplication', reason: '符合条件', actor, now });
 const reject = (reason: string, actor = steward): ApplicationCommand => ({ type: 'RejectSubsidyApplication', reason, actor, now });
 const disburse = (actor = steward): ApplicationCommand => ({ type: 'DisburseSubsidy', actor, now });
@@ -72,28 +71,24 @@ const disbursed: SubsidyApplicationEvent = {
 describe('subsidy application decider', () => {
   describe('SubmitSubsidyApplication', () => {
     it('submits for an open program at its current grant, from the bureau or a citizen channel', () => {
-      expect(when(given([]), submit())).toEqual([submitted]);
-      expect(when(given([]), submit({ actor: window }))[0].data).toMatchObject({ by: { clientId: 'eb-window', role: 'CONSUMER' } });
-      expect(when(given([]), submit({ actor: channel }))[0].data).toMatchObject({ by: { role: 'CITIZEN_CHANNEL' } });
-      expect(given([submitted])).toMatchObject({ status: 'SUBMITTED', lastCheck: null });
+      given([]).when(submit()).then([submitted]);
+      expect(given([]).when(submit({ actor: window })).events()[0].data).toMatchObject({ by: { clientId: 'eb-window', role: 'CONSUMER' } });
+      expect(given([]).when(submit({ actor: channel })).events()[0].data).toMatchObject({ by: { role: 'CITIZEN_CHANNEL' } });
+      expect(given([submitted]).state).toMatchObject({ status: 'SUBMITTED', lastCheck: null });
     });
 
     it('lets only a bureau steward submit in a batch', () => {
-      expect(when(given([]), submit({ channel: 'BATCH' }))[0].data).toMatchObject({ channel: 'BATCH' });
-      expect(() => when(given([]), submit({ channel: 'BATCH', actor: window }))).toThrow(expect.objectContaining({ code: 'FORBIDDEN' }));
+      expect(given([]).when(submit({ channel: 'BATCH' })).events()[0].data).toMatchObject({ channel: 'BATCH' });
+      given([]).when(submit({ channel: 'BATCH', actor: window })).thenThrows('FORBIDDEN');
     });
 
     it('refuses other departments, unknown and closed programs, the wrong subject, a malformed code and a second application', () => {
-      expect(() => when(given([]), submit({ actor: outsider }))).toThrow(expect.objectContaining({ code: 'FORBIDDEN' }));
-      expect(() => when(given([]), submit({ program: { status: 'NONE' } }))).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
-      expect(() => when(given([]), submit({ program: { ...openProgram, status: 'CLOSED' } as ProgramState }))).toThrow(
-        expect.objectContaining({ code: 'INVALID_TRANSITION' }),
-      );
-      expect(() => when(given([]), submit({ subject: { kind: 'RESIDENT', id: 'r1' } }))).toThrow(
-        expect.objectContaining({ code: 'VALIDATION_FAILED', message: 'program p1 is for an enterprise, not a resident' }),
-      );
-      expect(() => when(given([]), submit({ subject: { kind: 'ENTERPRISE', id: 'not-a-code' } }))).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED' }));
-      expect(() => when(given([submitted]), submit())).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED', message: expect.stringMatching(/applied to program p1 already/) }));
+      given([]).when(submit({ actor: outsider })).thenThrows('FORBIDDEN');
+      given([]).when(submit({ program: { status: 'NONE' } })).thenThrows('NOT_FOUND');
+      given([]).when(submit({ program: { ...openProgram, status: 'CLOSED' } as ProgramState })).thenThrows('INVALID_TRANSITION');
+      expect(given([]).when(submit({ subject: { kind: 'RESIDENT', id: 'r1' } })).thenThrows('VALIDATION_FAILED').message).toBe('program p1 is for an enterprise, not a resident');
+      given([]).when(submit({ subject: { kind: 'ENTERPRISE', id: 'not-a-code' } })).thenThrows('VALIDATION_FAILED');
+      expect(given([submitted]).when(submit()).thenThrows('VALIDATION_FAILED').message).toMatch(/applied to program p1 already/);
     });
   });
 
@@ -115,94 +110,88 @@ describe('subsidy application decider', () => {
           at: now,
         },
       });
-      expect(given([submitted, eligible])).toMatchObject({ status: 'CHECKED', lastCheck: { outcome: 'ELIGIBLE' } });
+      expect(given([submitted, eligible]).state).toMatchObject({ status: 'CHECKED', lastCheck: { outcome: 'ELIGIBLE' } });
     });
 
     it('finds an applicant ineligible when any rule fails', () => {
       const event = checkedWith(facts(9, 'SUSPENDED'));
       expect(event.data).toMatchObject({ outcome: 'INELIGIBLE', verdicts: [{ verdict: 'FAIL' }, { verdict: 'FAIL' }] });
-      expect(given([submitted, event]).status).toBe('CHECKED');
+      expect(given([submitted, event]).state.status).toBe('CHECKED');
     });
 
     it('records refused facts as CANNOT_CHECK and leaves the application SUBMITTED for a later check', () => {
       const event = checkedWith(denied);
       expect(event.data).toMatchObject({ outcome: 'CANNOT_CHECK', verdicts: [], denied: denied.available ? null : denied.denied, source });
-      const state = given([submitted, event]);
-      expect(state).toMatchObject({ status: 'SUBMITTED', lastCheck: { outcome: 'CANNOT_CHECK' } });
-      expect(when(state, check(facts(12)))[0].data).toMatchObject({ outcome: 'ELIGIBLE' });
+      const cannotCheck = given([submitted, event]);
+      expect(cannotCheck.state).toMatchObject({ status: 'SUBMITTED', lastCheck: { outcome: 'CANNOT_CHECK' } });
+      expect(cannotCheck.when(check(facts(12))).events()[0].data).toMatchObject({ outcome: 'ELIGIBLE' });
     });
 
     it('checks again while undecided, and reckons ages on the application date in China time', () => {
-      expect(when(given([submitted, eligible]), check(facts(3)))[0].data).toMatchObject({ outcome: 'INELIGIBLE' });
+      expect(given([submitted, eligible]).when(check(facts(3))).events()[0].data).toMatchObject({ outcome: 'INELIGIBLE' });
       expect(applicationDate('2026-11-26T16:00:00.000Z')).toBe('2026-11-27');
       expect(applicationDate('2026-11-26T15:59:59.999Z')).toBe('2026-11-26');
     });
 
     it('refuses facts of someone else, a decided application, an unknown one, and a non-steward', () => {
       const stranger: SharedFacts = { available: true, facts: { kind: 'ENTERPRISE', creditCode: '91330106MA0000022X', found: true }, source };
-      expect(() => when(given([submitted]), check(stranger))).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED' }));
-      expect(() => when(given([submitted, eligible, approved]), check(facts(12)))).toThrow(expect.objectContaining({ code: 'INVALID_TRANSITION' }));
-      expect(() => when(given([submitted, rejected]), check(facts(12)))).toThrow(expect.objectContaining({ code: 'INVALID_TRANSITION' }));
-      expect(() => when(given([]), check(facts(12)))).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
-      expect(() => when(given([submitted]), check(facts(12), window))).toThrow(expect.objectContaining({ code: 'FORBIDDEN' }));
+      given([submitted]).when(check(stranger)).thenThrows('VALIDATION_FAILED');
+      given([submitted, eligible, approved]).when(check(facts(12))).thenThrows('INVALID_TRANSITION');
+      given([submitted, rejected]).when(check(facts(12))).thenThrows('INVALID_TRANSITION');
+      given([]).when(check(facts(12))).thenThrows('NOT_FOUND');
+      given([submitted]).when(check(facts(12), window)).thenThrows('FORBIDDEN');
     });
   });
 
   describe('ApproveSubsidyApplication', () => {
     it('approves an application checked eligible, at its amount', () => {
-      expect(when(given([submitted, eligible]), approve())).toEqual([approved]);
-      expect(given([submitted, eligible, approved])).toMatchObject({ status: 'APPROVED', decision: { reason: '符合条件' } });
+      given([submitted, eligible]).when(approve()).then([approved]);
+      expect(given([submitted, eligible, approved]).state).toMatchObject({ status: 'APPROVED', decision: { reason: '符合条件' } });
     });
 
     it('refuses an unchecked, a could-not-check, an ineligible and a decided application, and a non-steward', () => {
-      expect(() => when(given([submitted]), approve())).toThrow(expect.objectContaining({ code: 'INVALID_TRANSITION', message: expect.stringMatching(/not been checked/) }));
-      expect(() => when(given([submitted, checkedWith(denied)]), approve())).toThrow(expect.objectContaining({ code: 'INVALID_TRANSITION' }));
-      expect(() => when(given([submitted, checkedWith(facts(1))]), approve())).toThrow(expect.objectContaining({ code: 'INVALID_TRANSITION', message: expect.stringMatching(/ineligible/) }));
-      expect(() => when(given([submitted, eligible, approved]), approve())).toThrow(expect.objectContaining({ code: 'INVALID_TRANSITION' }));
-      expect(() => when(given([submitted, eligible]), approve(window))).toThrow(expect.objectContaining({ code: 'FORBIDDEN' }));
-      expect(() => when(given([]), approve())).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
+      expect(given([submitted]).when(approve()).thenThrows('INVALID_TRANSITION').message).toMatch(/not been checked/);
+      given([submitted, checkedWith(denied)]).when(approve()).thenThrows('INVALID_TRANSITION');
+      expect(given([submitted, checkedWith(facts(1))]).when(approve()).thenThrows('INVALID_TRANSITION').message).toMatch(/ineligible/);
+      given([submitted, eligible, approved]).when(approve()).thenThrows('INVALID_TRANSITION');
+      given([submitted, eligible]).when(approve(window)).thenThrows('FORBIDDEN');
+      given([]).when(approve()).thenThrows('NOT_FOUND');
     });
   });
 
   describe('RejectSubsidyApplication', () => {
     it('rejects a submitted or checked application with a reason', () => {
-      expect(when(given([submitted]), reject('材料不实'))).toEqual([rejected]);
-      expect(when(given([submitted, eligible]), reject('材料不实'))).toEqual([rejected]);
-      expect(given([submitted, rejected])).toMatchObject({ status: 'REJECTED', decision: { reason: '材料不实' } });
+      given([submitted]).when(reject('材料不实')).then([rejected]);
+      given([submitted, eligible]).when(reject('材料不实')).then([rejected]);
+      expect(given([submitted, rejected]).state).toMatchObject({ status: 'REJECTED', decision: { reason: '材料不实' } });
     });
 
     it('refuses without a reason, once decided, and for a non-steward', () => {
-      expect(() => when(given([submitted]), reject(' '))).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED' }));
-      expect(() => when(given([submitted, eligible, approved]), reject('late'))).toThrow(expect.objectContaining({ code: 'INVALID_TRANSITION' }));
-      expect(() => when(given([submitted, rejected]), reject('again'))).toThrow(expect.objectContaining({ code: 'INVALID_TRANSITION' }));
-      expect(() => when(given([submitted]), reject('x', outsider))).toThrow(expect.objectContaining({ code: 'FORBIDDEN' }));
-      expect(() => when(given([submitted]), reject('材'.repeat(2001)))).toThrow(
-        expect.objectContaining({ code: 'VALIDATION_FAILED', message: 'reason must be at most 2000 characters', details: expect.objectContaining({ field: 'reason' }) }),
-      );
+      given([submitted]).when(reject(' ')).thenThrows('VALIDATION_FAILED');
+      given([submitted, eligible, approved]).when(reject('late')).thenThrows('INVALID_TRANSITION');
+      given([submitted, rejected]).when(reject('again')).thenThrows('INVALID_TRANSITION');
+      given([submitted]).when(reject('x', outsider)).thenThrows('FORBIDDEN');
+      expect(given([submitted]).when(reject('材'.repeat(2001))).thenThrows('VALIDATION_FAILED')).toMatchObject({ message: 'reason must be at most 2000 characters', details: expect.objectContaining({ field: 'reason' }) });
     });
 
     it('refuses an approval whose reason is over 2 000 characters, deciding nothing', () => {
-      expect(() => when(given([submitted, eligible]), { ...approve(), reason: '符'.repeat(2001) } as ApplicationCommand)).toThrow(
-        expect.objectContaining({ code: 'VALIDATION_FAILED', message: 'reason must be at most 2000 characters' }),
-      );
+      expect(given([submitted, eligible]).when({ ...approve(), reason: '符'.repeat(2001) } as ApplicationCommand).thenThrows('VALIDATION_FAILED').message).toBe('reason must be at most 2000 characters');
     });
   });
 
   describe('DisburseSubsidy', () => {
     it('pays an approved application straight to the subject, once', () => {
-      expect(when(given([submitted, eligible, approved]), disburse())).toEqual([disbursed]);
-      expect(given([submitted, eligible, approved, disbursed]).status).toBe('DISBURSED');
-      expect(() => when(given([submitted, eligible, approved, disbursed]), disburse())).toThrow(
-        expect.objectContaining({ code: 'INVALID_TRANSITION', message: expect.stringMatching(/paid already/) }),
-      );
+      given([submitted, eligible, approved]).when(disburse()).then([disbursed]);
+      expect(given([submitted, eligible, approved, disbursed]).state.status).toBe('DISBURSED');
+      expect(given([submitted, eligible, approved, disbursed]).when(disburse()).thenThrows('INVALID_TRANSITION').message).toMatch(/paid already/);
     });
 
     it('refuses anything not approved, and a non-steward', () => {
       for (const events of [[submitted], [submitted, eligible], [submitted, rejected]]) {
-        expect(() => when(given(events), disburse())).toThrow(expect.objectContaining({ code: 'INVALID_TRANSITION' }));
+        given(events).when(disburse()).thenThrows('INVALID_TRANSITION');
       }
-      expect(() => when(given([submitted, eligible, approved]), disburse(window))).toThrow(expect.objectContaining({ code: 'FORBIDDEN' }));
-      expect(() => when(given([]), disburse())).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
+      given([submitted, eligible, approved]).when(disburse(window)).thenThrows('FORBIDDEN');
+      given([]).when(disburse()).thenThrows('NOT_FOUND');
     });
   });
 });

@@ -1,5 +1,6 @@
 import type { CommandActor } from '@shuzhi/shared-kernel';
-import { programDecider, type CreateProgramInput, type ProgramCommand, type ProgramState } from './subsidy-program.decider.js';
+import { deciderSpecification } from '@shuzhi/testing';
+import { programDecider, type CreateProgramInput, type ProgramCommand } from './subsidy-program.decider.js';
 import type { SubsidyProgramEvent } from './subsidy-program.events.js';
 
 const steward: CommandActor = { clientId: 'eb-steward', department: 'economic-bureau', roles: ['STEWARD'] };
@@ -17,8 +18,7 @@ const input = (overrides: Partial<CreateProgramInput> = {}): CreateProgramInput 
   ...overrides,
 });
 
-const given = (events: SubsidyProgramEvent[]): ProgramState => events.reduce(programDecider.evolve, programDecider.initialState);
-const when = (state: ProgramState, command: ProgramCommand) => programDecider.decide(command, state);
+const { given } = deciderSpecification(programDecider);
 
 const created: SubsidyProgramEvent = {
   type: 'SubsidyProgramCreated',
@@ -49,15 +49,15 @@ const reserve = (applicationId: string, actor = steward): ProgramCommand => ({ t
 describe('subsidy program decider', () => {
   describe('CreateSubsidyProgram', () => {
     it('opens a program with its rules parsed into the rule language', () => {
-      expect(when(given([]), create())).toEqual([created]);
-      expect(given([created])).toMatchObject({ status: 'OPEN', reservedTotal: 0, profile: { createdAt: now } });
+      given([]).when(create()).then([created]);
+      expect(given([created]).state).toMatchObject({ status: 'OPEN', reservedTotal: 0, profile: { createdAt: now } });
     });
 
     it.each([
       ['a consumer of the bureau', consumer],
       ['a steward of another department', otherSteward],
     ])('refuses %s with FORBIDDEN', (_what, actor) => {
-      expect(() => when(given([]), create({}, actor))).toThrow(expect.objectContaining({ code: 'FORBIDDEN' }));
+      given([]).when(create({}, actor)).thenThrows('FORBIDDEN');
     });
 
     it.each([
@@ -71,12 +71,12 @@ describe('subsidy program decider', () => {
       ['an industry list of 501 codes', { rules: [{ industryIn: Array.from({ length: 501 }, () => 'C') }] }, /industryIn lists at most 500 industry codes/],
       ['a name of two lines', { name: '制造业\n稳岗补贴' }, /name must be one line without control characters/],
     ])('refuses %s with VALIDATION_FAILED', (_what, overrides, reason) => {
-      expect(() => when(given([]), create(overrides as Partial<CreateProgramInput>))).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED', message: expect.stringMatching(reason) }));
+      expect(given([]).when(create(overrides as Partial<CreateProgramInput>)).thenThrows('VALIDATION_FAILED').message).toMatch(reason);
     });
 
     it('refuses a malformed id and a duplicate one', () => {
-      expect(() => when(given([]), { ...create(), programId: 'Has Spaces' } as ProgramCommand)).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED' }));
-      expect(() => when(given([created]), create())).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED', details: { violations: [{ field: 'id', reason: 'duplicate' }] } }));
+      given([]).when({ ...create(), programId: 'Has Spaces' } as ProgramCommand).thenThrows('VALIDATION_FAILED');
+      expect(given([created]).when(create()).thenThrows('VALIDATION_FAILED')).toHaveProperty('details', { violations: [{ field: 'id', reason: 'duplicate' }] });
     });
   });
 
@@ -84,41 +84,41 @@ describe('subsidy program decider', () => {
     const close = (reason: string, actor = steward): ProgramCommand => ({ type: 'CloseSubsidyProgram', reason, actor, now });
 
     it('closes an open program with a reason', () => {
-      const events = when(given([created]), close('年度预算执行完毕'));
+      const events = given([created]).when(close('年度预算执行完毕')).events();
       expect(events).toEqual([{ type: 'SubsidyProgramClosed', data: { programId: 'stable-jobs-2026', reason: '年度预算执行完毕', by, at: now } }]);
-      expect(given([created, ...events])).toMatchObject({ status: 'CLOSED', closedReason: '年度预算执行完毕' });
+      expect(given([created, ...events]).state).toMatchObject({ status: 'CLOSED', closedReason: '年度预算执行完毕' });
     });
 
     it('refuses closing twice, without a reason, an unknown program, or by a consumer', () => {
-      const closed = given([created, ...when(given([created]), close('done'))]);
-      expect(() => when(closed, close('again'))).toThrow(expect.objectContaining({ code: 'INVALID_TRANSITION' }));
-      expect(() => when(given([created]), close(' '))).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED' }));
-      expect(() => when(given([]), close('x'))).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
-      expect(() => when(given([created]), close('x', consumer))).toThrow(expect.objectContaining({ code: 'FORBIDDEN' }));
-      expect(() => when(given([created]), close('因'.repeat(2001)))).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED', details: expect.objectContaining({ field: 'reason' }) }));
+      const closed = given([created, ...given([created]).when(close('done')).events()]);
+      closed.when(close('again')).thenThrows('INVALID_TRANSITION');
+      given([created]).when(close(' ')).thenThrows('VALIDATION_FAILED');
+      given([]).when(close('x')).thenThrows('NOT_FOUND');
+      given([created]).when(close('x', consumer)).thenThrows('FORBIDDEN');
+      expect(given([created]).when(close('因'.repeat(2001))).thenThrows('VALIDATION_FAILED')).toMatchObject({ details: { field: 'reason' } });
     });
   });
 
   describe('ReserveSubsidyGrant', () => {
     it('commits one grant of the budget per application', () => {
-      expect(when(given([created]), reserve('a1'))).toEqual([reserved('a1', 10_000)]);
-      expect(when(given([created, reserved('a1', 10_000)]), reserve('a2'))).toEqual([reserved('a2', 20_000)]);
+      given([created]).when(reserve('a1')).then([reserved('a1', 10_000)]);
+      given([created, reserved('a1', 10_000)]).when(reserve('a2')).then([reserved('a2', 20_000)]);
     });
 
     it('reserves nothing more for an application it reserved for already', () => {
-      expect(when(given([created, reserved('a1', 10_000)]), reserve('a1'))).toEqual([]);
+      given([created, reserved('a1', 10_000)]).when(reserve('a1')).then([]);
     });
 
     it('refuses a grant the budget cannot cover', () => {
       const full = given([created, reserved('a1', 10_000), reserved('a2', 20_000), reserved('a3', 30_000)]);
-      expect(() => when(full, reserve('a4'))).toThrow(expect.objectContaining({ code: 'INVALID_TRANSITION', message: expect.stringMatching(/budget is spent: 30000 of 30000/) }));
+      expect(full.when(reserve('a4')).thenThrows('INVALID_TRANSITION').message).toMatch(/budget is spent: 30000 of 30000/);
     });
 
     it('refuses on a closed program, an unknown one, and for a consumer', () => {
       const closed = given([created, { type: 'SubsidyProgramClosed', data: { programId: 'stable-jobs-2026', reason: 'x', by, at: now } }]);
-      expect(() => when(closed, reserve('a1'))).toThrow(expect.objectContaining({ code: 'INVALID_TRANSITION' }));
-      expect(() => when(given([]), reserve('a1'))).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
-      expect(() => when(given([created]), reserve('a1', consumer))).toThrow(expect.objectContaining({ code: 'FORBIDDEN' }));
+      closed.when(reserve('a1')).thenThrows('INVALID_TRANSITION');
+      given([]).when(reserve('a1')).thenThrows('NOT_FOUND');
+      given([created]).when(reserve('a1', consumer)).thenThrows('FORBIDDEN');
     });
   });
 });
