@@ -1,6 +1,7 @@
 import { Forbidden, InvalidTransition, NotFound, ValidationFailed, type CommandActor } from '@shuzhi/shared-kernel';
+import { deciderSpecification } from '@shuzhi/testing';
 import type { DatasetView, ReceiptPayload } from '@shuzhi/governance-events';
-import { consentDecider, decide, evolve, type ConsentCommand, type ConsentState } from './consent.decider.js';
+import { consentDecider, type ConsentCommand } from './consent.decider.js';
 
 const now = '2026-11-27T02:00:00.000Z';
 const channel: CommandActor = { clientId: 'zlb-app', department: 'citizen-app', roles: ['CITIZEN_CHANNEL'] };
@@ -45,15 +46,11 @@ const grant = (overrides: Partial<Grant> = {}, input: Partial<Grant['input']> = 
   ...overrides,
 });
 
-const given = (...commands: ConsentCommand[]) => {
-  let state: ConsentState = consentDecider.initialState;
-  for (const command of commands) state = decide(command, state).reduce(evolve, state);
-  return { state, when: (command: ConsentCommand) => decide(command, state) };
-};
+const { givenCommands } = deciderSpecification(consentDecider);
 
 describe('consent decider', () => {
   it('grants the fields for the purpose until expiry, with a signed receipt of exactly those terms', () => {
-    const [event] = given().when(grant());
+    const [event] = givenCommands().when(grant()).events();
     expect(event.type).toBe('ConsentGranted');
     if (event.type !== 'ConsentGranted') return;
     expect(event.data.terms).toEqual({
@@ -78,7 +75,7 @@ describe('consent decider', () => {
   });
 
   it('without a field list grants every field of the dataset', () => {
-    const [event] = given().when(grant({}, { fields: null }));
+    const [event] = givenCommands().when(grant({}, { fields: null })).events();
     expect(event.type === 'ConsentGranted' && event.data.terms.fields).toEqual(['name', 'birthDate']);
   });
 
@@ -92,51 +89,51 @@ describe('consent decider', () => {
     ['an expiry in the past', grant({}, { expiresAt: '2026-01-01T00:00:00Z' }), ValidationFailed],
     ['no subject', grant({}, { subjectId: ' ' }), ValidationFailed],
   ])('refuses a grant from or for %s', (_, command, error) => {
-    expect(() => given().when(command)).toThrow(error);
+    expect(() => givenCommands().when(command).events()).toThrow(error);
   });
 
   describe('the subject, as the register of the dataset\'s type knows it', () => {
     it('grants for a subject the register knows', () => {
-      expect(given().when(grant({ subject: { type: 'Resident', register: 'KNOWN' } }))).toMatchObject([{ type: 'ConsentGranted' }]);
+      expect(givenCommands().when(grant({ subject: { type: 'Resident', register: 'KNOWN' } })).events()).toMatchObject([{ type: 'ConsentGranted' }]);
     });
 
     it('refuses a subject the register does not know with NOT_FOUND, naming the type and not echoing the id', () => {
       const unknown = grant({ subject: { type: 'Resident', register: 'UNKNOWN' } });
-      expect(() => given().when(unknown)).toThrow(new NotFound('the register knows no Resident with this id'));
-      expect(() => given().when(unknown)).toThrow(expect.objectContaining({ details: { field: 'subjectId' } }));
-      expect(() => given().when(grant({ subject: { type: 'Household', register: 'UNKNOWN' } }))).toThrow('the register knows no Household with this id');
+      expect(() => givenCommands().when(unknown).events()).toThrow(new NotFound('the register knows no Resident with this id'));
+      expect(() => givenCommands().when(unknown).events()).toThrow(expect.objectContaining({ details: { field: 'subjectId' } }));
+      expect(() => givenCommands().when(grant({ subject: { type: 'Household', register: 'UNKNOWN' } })).events()).toThrow('the register knows no Household with this id');
     });
 
     it('refuses a dataset whose type no register governance follows keeps, with VALIDATION_FAILED', () => {
       const command = grant({ subject: { type: 'SubsidyApplication', register: 'NONE' } });
-      expect(() => given().when(command)).toThrow(ValidationFailed);
-      expect(() => given().when(command)).toThrow(expect.objectContaining({ message: expect.stringContaining('SubsidyApplication'), details: { field: 'datasetCode' } }));
+      givenCommands().when(command).thenThrows(ValidationFailed);
+      expect(() => givenCommands().when(command).events()).toThrow(expect.objectContaining({ message: expect.stringContaining('SubsidyApplication'), details: { field: 'datasetCode' } }));
     });
 
     it('checks the subject id\'s shape before what the register knows of it', () => {
-      expect(() => given().when(grant({ subject: { type: 'Resident', register: 'UNKNOWN' } }, { subjectId: ' ' }))).toThrow(ValidationFailed);
-      expect(() => given().when(grant({ subject: { type: 'Resident', register: 'UNKNOWN' } }, { subjectId: 'r-1\nr-2' }))).toThrow(ValidationFailed);
+      givenCommands().when(grant({ subject: { type: 'Resident', register: 'UNKNOWN' } }, { subjectId: ' ' })).thenThrows(ValidationFailed);
+      givenCommands().when(grant({ subject: { type: 'Resident', register: 'UNKNOWN' } }, { subjectId: 'r-1\nr-2' })).thenThrows(ValidationFailed);
     });
 
     it('signs no receipt for a subject it refuses', () => {
       const receipts = signed.length;
-      expect(() => given().when(grant({ subject: { type: 'Resident', register: 'UNKNOWN' } }))).toThrow(NotFound);
-      expect(() => given().when(grant({ subject: { type: 'Resident', register: 'NONE' } }))).toThrow(ValidationFailed);
+      givenCommands().when(grant({ subject: { type: 'Resident', register: 'UNKNOWN' } })).thenThrows(NotFound);
+      givenCommands().when(grant({ subject: { type: 'Resident', register: 'NONE' } })).thenThrows(ValidationFailed);
       expect(signed).toHaveLength(receipts);
     });
   });
 
   it('is withdrawn by the channel it was given through, once, recording which key of it acted', () => {
     const withdraw: ConsentCommand = { type: 'WithdrawConsent', actor: channel, now };
-    expect(given(grant()).when(withdraw)).toEqual([
+    givenCommands(grant()).when(withdraw).then([
       { type: 'ConsentWithdrawn', data: { by: { clientId: 'zlb-app', department: 'citizen-app', role: 'CITIZEN_CHANNEL' }, at: now } },
     ]);
-    expect(given(grant()).when({ ...withdraw, actor: sameChannelNewKey })).toEqual([
+    givenCommands(grant()).when({ ...withdraw, actor: sameChannelNewKey }).then([
       { type: 'ConsentWithdrawn', data: { by: { clientId: 'zlb-app-2', department: 'citizen-app', role: 'CITIZEN_CHANNEL' }, at: now } },
     ]);
-    expect(() => given(grant(), withdraw).when(withdraw)).toThrow(InvalidTransition);
-    expect(() => given().when(withdraw)).toThrow(NotFound);
-    expect(() => given(grant()).when(grant())).toThrow(InvalidTransition);
+    givenCommands(grant(), withdraw).when(withdraw).thenThrows(InvalidTransition);
+    givenCommands().when(withdraw).thenThrows(NotFound);
+    givenCommands(grant()).when(grant()).thenThrows(InvalidTransition);
   });
 
   it.each([
@@ -145,22 +142,22 @@ describe('consent decider', () => {
     ['the data bureau', bureau, 'only a citizen channel grants or withdraws consent'],
   ])('refuses a withdrawal by %s, active or not', (_, actor, message) => {
     const withdraw: ConsentCommand = { type: 'WithdrawConsent', actor, now };
-    expect(() => given(grant()).when(withdraw)).toThrow(new Forbidden(message));
-    expect(() => given(grant(), { type: 'WithdrawConsent', actor: channel, now }).when(withdraw)).toThrow(Forbidden);
+    expect(() => givenCommands(grant()).when(withdraw).events()).toThrow(new Forbidden(message));
+    givenCommands(grant(), { type: 'WithdrawConsent', actor: channel, now }).when(withdraw).thenThrows(Forbidden);
   });
 
   it('keeps the channel a consent was given through in its state', () => {
-    const { state } = given(grant({ actor: sameChannelNewKey }));
+    const { state } = givenCommands(grant({ actor: sameChannelNewKey }));
     expect(state).toMatchObject({ status: 'ACTIVE', channel: 'citizen-app' });
-    expect(given(grant(), { type: 'WithdrawConsent', actor: channel, now }).state).toMatchObject({ status: 'WITHDRAWN', channel: 'citizen-app' });
+    expect(givenCommands(grant(), { type: 'WithdrawConsent', actor: channel, now }).state).toMatchObject({ status: 'WITHDRAWN', channel: 'citizen-app' });
   });
 
   it('expires at its expiry, once, and not after a withdrawal', () => {
     const expire = (at: string): ConsentCommand => ({ type: 'ExpireConsent', now: at });
-    expect(given(grant()).when(expire('2027-11-26T15:59:59.000Z'))).toEqual([]);
-    expect(given(grant()).when(expire('2027-11-26T16:00:00.000Z'))).toEqual([{ type: 'ConsentExpired', data: { at: '2027-11-26T16:00:00.000Z' } }]);
-    expect(given(grant(), expire('2027-12-01T00:00:00.000Z')).when(expire('2027-12-02T00:00:00.000Z'))).toEqual([]);
-    expect(given(grant(), { type: 'WithdrawConsent', actor: channel, now }).when(expire('2028-01-01T00:00:00.000Z'))).toEqual([]);
+    givenCommands(grant()).when(expire('2027-11-26T15:59:59.000Z')).then([]);
+    givenCommands(grant()).when(expire('2027-11-26T16:00:00.000Z')).then([{ type: 'ConsentExpired', data: { at: '2027-11-26T16:00:00.000Z' } }]);
+    givenCommands(grant(), expire('2027-12-01T00:00:00.000Z')).when(expire('2027-12-02T00:00:00.000Z')).then([]);
+    givenCommands(grant(), { type: 'WithdrawConsent', actor: channel, now }).when(expire('2028-01-01T00:00:00.000Z')).then([]);
   });
 
   describe('given values beyond the input bounds', () => {
@@ -172,14 +169,14 @@ describe('consent decider', () => {
     ])('refuses %s, naming the field, and neither signs a receipt nor decides anything', (_, input, field, message) => {
       const receipts = signed.length;
       let decided: unknown;
-      expect(() => (decided = given().when(grant({}, input)))).toThrow(message);
-      expect(() => given().when(grant({}, input))).toThrow(expect.objectContaining({ details: expect.objectContaining({ field }) }));
+      expect(() => (decided = givenCommands().when(grant({}, input)).events())).toThrow(message);
+      expect(() => givenCommands().when(grant({}, input)).events()).toThrow(expect.objectContaining({ details: expect.objectContaining({ field }) }));
       expect(decided).toBeUndefined();
       expect(signed).toHaveLength(receipts);
     });
 
     it('grants for a subject id of 128 characters, the longest an entity key may be', () => {
-      const [event] = given().when(grant({}, { subjectId: 'r'.repeat(128) }));
+      const [event] = givenCommands().when(grant({}, { subjectId: 'r'.repeat(128) })).events();
       expect(event.type === 'ConsentGranted' && event.data.terms.subjectId).toBe('r'.repeat(128));
     });
   });

@@ -1,5 +1,6 @@
 import { Forbidden, IncompatibleSchema, InvalidTransition, NotFound, ValidationFailed, type CommandActor } from '@shuzhi/shared-kernel';
-import { datasetDecider, decide, evolve, type DatasetCommand, type DatasetState, type FieldGrant } from './dataset.decider.js';
+import { deciderSpecification } from '@shuzhi/testing';
+import { datasetDecider, type DatasetCommand, type FieldGrant } from './dataset.decider.js';
 
 const now = '2026-11-27T02:00:00.000Z';
 const steward: CommandActor = { clientId: 'ps', department: 'public-security', roles: ['STEWARD'] };
@@ -50,15 +51,11 @@ const register = (schema: unknown, grants: FieldGrant[] = [], fields: Extract<Da
   grants,
   ownedFields,
 });
-const given = (...commands: DatasetCommand[]) => {
-  let state: DatasetState = datasetDecider.initialState;
-  for (const command of commands) state = decide(command, state).reduce(evolve, state);
-  return { state, when: (command: DatasetCommand) => decide(command, state) };
-};
+const { givenCommands } = deciderSpecification(datasetDecider);
 
 describe('dataset decider', () => {
   it('publishes the catalog entry with its first schema version, BACKWARD by default', () => {
-    const events = given().when(publish());
+    const events = givenCommands().when(publish()).events();
     expect(events.map((e) => e.type)).toEqual(['DatasetPublished', 'SchemaVersionRegistered']);
     expect(events[0].data).toMatchObject({ code: 'population.resident', providerDepartment: 'public-security', compatibility: 'BACKWARD' });
     expect(events[1].data).toMatchObject({ version: 1, fields: expect.arrayContaining([{ name: 'idNumber', classification: 'SENSITIVE_PERSONAL' }]) });
@@ -73,24 +70,24 @@ describe('dataset decider', () => {
     ['a classified field not in the schema', publish({}, { fields: [...publish().input.fields, { name: 'income', classification: 'SENSITIVE' }] }), ValidationFailed],
     ['a bad GraphQL type name', publish({}, { graphqlType: 'resident-type' }), ValidationFailed],
   ])('refuses publishing by or with %s', (_, command, error) => {
-    expect(() => given().when(command)).toThrow(error);
+    expect(() => givenCommands().when(command).events()).toThrow(error);
   });
 
   it('the platform may publish for a department; a published code is taken', () => {
-    expect(given().when(publish({ actor: platform }, { providerDepartment: 'public-security' }))).toHaveLength(2);
-    expect(() => given(publish()).when(publish())).toThrow(InvalidTransition);
+    expect(givenCommands().when(publish({ actor: platform }, { providerDepartment: 'public-security' })).events()).toHaveLength(2);
+    givenCommands(publish()).when(publish()).thenThrows(InvalidTransition);
   });
 
   it('registers a compatible version: a new optional, classified field on a closed record', () => {
     const v2 = { ...v1, properties: { ...v1.properties, nationality: { type: 'string' } } };
-    const [event] = given(publish()).when(register(v2, [], [{ name: 'nationality', classification: 'PERSONAL' }]));
+    const [event] = givenCommands(publish()).when(register(v2, [], [{ name: 'nationality', classification: 'PERSONAL' }])).events();
     expect(event).toMatchObject({ type: 'SchemaVersionRegistered', data: { version: 2 } });
-    expect(() => given(publish()).when(register(v2))).toThrow(/missing for nationality/);
+    expect(() => givenCommands(publish()).when(register(v2)).events()).toThrow(/missing for nationality/);
   });
 
   it('refuses an incompatible version, naming the violation', () => {
     const v2 = { ...v1, required: ['idNumber', 'name'] };
-    expect(() => given(publish()).when(register(v2))).toThrow(IncompatibleSchema);
+    givenCommands(publish()).when(register(v2)).thenThrows(IncompatibleSchema);
   });
 
   it('refuses removing or retyping a granted field even under NONE, naming the grants', () => {
@@ -102,18 +99,18 @@ describe('dataset decider', () => {
       { kind: 'contract', id: 'c-2', fields: ['name'] },
     ];
     try {
-      given(open).when(register(v2, grants));
+      givenCommands(open).when(register(v2, grants)).events();
       throw new Error('not refused');
     } catch (error) {
       expect(error).toBeInstanceOf(IncompatibleSchema);
       expect((error as IncompatibleSchema).details).toMatchObject({ contractIds: ['c-1'], consentIds: ['k-1'], fields: ['Resident.birthDate'] });
     }
-    expect(given(open).when(register(v2, [{ kind: 'contract', id: 'c-2', fields: ['name'] }]))).toHaveLength(1);
+    expect(givenCommands(open).when(register(v2, [{ kind: 'contract', id: 'c-2', fields: ['name'] }])).events()).toHaveLength(1);
   });
 
   it('only the provider\'s steward or the platform registers versions; unknown datasets are NOT_FOUND', () => {
-    expect(() => given(publish()).when({ ...register(v1), actor: otherSteward } as DatasetCommand)).toThrow(Forbidden);
-    expect(() => given().when(register(v1))).toThrow(NotFound);
+    givenCommands(publish()).when({ ...register(v1), actor: otherSteward } as DatasetCommand).thenThrows(Forbidden);
+    givenCommands().when(register(v1)).thenThrows(NotFound);
   });
 
   it('refuses with FORBIDDEN a dataset over fields no subgraph of its provider resolves: another department\'s type is not claimed', () => {
@@ -122,22 +119,22 @@ describe('dataset decider', () => {
       { actor: otherSteward },
       { code: 'market.residents', fields: ['idNumber', 'name', 'birthDate'].map((name) => ({ name, classification: 'PUBLIC' as const })) },
     );
-    expect(() => given().when(claim)).toThrow(Forbidden);
-    expect(() => given().when(claim)).toThrow(/Resident.idNumber, Resident.name, Resident.birthDate are resolved by no subgraph of market-regulation/);
+    givenCommands().when(claim).thenThrows(Forbidden);
+    expect(() => givenCommands().when(claim).events()).toThrow(/Resident.idNumber, Resident.name, Resident.birthDate are resolved by no subgraph of market-regulation/);
   });
 
   it('refuses a schema version whose new fields its provider\'s subgraphs do not resolve; fields of earlier versions stay bound', () => {
-    const { when } = given(publish());
+    const published = givenCommands(publish());
     const v2 = { ...v1, properties: { ...v1.properties, criminalRecord: { type: 'string' } } };
-    expect(() => when(register(v2, [], [{ name: 'criminalRecord', classification: 'SENSITIVE_PERSONAL' }]))).toThrow(/Resident.criminalRecord is resolved by no subgraph of public-security/);
+    expect(() => published.when(register(v2, [], [{ name: 'criminalRecord', classification: 'SENSITIVE_PERSONAL' }])).events()).toThrow(/Resident.criminalRecord is resolved by no subgraph of public-security/);
     const withGender = { ...v1, properties: { ...v1.properties, gender: { type: 'string' } } };
-    expect(when(register(withGender, [], [{ name: 'gender', classification: 'PERSONAL', format: 'SEX' }]))[0].data).toMatchObject({
+    expect(published.when(register(withGender, [], [{ name: 'gender', classification: 'PERSONAL', format: 'SEX' }])).events()[0].data).toMatchObject({
       fields: expect.arrayContaining([{ name: 'gender', classification: 'PERSONAL', format: 'SEX' }]),
     });
   });
 
   it('refuses a field format it does not know', () => {
-    expect(() => given().when(publish({}, { fields: [{ name: 'idNumber', classification: 'SENSITIVE_PERSONAL', format: 'PASSPORT' as never }, { name: 'name', classification: 'PERSONAL' }, { name: 'birthDate', classification: 'PERSONAL' }] }))).toThrow(/unknown format PASSPORT/);
+    expect(() => givenCommands().when(publish({}, { fields: [{ name: 'idNumber', classification: 'SENSITIVE_PERSONAL', format: 'PASSPORT' as never }, { name: 'name', classification: 'PERSONAL' }, { name: 'birthDate', classification: 'PERSONAL' }] })).events()).toThrow(/unknown format PASSPORT/);
   });
 
   describe('given values beyond the input bounds', () => {
@@ -152,13 +149,13 @@ describe('dataset decider', () => {
       ['a schema over 256 KiB', publish({}, { schema: { ...v1, properties: { ...v1.properties, code: { type: 'string', enum: Array.from({ length: 40_000 }, (_, i) => `c${i}`) } } } }), /a dataset schema is at most 262144 bytes of JSON/],
       ['a pattern with a lookahead', publish({}, { schema: { ...v1, properties: { ...v1.properties, name: { type: 'string', pattern: '^(?=.*[a-z])' } } } }), '/properties/name/pattern: "^(?=.*[a-z])" uses lookaround'],
     ])('refuses to publish %s, deciding nothing', (_, command, message) => {
-      expect(() => given().when(command)).toThrow(ValidationFailed);
-      expect(() => given().when(command)).toThrow(message);
+      givenCommands().when(command).thenThrows(ValidationFailed);
+      expect(() => givenCommands().when(command).events()).toThrow(message);
     });
 
     it('refuses a schema version with a field list over the limit, and decides nothing', () => {
-      const { when } = given(publish());
-      expect(() => when(register(v1, [], fieldsOf(Array.from({ length: 501 }, () => 'name'))))).toThrow('fields must list at most 500 items; this one lists 501');
+      const published = givenCommands(publish());
+      expect(() => published.when(register(v1, [], fieldsOf(Array.from({ length: 501 }, () => 'name')))).events()).toThrow('fields must list at most 500 items; this one lists 501');
     });
 
     it('decides a version adding a nested name of 29 "a"s and a "!" beside ^(a+)+$ at once: the pattern runs on RE2', () => {
@@ -168,10 +165,10 @@ describe('dataset decider', () => {
       const before = withPatterns({ type: 'object', patternProperties: { '^(a+)+$': { type: 'string' } } });
       const after = withPatterns({ type: 'object', patternProperties: { '^(a+)+$': { type: 'string' } }, properties: { [`${'a'.repeat(29)}!`]: { type: 'string' } } });
       const households = new Map([['public-security', new Set([...ownedFields.get('public-security')!, 'Resident.household'])]]);
-      const { when } = given(publish({ ownedFields: households }, { schema: before, fields: [...publish().input.fields, { name: 'household', classification: 'PERSONAL' }] }));
+      const published = givenCommands(publish({ ownedFields: households }, { schema: before, fields: [...publish().input.fields, { name: 'household', classification: 'PERSONAL' }] }));
       const started = performance.now();
-      expect(() => when(register(after))).toThrow(IncompatibleSchema);
-      expect(() => when(register(after))).toThrow(`/properties/household/properties/${'a'.repeat(29)}!: property "${'a'.repeat(29)}!" was added`);
+      published.when(register(after)).thenThrows(IncompatibleSchema);
+      expect(() => published.when(register(after)).events()).toThrow(`/properties/household/properties/${'a'.repeat(29)}!: property "${'a'.repeat(29)}!" was added`);
       expect(performance.now() - started).toBeLessThan(2000);
     });
   });

@@ -1,5 +1,6 @@
 import { Forbidden, InvalidTransition, NotFound, ValidationFailed, type CommandActor } from '@shuzhi/shared-kernel';
-import { clientDecider, departmentDecider, purposeDecider, type ClientCommand, type ClientState } from './registry.decider.js';
+import { deciderSpecification } from '@shuzhi/testing';
+import { clientDecider, departmentDecider, purposeDecider, type ClientCommand } from './registry.decider.js';
 
 const now = '2026-11-27T02:00:00.000Z';
 const platform: CommandActor = { clientId: 'bureau', department: 'data-bureau', roles: ['PLATFORM'] };
@@ -98,14 +99,13 @@ describe('client keys', () => {
     ...overrides,
   });
   const revoke: ClientCommand = { type: 'RevokeClientKey', actor: platform, now, reason: 'leaked' };
-  const given = (...commands: ClientCommand[]) =>
-    commands.reduce<ClientState>((state, c) => clientDecider.decide(c, state).reduce(clientDecider.evolve, state), clientDecider.initialState);
+  const { givenCommands } = deciderSpecification(clientDecider);
 
   it('issues a key with roles, keeping only its hash; revokes it once', () => {
     const [issued] = clientDecider.decide(issue(), clientDecider.initialState);
     expect(issued).toMatchObject({ type: 'ClientKeyIssued', data: { clientId: 'c-1', roles: ['CONSUMER'], keyHash: 'scrypt$...' } });
-    expect(clientDecider.decide(revoke, given(issue()))).toMatchObject([{ type: 'ClientKeyRevoked', data: { reason: 'leaked' } }]);
-    expect(() => clientDecider.decide(revoke, given(issue(), revoke))).toThrow(InvalidTransition);
+    expect(givenCommands(issue()).when(revoke).events()).toMatchObject([{ type: 'ClientKeyRevoked', data: { reason: 'leaked' } }]);
+    givenCommands(issue(), revoke).when(revoke).thenThrows(InvalidTransition);
   });
 
   it('a steward issues and revokes its own department\'s CONSUMER and STEWARD keys, in its own name', () => {
@@ -114,11 +114,11 @@ describe('client keys', () => {
       type: 'ClientKeyIssued',
       data: { departmentCode: 'public-security', roles: ['CONSUMER', 'STEWARD'], by: { clientId: 's', department: 'public-security', role: 'STEWARD' } },
     });
-    expect(clientDecider.decide({ ...revoke, actor: steward }, given(issue({ roles: ['CONSUMER', 'STEWARD'] })))).toMatchObject([
+    expect(givenCommands(issue({ roles: ['CONSUMER', 'STEWARD'] })).when({ ...revoke, actor: steward }).events()).toMatchObject([
       { type: 'ClientKeyRevoked', data: { by: { clientId: 's', role: 'STEWARD' } } },
     ]);
     expect(() => clientDecider.decide(issue({ actor: steward, departmentCode: 'civil-affairs' }), clientDecider.initialState)).toThrow(Forbidden);
-    expect(() => clientDecider.decide({ ...revoke, actor: steward }, given(issue({ departmentCode: 'civil-affairs' })))).toThrow(Forbidden);
+    givenCommands(issue({ departmentCode: 'civil-affairs' })).when({ ...revoke, actor: steward }).thenThrows(Forbidden);
   });
 
   it.each([['PLATFORM'], ['AUDITOR'], ['CITIZEN_CHANNEL']] as const)(
@@ -127,14 +127,14 @@ describe('client keys', () => {
       const forbidden = 'only the data bureau (PLATFORM role), or a steward of public-security for its own CONSUMER and STEWARD keys, may do this';
       expect(() => clientDecider.decide(issue({ actor: steward, roles: [role] }), clientDecider.initialState)).toThrow(forbidden);
       expect(() => clientDecider.decide(issue({ actor: steward, roles: ['CONSUMER', role] }), clientDecider.initialState)).toThrow(Forbidden);
-      expect(() => clientDecider.decide({ ...revoke, actor: steward }, given(issue({ roles: ['CONSUMER', role] })))).toThrow(forbidden);
+      expect(() => givenCommands(issue({ roles: ['CONSUMER', role] })).when({ ...revoke, actor: steward }).events()).toThrow(forbidden);
       // A steward that is also a consumer, or holds the role itself, is no nearer to the bureau.
       const stewardToo: CommandActor = { ...steward, roles: ['STEWARD', 'CONSUMER', ...(role === 'PLATFORM' ? [] : [role])] };
       expect(() => clientDecider.decide(issue({ actor: stewardToo, roles: [role] }), clientDecider.initialState)).toThrow(Forbidden);
 
       const [issued] = clientDecider.decide(issue({ roles: [role] }), clientDecider.initialState);
       expect(issued).toMatchObject({ type: 'ClientKeyIssued', data: { roles: [role], by: { clientId: 'bureau', role: 'PLATFORM' } } });
-      expect(clientDecider.decide(revoke, given(issue({ roles: [role] })))).toMatchObject([{ type: 'ClientKeyRevoked', data: { by: { role: 'PLATFORM' } } }]);
+      expect(givenCommands(issue({ roles: [role] })).when(revoke).events()).toMatchObject([{ type: 'ClientKeyRevoked', data: { by: { role: 'PLATFORM' } } }]);
     },
   );
 
@@ -142,7 +142,7 @@ describe('client keys', () => {
     for (const roles of [['CONSUMER'], ['CITIZEN_CHANNEL'], ['AUDITOR']] as const) {
       const actor: CommandActor = { clientId: 'x', department: 'public-security', roles };
       expect(() => clientDecider.decide(issue({ actor }), clientDecider.initialState)).toThrow(Forbidden);
-      expect(() => clientDecider.decide({ ...revoke, actor }, given(issue()))).toThrow(Forbidden);
+      givenCommands(issue()).when({ ...revoke, actor }).thenThrows(Forbidden);
     }
   });
 
@@ -163,7 +163,7 @@ describe('client keys', () => {
   });
 
   it('refuses a revocation reason over 2 000 characters, and keeps a reason at the limit', () => {
-    expect(() => clientDecider.decide({ ...revoke, reason: '泄'.repeat(2001) } as ClientCommand, given(issue()))).toThrow('reason must be at most 2000 characters');
-    expect(clientDecider.decide({ ...revoke, reason: '泄'.repeat(2000) } as ClientCommand, given(issue()))).toMatchObject([{ data: { reason: '泄'.repeat(2000) } }]);
+    expect(() => givenCommands(issue()).when({ ...revoke, reason: '泄'.repeat(2001) } as ClientCommand).events()).toThrow('reason must be at most 2000 characters');
+    expect(givenCommands(issue()).when({ ...revoke, reason: '泄'.repeat(2000) } as ClientCommand).events()).toMatchObject([{ data: { reason: '泄'.repeat(2000) } }]);
   });
 });

@@ -1,5 +1,6 @@
 import type { CommandActor } from '@shuzhi/shared-kernel';
-import { subgraphDecider, type SubgraphCommand, type SubgraphState } from './subgraph.decider.js';
+import { deciderSpecification } from '@shuzhi/testing';
+import { subgraphDecider, type SubgraphCommand } from './subgraph.decider.js';
 
 const bureau: CommandActor = { clientId: 'platform-admin', department: 'data-bureau', roles: ['PLATFORM'] };
 const steward: CommandActor = { clientId: 'mr-steward', department: 'market-regulation', roles: ['STEWARD'] };
@@ -16,8 +17,7 @@ const register = (overrides: Partial<SubgraphCommand> = {}): SubgraphCommand => 
   ...overrides,
 });
 
-const given = (...commands: SubgraphCommand[]): SubgraphState =>
-  commands.reduce((state, command) => subgraphDecider.decide(command, state).reduce(subgraphDecider.evolve, state), subgraphDecider.initialState);
+const { givenCommands } = deciderSpecification(subgraphDecider);
 
 const codeOf = (act: () => unknown) => {
   try {
@@ -45,9 +45,9 @@ describe('subgraph registry', () => {
   });
 
   it('registering the same fields again changes nothing; new fields are recorded as its schema now', () => {
-    const state = given(register());
-    expect(subgraphDecider.decide(register(), state)).toEqual([]);
-    expect(subgraphDecider.decide(register({ fields: ['Enterprise.name', 'Enterprise.status'] }), state)).toEqual([
+    const registered = givenCommands(register());
+    registered.when(register()).then([]);
+    registered.when(register({ fields: ['Enterprise.name', 'Enterprise.status'] })).then([
       { type: 'SubgraphSchemaRecorded', data: expect.objectContaining({ name: 'enterprise', fields: ['Enterprise.name', 'Enterprise.status'] }) },
     ]);
   });
@@ -63,6 +63,6 @@ describe('subgraph registry', () => {
   });
 
   it('a registered subgraph never changes department', () => {
-    expect(codeOf(() => subgraphDecider.decide(register({ departmentCode: 'public-security' }), given(register())))).toBe('INVALID_TRANSITION');
+    expect(codeOf(() => givenCommands(register()).when(register({ departmentCode: 'public-security' })).events())).toBe('INVALID_TRANSITION');
   });
 });
