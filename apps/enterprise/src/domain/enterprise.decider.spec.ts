@@ -1,12 +1,13 @@
 import { Forbidden, InvalidTransition, NotFound, ValidationFailed, type CommandActor } from '@shuzhi/shared-kernel';
+import { deciderSpecification } from '@shuzhi/testing';
 import { creditCodeCheck } from './credit-code.js';
-import { decide, enterpriseDecider, evolve, type EnterpriseCommand, type EnterpriseState } from './enterprise.decider.js';
+import { enterpriseDecider, evolve, type EnterpriseCommand } from './enterprise.decider.js';
 import type { EnterpriseEvent } from './enterprise.events.js';
 
 const now = '2026-11-27T02:00:00.000Z';
 const later = '2026-12-01T02:00:00.000Z';
 const steward: CommandActor = { clientId: 'mr-steward', department: 'market-regulation', roles: ['STEWARD'] };
-const by = { clientId: 'mr-steward', department: 'market-regulation', role: 'STEWARD' };
+const by = { clientId: 'mr-steward', department: 'market-regulation', role: 'STEWARD' } as const;
 const CODE = '91350100M000100Y43';
 const ZHANG = { residentId: 'r-zhang', deceased: false };
 const LI = { residentId: 'r-li', deceased: false };
@@ -42,11 +43,7 @@ const changeRepresentative = (id: string, fact = id === LI.residentId ? LI : und
   act('ChangeLegalRepresentative', { legalRepresentativeId: id, legalRepresentative: fact, reason: '股东会选举' });
 
 /** given: the commands so far; when: a command; then: the events it decides (or the error it throws). */
-const given = (...commands: EnterpriseCommand[]) => {
-  let state: EnterpriseState = enterpriseDecider.initialState;
-  for (const command of commands) state = decide(command, state).reduce(evolve, state);
-  return { state, when: (command: EnterpriseCommand) => decide(command, state) };
-};
+const { givenCommands } = deciderSpecification(enterpriseDecider);
 
 const types = (events: EnterpriseEvent[]) => events.map((e) => e.type);
 
@@ -63,7 +60,7 @@ const refusal = (run: () => unknown): Error & { details?: Record<string, unknown
 describe('enterprise decider', () => {
   describe('registration', () => {
     it('registers an ACTIVE enterprise with its legal representative, industry, capital and employees', () => {
-      expect(given().when(register())).toEqual([
+      givenCommands().when(register()).then([
         {
           type: 'EnterpriseRegistered',
           data: {
@@ -78,7 +75,7 @@ describe('enterprise decider', () => {
           },
         },
       ]);
-      expect(given(register()).state).toEqual({
+      expect(givenCommands(register()).state).toEqual({
         status: 'ACTIVE',
         profile: {
           creditCode: CODE,
@@ -99,13 +96,13 @@ describe('enterprise decider', () => {
         ['a street', '350102001'],
         ['a community', ' 350102001002 '],
       ])('records the %s of its registered address, and lies there', (_, divisionCode) => {
-        const [event] = given().when(register({ divisionCode }));
+        const [event] = givenCommands().when(register({ divisionCode })).events();
         expect(event.data).toMatchObject({ divisionCode: divisionCode.trim() });
-        expect(given(register({ divisionCode })).state).toMatchObject({ profile: { divisionCode: divisionCode.trim() } });
+        expect(givenCommands(register({ divisionCode })).state).toMatchObject({ profile: { divisionCode: divisionCode.trim() } });
       });
 
       it('without one, lies in its registering office\'s division and writes the event as before', () => {
-        const [event] = given().when(register({ divisionCode: null }));
+        const [event] = givenCommands().when(register({ divisionCode: null })).events();
         expect(event.data).not.toHaveProperty('divisionCode');
         // An event as written before divisions (registered by 西湖区, 330106), and one whose positions 3–8 name no division.
         const older = { type: 'EnterpriseRegistered', data: { ...event.data, creditCode: '91330106MA0000010X' } } as EnterpriseEvent;
@@ -120,7 +117,7 @@ describe('enterprise decider', () => {
         ['a cut code', '3501020', /got 7/],
         ['letters', '35010200A', /written in digits/],
       ])('refuses %s, naming the field', (_, divisionCode, reason) => {
-        const error = refusal(() => given().when(register({ divisionCode })));
+        const error = refusal(() => givenCommands().when(register({ divisionCode })).events());
         expect(error).toBeInstanceOf(ValidationFailed);
         expect(error.message).toMatch(reason);
         expect(error.details?.violations).toEqual([{ field: 'divisionCode', reason: expect.stringMatching(reason) }]);
@@ -128,26 +125,26 @@ describe('enterprise decider', () => {
     });
 
     it('takes an entity without legal representative, capital or employee count (each optional in the API)', () => {
-      const [event] = given().when(
+      const [event] = givenCommands().when(
         register({ legalRepresentativeId: null, registeredCapital: null, employees: undefined }, { legalRepresentative: undefined }),
-      );
+      ).events();
       expect(event.data).toMatchObject({ legalRepresentativeId: null, registeredCapital: null, employees: null });
     });
 
     it('trims the name and the legal representative id', () => {
-      const [event] = given().when(register({ name: '  福州某某科技有限公司 ', legalRepresentativeId: ' r-zhang ' }));
+      const [event] = givenCommands().when(register({ name: '  福州某某科技有限公司 ', legalRepresentativeId: ' r-zhang ' })).events();
       expect(event.data).toMatchObject({ name: '福州某某科技有限公司', legalRepresentativeId: 'r-zhang' });
     });
 
     it('refuses a duplicate credit code with VALIDATION_FAILED', () => {
-      const error = refusal(() => given(register()).when(register({ name: '另一家公司' })));
+      const error = refusal(() => givenCommands(register()).when(register({ name: '另一家公司' })).events());
       expect(error).toBeInstanceOf(ValidationFailed);
       expect(error.message).toBe(`credit code ${CODE} is registered already (福州某某科技有限公司)`);
       expect(error.details).toEqual({ violations: [{ field: 'creditCode', reason: 'duplicate' }] });
     });
 
     it('refuses a wrong check character', () => {
-      const error = refusal(() => given().when(register({ creditCode: '91350100M000100Y44' })));
+      const error = refusal(() => givenCommands().when(register({ creditCode: '91350100M000100Y44' })).events());
       expect(error).toBeInstanceOf(ValidationFailed);
       expect(error.details).toEqual({
         violations: [{ field: 'creditCode', reason: "the check character is '4', but GB 32100 gives '3' for 91350100M000100Y4" }],
@@ -156,31 +153,31 @@ describe('enterprise decider', () => {
 
     it('refuses a wrong organisation code check digit', () => {
       const first17 = '91350100M000100Y5';
-      const error = refusal(() => given().when(register({ creditCode: first17 + creditCodeCheck(first17) })));
+      const error = refusal(() => givenCommands().when(register({ creditCode: first17 + creditCodeCheck(first17) })).events());
       expect(error).toBeInstanceOf(ValidationFailed);
       expect(error.message).toMatch(/organisation code M000100Y-5 has a wrong check digit/);
     });
 
     it.each(['I', 'O', 'Z', 'S', 'V'])('refuses a credit code with the letter %s', (letter) => {
-      const error = refusal(() => given().when(register({ creditCode: `91350100M000100${letter}43` })));
+      const error = refusal(() => givenCommands().when(register({ creditCode: `91350100M000100${letter}43` })).events());
       expect(error).toBeInstanceOf(ValidationFailed);
       expect(error.message).toMatch(/the letters I, O, Z, S and V are not used/);
     });
 
     it('refuses a legal representative the population register does not know, with NOT_FOUND', () => {
-      const error = refusal(() => given().when(register({ legalRepresentativeId: 'r-nobody' }, { legalRepresentative: undefined })));
+      const error = refusal(() => givenCommands().when(register({ legalRepresentativeId: 'r-nobody' }, { legalRepresentative: undefined })).events());
       expect(error).toBeInstanceOf(NotFound);
       expect(error.message).toBe('no resident r-nobody is known to the population register');
     });
 
     it('refuses a deceased legal representative', () => {
-      const error = refusal(() => given().when(register({}, { legalRepresentative: { residentId: 'r-zhang', deceased: true } })));
+      const error = refusal(() => givenCommands().when(register({}, { legalRepresentative: { residentId: 'r-zhang', deceased: true } })).events());
       expect(error).toBeInstanceOf(ValidationFailed);
       expect(error.details).toEqual({ violations: [{ field: 'legalRepresentativeId', reason: 'deceased' }] });
     });
 
     it('does not take a fact about another resident for the one named', () => {
-      expect(() => given().when(register({ legalRepresentativeId: 'r-li' }, { legalRepresentative: ZHANG }))).toThrow(NotFound);
+      givenCommands().when(register({ legalRepresentativeId: 'r-li' }, { legalRepresentative: ZHANG })).thenThrows(NotFound);
     });
 
     it.each([
@@ -197,15 +194,15 @@ describe('enterprise decider', () => {
       ['a legal representative id of 5 000 characters', { legalRepresentativeId: 'r'.repeat(5000) }, 'legalRepresentativeId'],
       ['a legal representative id with a newline', { legalRepresentativeId: 'r-zhang\nr-li' }, 'legalRepresentativeId'],
     ])('refuses %s', (_, input, field) => {
-      const error = refusal(() => given().when(register(input)));
+      const error = refusal(() => givenCommands().when(register(input)).events());
       expect(error).toBeInstanceOf(ValidationFailed);
       expect(error.details?.violations).toEqual([{ field, reason: expect.any(String) }]);
     });
 
     it('refuses a reason over 2 000 characters for every change that takes one, deciding nothing', () => {
       const long = '因'.repeat(2001);
-      const active = given(register());
-      const suspended = given(register(), suspend);
+      const active = givenCommands(register());
+      const suspended = givenCommands(register(), suspend);
       for (const [state, command] of [
         [active, act('SuspendEnterprise', { reason: long })],
         [suspended, act('ReactivateEnterprise', { reason: long })],
@@ -213,15 +210,15 @@ describe('enterprise decider', () => {
         [active, act('UpdateEnterpriseEmployees', { employees: 40, reason: long })],
         [active, act('ChangeLegalRepresentative', { legalRepresentativeId: LI.residentId, legalRepresentative: LI, reason: long })],
       ] as const) {
-        const error = refusal(() => state.when(command));
+        const error = refusal(() => state.when(command).events());
         expect(error).toBeInstanceOf(ValidationFailed);
         expect(error.details?.violations).toEqual([{ field: 'reason', reason: 'must be at most 2000 characters' }]);
       }
-      expect(types(active.when(act('SuspendEnterprise', { reason: '因'.repeat(2000) })))).toEqual(['EnterpriseSuspended']);
+      expect(types(active.when(act('SuspendEnterprise', { reason: '因'.repeat(2000) })).events())).toEqual(['EnterpriseSuspended']);
     });
 
     it('names every problem of a registration at once', () => {
-      const error = refusal(() => given().when(register({ creditCode: 'X', registeredCapital: -5, employees: -1 })));
+      const error = refusal(() => givenCommands().when(register({ creditCode: 'X', registeredCapital: -5, employees: -1 })).events());
       expect((error.details?.violations as Array<{ field: string }>).map((v) => v.field)).toEqual([
         'creditCode',
         'registeredCapital',
@@ -235,114 +232,114 @@ describe('enterprise decider', () => {
         { clientId: 'mr-system', department: 'market-regulation', roles: ['CONSUMER'] },
         { clientId: 'bureau', department: 'data-bureau', roles: ['PLATFORM'] },
       ];
-      for (const actor of others) expect(() => given().when(register({}, { actor }))).toThrow(Forbidden);
+      for (const actor of others) givenCommands().when(register({}, { actor })).thenThrows(Forbidden);
     });
   });
 
   describe('status: ACTIVE ⇄ SUSPENDED → DEREGISTERED', () => {
     it('suspends an active enterprise with a reason', () => {
-      expect(given(register()).when(suspend)).toEqual([
+      givenCommands(register()).when(suspend).then([
         { type: 'EnterpriseSuspended', data: { creditCode: CODE, reason: '通过登记的住所无法联系', by, at: later } },
       ]);
-      expect(given(register(), suspend).state.status).toBe('SUSPENDED');
+      expect(givenCommands(register(), suspend).state.status).toBe('SUSPENDED');
     });
 
     it('reactivates a suspended enterprise', () => {
-      expect(given(register(), suspend).when(reactivate)).toEqual([
+      givenCommands(register(), suspend).when(reactivate).then([
         { type: 'EnterpriseReactivated', data: { creditCode: CODE, reason: '已补报年度报告', by, at: later } },
       ]);
-      expect(given(register(), suspend, reactivate).state.status).toBe('ACTIVE');
-      const [withoutReason] = given(register(), suspend).when(act('ReactivateEnterprise', { reason: '  ' }));
+      expect(givenCommands(register(), suspend, reactivate).state.status).toBe('ACTIVE');
+      const [withoutReason] = givenCommands(register(), suspend).when(act('ReactivateEnterprise', { reason: '  ' })).events();
       expect(withoutReason.data).toMatchObject({ reason: null });
     });
 
     it('deregisters an active or a suspended enterprise', () => {
-      expect(types(given(register()).when(deregister))).toEqual(['EnterpriseDeregistered']);
-      expect(given(register(), suspend).when(deregister)).toEqual([
+      expect(types(givenCommands(register()).when(deregister).events())).toEqual(['EnterpriseDeregistered']);
+      givenCommands(register(), suspend).when(deregister).then([
         { type: 'EnterpriseDeregistered', data: { creditCode: CODE, reason: '股东会决议解散', by, at: later } },
       ]);
-      expect(given(register(), suspend, deregister).state.status).toBe('DEREGISTERED');
+      expect(givenCommands(register(), suspend, deregister).state.status).toBe('DEREGISTERED');
     });
 
     it('refuses to suspend what is not active, or reactivate what is not suspended', () => {
-      expect(() => given(register(), suspend).when(suspend)).toThrow(InvalidTransition);
-      expect(() => given(register()).when(reactivate)).toThrow(InvalidTransition);
+      givenCommands(register(), suspend).when(suspend).thenThrows(InvalidTransition);
+      givenCommands(register()).when(reactivate).thenThrows(InvalidTransition);
     });
 
     it('refuses a suspension or a deregistration without a reason', () => {
-      expect(() => given(register()).when(act('SuspendEnterprise', { reason: ' ' }))).toThrow(ValidationFailed);
-      expect(() => given(register()).when(act('DeregisterEnterprise', { reason: '' }))).toThrow(ValidationFailed);
+      givenCommands(register()).when(act('SuspendEnterprise', { reason: ' ' })).thenThrows(ValidationFailed);
+      givenCommands(register()).when(act('DeregisterEnterprise', { reason: '' })).thenThrows(ValidationFailed);
     });
 
     it('changes nothing after deregistration: every command is refused', () => {
-      const deregistered = given(register(), deregister);
+      const deregistered = givenCommands(register(), deregister);
       for (const command of [suspend, reactivate, deregister, employees(40), changeRepresentative('r-li')]) {
-        const error = refusal(() => deregistered.when(command));
+        const error = refusal(() => deregistered.when(command).events());
         expect(error).toBeInstanceOf(InvalidTransition);
         expect(error.message).toMatch(/deregistration is final/);
       }
-      expect(() => deregistered.when(register())).toThrow(ValidationFailed);
+      deregistered.when(register()).thenThrows(ValidationFailed);
     });
 
     it('refuses any change of an enterprise that was never registered, with NOT_FOUND', () => {
       for (const command of [suspend, reactivate, deregister, employees(40), changeRepresentative('r-li')]) {
-        expect(() => given().when(command)).toThrow(NotFound);
+        givenCommands().when(command).thenThrows(NotFound);
       }
     });
 
     it('refuses every change from outside the register\'s stewards', () => {
       const consumer: CommandActor = { clientId: 'hr', department: 'human-resources', roles: ['CONSUMER'] };
       for (const type of ['SuspendEnterprise', 'ReactivateEnterprise', 'DeregisterEnterprise'] as const) {
-        expect(() => given(register(), suspend).when(act(type, { reason: 'x' }, consumer))).toThrow(Forbidden);
+        givenCommands(register(), suspend).when(act(type, { reason: 'x' }, consumer)).thenThrows(Forbidden);
       }
-      expect(() => given(register()).when({ ...employees(1), actor: consumer })).toThrow(Forbidden);
-      expect(() => given(register()).when({ ...changeRepresentative('r-li'), actor: consumer })).toThrow(Forbidden);
+      givenCommands(register()).when({ ...employees(1), actor: consumer }).thenThrows(Forbidden);
+      givenCommands(register()).when({ ...changeRepresentative('r-li'), actor: consumer }).thenThrows(Forbidden);
     });
   });
 
   describe('employees', () => {
     it('records the new number with the one it replaces', () => {
-      expect(given(register()).when(employees(52))).toEqual([
+      givenCommands(register()).when(employees(52)).then([
         {
           type: 'EnterpriseEmployeesUpdated',
           data: { creditCode: CODE, employees: 52, previous: 36, reason: '2026 年度报告', by, at: later },
         },
       ]);
-      expect(given(register(), employees(52)).state).toMatchObject({ profile: { employees: 52 } });
+      expect(givenCommands(register(), employees(52)).state).toMatchObject({ profile: { employees: 52 } });
     });
 
     it('updates a suspended enterprise too (an annual report is still due)', () => {
-      expect(types(given(register(), suspend).when(employees(0)))).toEqual(['EnterpriseEmployeesUpdated']);
+      expect(types(givenCommands(register(), suspend).when(employees(0)).events())).toEqual(['EnterpriseEmployeesUpdated']);
     });
 
     it('writes nothing when the number does not change', () => {
-      expect(given(register()).when(employees(36))).toEqual([]);
+      givenCommands(register()).when(employees(36)).then([]);
     });
 
     it.each([-1, 1.5, Number.POSITIVE_INFINITY])('refuses %p employees', (n) => {
-      expect(() => given(register()).when(employees(n))).toThrow(ValidationFailed);
+      givenCommands(register()).when(employees(n)).thenThrows(ValidationFailed);
     });
   });
 
   describe('legal representative', () => {
     it('changes to another known resident, keeping the previous one in the event', () => {
-      expect(given(register()).when(changeRepresentative('r-li'))).toEqual([
+      givenCommands(register()).when(changeRepresentative('r-li')).then([
         {
           type: 'LegalRepresentativeChanged',
           data: { creditCode: CODE, legalRepresentativeId: 'r-li', previousLegalRepresentativeId: 'r-zhang', reason: '股东会选举', by, at: later },
         },
       ]);
-      expect(given(register(), changeRepresentative('r-li')).state).toMatchObject({ profile: { legalRepresentativeId: 'r-li' } });
+      expect(givenCommands(register(), changeRepresentative('r-li')).state).toMatchObject({ profile: { legalRepresentativeId: 'r-li' } });
     });
 
     it('refuses an unknown resident with NOT_FOUND and a deceased one with VALIDATION_FAILED', () => {
-      expect(() => given(register()).when(changeRepresentative('r-nobody'))).toThrow(NotFound);
-      expect(() => given(register()).when(changeRepresentative('r-li', { residentId: 'r-li', deceased: true }))).toThrow(ValidationFailed);
-      expect(() => given(register()).when(changeRepresentative(' '))).toThrow(ValidationFailed);
+      givenCommands(register()).when(changeRepresentative('r-nobody')).thenThrows(NotFound);
+      givenCommands(register()).when(changeRepresentative('r-li', { residentId: 'r-li', deceased: true })).thenThrows(ValidationFailed);
+      givenCommands(register()).when(changeRepresentative(' ')).thenThrows(ValidationFailed);
     });
 
     it('writes nothing when the representative stays the same', () => {
-      expect(given(register()).when(changeRepresentative('r-zhang', ZHANG))).toEqual([]);
+      givenCommands(register()).when(changeRepresentative('r-zhang', ZHANG)).then([]);
     });
   });
 });
