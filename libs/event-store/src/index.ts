@@ -9,5 +9,4 @@ export { migrate, type Migration } from './postgres/migrations.js';
 export { SUBSCRIPTION_MIGRATIONS } from './postgres/event-log.migrations.js';
 export { InMemoryEventStore } from './in-memory/in-memory-event-store.js';
 export { KurrentDbEventStore } from './kurrentdb/kurrentdb-event-store.js';
-export * from './nest/event-store.module.js';
 export { PgListener } from './postgres/pg-listener.js';

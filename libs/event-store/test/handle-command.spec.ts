@@ -1,15 +1,9 @@
-import { Test } from '@nestjs/testing';
-import { CommandBus, CommandHandler, CqrsModule } from '@nestjs/cqrs';
 import { createTestDatabase, racedAfterFirstRead, type TestDatabase } from '@shuzhi/testing';
 import {
   ConcurrencyConflict,
-  DeciderCommandHandler,
-  EventStoreModule,
-  InMemoryEventStore,
   PostgresEventStore,
   handleCommand,
   type Decider,
-  type EventStore,
 } from '../src/index.js';
 
 /** A tally: opened once, then counted up. Small enough to watch the write path alone. */
@@ -136,36 +130,5 @@ describe('handleCommand', () => {
     const counted = await handleCommand(store, 'tally-e', tally, { type: 'CountTally', tallyId: 'e', by: 2 }, { expectedVersion: 0 });
     expect(counted.state).toEqual({ status: 'open', total: 2 });
     expect((await store.readStream('tally-e')).map((e) => e.type)).toEqual(['TallyOpened', 'TallyCounted']);
-  });
-});
-
-describe('DeciderCommandHandler through the CommandBus', () => {
-  class CountTally {
-    readonly type = 'CountTally';
-    constructor(
-      readonly tallyId: string,
-      readonly by: number,
-    ) {}
-  }
-  @CommandHandler(CountTally)
-  class CountTallyHandler extends DeciderCommandHandler<TallyCommand, TallyEvent, TallyState> {
-    protected readonly decider = tally;
-    protected streamIdOf(command: TallyCommand) {
-      return `tally-${command.tallyId}`;
-    }
-  }
-
-  it('runs the decider and appends, with no logic in the handler', async () => {
-    const store: EventStore = new InMemoryEventStore();
-    await store.appendToStream('tally-d', [{ type: 'TallyOpened', data: { tallyId: 'd' } }], { expectedVersion: 'no-stream' });
-    const module = await Test.createTestingModule({
-      imports: [CqrsModule.forRoot(), EventStoreModule.forStore(store)],
-      providers: [CountTallyHandler],
-    }).compile();
-    await module.init();
-    const result = await module.get(CommandBus).execute(new CountTally('d', 5));
-    expect(result.state).toEqual({ status: 'open', total: 5 });
-    expect((await store.readStream('tally-d')).map((e) => e.type)).toEqual(['TallyOpened', 'TallyCounted']);
-    await module.close();
   });
 });
