@@ -1,4 +1,4 @@
-import type { AppendResult, EventMetadata, EventStore, NewEvent, RecordedEvent } from './event-store.js';
+import type { AppendResult, EventMetadata, EventStore, NewEvent, ReadStreamOptions, RecordedEvent } from './event-store.js';
 import { ConcurrencyConflict } from './errors.js';
 
 /**
@@ -44,11 +44,39 @@ export interface CommandResult<Event, State> {
   append: AppendResult | undefined;
 }
 
-/** The state after `history`: recorded events carry the `{ type, data }` the decider folds. */
-const fold = <Command, Event extends { type: string; data: unknown }, State>(
-  decider: Decider<Command, Event, State>,
-  history: readonly RecordedEvent[],
-): State => history.reduce((state, recorded) => decider.evolve(state, recorded as unknown as Event), decider.initialState);
+/**
+ * A recorded event read as one of an aggregate's own: the `type` and `data` its decider knows,
+ * with the log's positions and metadata beside them.
+ */
+export type RecordedOf<Event extends { type: string; data: unknown }> = RecordedEvent & Event;
+
+/** An aggregate as its stream stands. */
+export interface AggregateStream<Event extends { type: string; data: unknown }, State> {
+  state: State;
+  /** The version of the stream's last event (-1 when the stream does not exist). */
+  version: number;
+  /** The events `state` was folded from, in order: for what the state does not keep (history, record times). */
+  events: RecordedOf<Event>[];
+}
+
+/**
+ * The one way to read an aggregate: its stream, folded with its decider's `evolve`. The store
+ * keeps `{ type, data }` as the decider wrote them, so the stream's events are read as the
+ * decider's own here and nowhere else.
+ */
+export const aggregateStream = async <Event extends { type: string; data: unknown }, State>(
+  store: EventStore,
+  streamId: string,
+  decider: Pick<Decider<unknown, Event, State>, 'initialState' | 'evolve'>,
+  options: ReadStreamOptions = {},
+): Promise<AggregateStream<Event, State>> => {
+  const events = (await store.readStream(streamId, options)) as RecordedOf<Event>[];
+  return {
+    state: events.reduce<State>((state, recorded) => decider.evolve(state, recorded), decider.initialState),
+    version: events.length === 0 ? -1 : events[events.length - 1].streamVersion,
+    events,
+  };
+};
 
 /** A stream version as the store's options and conflicts spell it. */
 const storeVersion = (version: number): number | 'no-stream' => (version === -1 ? 'no-stream' : version);
@@ -65,9 +93,7 @@ export const handleCommand = async <Command, Event extends { type: string; data:
   options: HandleCommandOptions = {},
 ): Promise<CommandResult<Event, State>> => {
   for (let attempt = 0; ; attempt++) {
-    const history = await store.readStream(streamId);
-    const state = fold(decider, history);
-    const version = history.length === 0 ? -1 : history[history.length - 1].streamVersion;
+    const { state, version } = await aggregateStream(store, streamId, decider);
     if (options.expectedVersion !== undefined && version !== options.expectedVersion) {
       throw new ConcurrencyConflict(streamId, storeVersion(options.expectedVersion), storeVersion(version));
     }
@@ -87,8 +113,8 @@ export const handleCommand = async <Command, Event extends { type: string; data:
         // A re-sent command whose events were already written (by this command's first send, or
         // by another writer that decided the same step with the same ids): the store appended
         // nothing, so the state is the stream's up to those events, not this decision again.
-        const written = await store.readStream(streamId, { untilVersion: append.nextExpectedVersion });
-        return { events: [], state: fold(decider, written), version: append.nextExpectedVersion, append };
+        const written = await aggregateStream(store, streamId, decider, { untilVersion: append.nextExpectedVersion });
+        return { events: [], state: written.state, version: append.nextExpectedVersion, append };
       }
       return { events, state: events.reduce(decider.evolve, state), version: append.nextExpectedVersion, append };
     } catch (error) {
@@ -107,4 +133,4 @@ export const previewCommand = async <Command, Event extends { type: string; data
   streamId: string,
   decider: Decider<Command, Event, State>,
   command: Command,
-): Promise<Event[]> => decider.decide(command, fold(decider, await store.readStream(streamId)));
+): Promise<Event[]> => decider.decide(command, (await aggregateStream(store, streamId, decider)).state);

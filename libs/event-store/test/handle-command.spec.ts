@@ -1,9 +1,12 @@
 import { createTestDatabase, racedAfterFirstRead, type TestDatabase } from '@shuzhi/testing';
 import {
   ConcurrencyConflict,
+  InMemoryEventStore,
   PostgresEventStore,
+  aggregateStream,
   handleCommand,
   type Decider,
+  type EventStore,
 } from '../src/index.js';
 
 /** A tally: opened once, then counted up. Small enough to watch the write path alone. */
@@ -130,5 +133,33 @@ describe('handleCommand', () => {
     const counted = await handleCommand(store, 'tally-e', tally, { type: 'CountTally', tallyId: 'e', by: 2 }, { expectedVersion: 0 });
     expect(counted.state).toEqual({ status: 'open', total: 2 });
     expect((await store.readStream('tally-e')).map((e) => e.type)).toEqual(['TallyOpened', 'TallyCounted']);
+  });
+});
+
+describe('aggregateStream', () => {
+  it('folds the stream with the decider and says at which version it stands', async () => {
+    const store: EventStore = new InMemoryEventStore();
+    await store.appendToStream(
+      'tally-g',
+      [
+        { type: 'TallyOpened', data: { tallyId: 'g' } },
+        { type: 'TallyCounted', data: { by: 2 } },
+        { type: 'TallyCounted', data: { by: 5 } },
+      ],
+      { expectedVersion: 'no-stream' },
+    );
+    const read = await aggregateStream(store, 'tally-g', tally);
+    expect(read.state).toEqual({ status: 'open', total: 7 });
+    expect(read.version).toBe(2);
+    expect(read.events.map((e) => [e.streamVersion, e.type])).toEqual([
+      [0, 'TallyOpened'],
+      [1, 'TallyCounted'],
+      [2, 'TallyCounted'],
+    ]);
+    expect((await aggregateStream(store, 'tally-g', tally, { untilVersion: 1 })).state).toEqual({ status: 'open', total: 2 });
+  });
+
+  it('answers the initial state at version -1 for a stream that does not exist', async () => {
+    expect(await aggregateStream(new InMemoryEventStore(), 'tally-none', tally)).toEqual({ state: { status: 'none' }, version: -1, events: [] });
   });
 });
