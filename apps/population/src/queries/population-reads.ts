@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Decider, EventStore } from '@shuzhi/event-store';
+import { aggregateStream } from '@shuzhi/event-store';
 import { chinaDateOf } from '../domain/calendar.js';
 import { householdDecider, householdStreamId, type HouseholdState } from '../domain/household/household.decider.js';
 import { idNumberReservationDecider, idNumberStreamId } from '../domain/id-number/id-number-reservation.decider.js';
@@ -16,17 +16,6 @@ export interface Versioned<State> {
   version: number;
 }
 
-const fold = async <Command, Event extends { type: string; data: unknown }, State>(
-  store: EventStore,
-  streamId: string,
-  decider: Decider<Command, Event, State>,
-): Promise<Versioned<State> | null> => {
-  const history = await store.readStream(streamId);
-  if (history.length === 0) return null;
-  const state = history.reduce((current, recorded) => decider.evolve(current, recorded as unknown as Event), decider.initialState);
-  return { state, version: history[history.length - 1].streamVersion };
-};
-
 /**
  * Single residents and households are read from their streams, not from a read model: an
  * answer is always as of the last command, so a steward reads what they just wrote.
@@ -36,21 +25,21 @@ export class PopulationReads {
   constructor(@Inject(POPULATION_CONFIG) private readonly config: PopulationConfig) {}
 
   async resident(residentId: string): Promise<Versioned<RegisteredResident> | null> {
-    const found = await fold(this.config.store, residentStreamId(residentId), residentDecider);
-    return found && found.state.status !== 'NONE' ? { state: found.state, version: found.version } : null;
+    const { state, version } = await aggregateStream(this.config.store, residentStreamId(residentId), residentDecider);
+    return state.status !== 'NONE' ? { state, version } : null;
   }
 
   /** A malformed number is refused (VALIDATION_FAILED) rather than answered "no one": it is a typo, not an absence. */
   async residentByIdNumber(idNumber: string): Promise<Versioned<RegisteredResident> | null> {
     const parts = parseIdNumber(idNumber, chinaDateOf(this.config.clock.now().toISOString()));
-    const reservation = await fold(this.config.store, idNumberStreamId(parts.idNumber), idNumberReservationDecider);
+    const { state } = await aggregateStream(this.config.store, idNumberStreamId(parts.idNumber), idNumberReservationDecider);
     // A reservation whose registration never completed names a stream with nothing in it: no one.
-    return reservation?.state.status === 'RESERVED' ? this.resident(reservation.state.residentId) : null;
+    return state.status === 'RESERVED' ? this.resident(state.residentId) : null;
   }
 
   async household(householdId: string | null): Promise<Versioned<RegisteredHousehold> | null> {
     if (householdId === null) return null;
-    const found = await fold(this.config.store, householdStreamId(householdId), householdDecider);
-    return found && found.state.status === 'REGISTERED' ? { state: found.state, version: found.version } : null;
+    const { state, version } = await aggregateStream(this.config.store, householdStreamId(householdId), householdDecider);
+    return state.status === 'REGISTERED' ? { state, version } : null;
   }
 }
