@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { handleCommand, type CommandResult, type Decider, type HandleCommandOptions } from '@shuzhi/event-store';
+import { aggregateStream, handleCommand, type AggregateStream, type CommandResult, type HandleCommandOptions } from '@shuzhi/event-store';
 import { applicationDecider, type ApplicationCommand, type ApplicationState } from '../domain/subsidy-application.decider.js';
 import type { SubsidyApplicationEvent } from '../domain/subsidy-application.events.js';
 import { applicationStreamId, programStreamId, stepEventId } from '../domain/subsidy-ids.js';
@@ -27,9 +27,6 @@ export const stepAt = (name: string, version: number): Step => ({ name: `${name}
 const stepOptions = (streamId: string, step: Step | undefined): HandleCommandOptions =>
   step ? { eventIds: (index) => stepEventId(streamId, step.name, index), expectedVersion: step.expectedVersion } : {};
 
-const fold = <C, E extends { type: string; data: unknown }, S>(decider: Decider<C, E, S>, events: readonly { type: string; data: unknown }[]): S =>
-  events.reduce((state, event) => decider.evolve(state, event as E), decider.initialState);
-
 /**
  * The write path of both aggregates: load, decide, append. A named step's event ids are
  * derived from the stream and the step (with the version it was decided on, for a `stepAt`), so
@@ -45,14 +42,12 @@ export class SubsidyStreams {
     return this.config.clock.now().toISOString();
   }
 
-  async program(programId: string): Promise<{ state: ProgramState; version: number }> {
-    const events = await this.config.store.readStream(programStreamId(programId));
-    return { state: fold(programDecider, events), version: events.length - 1 };
+  program(programId: string): Promise<AggregateStream<SubsidyProgramEvent, ProgramState>> {
+    return aggregateStream(this.config.store, programStreamId(programId), programDecider);
   }
 
-  async application(applicationId: string): Promise<{ state: ApplicationState; version: number }> {
-    const events = await this.config.store.readStream(applicationStreamId(applicationId));
-    return { state: fold(applicationDecider, events), version: events.length - 1 };
+  application(applicationId: string): Promise<AggregateStream<SubsidyApplicationEvent, ApplicationState>> {
+    return aggregateStream(this.config.store, applicationStreamId(applicationId), applicationDecider);
   }
 
   async changeProgram(origin: CommandOrigin, programId: string, change: ProgramChange, step?: Step): Promise<CommandResult<SubsidyProgramEvent, ProgramState>> {

@@ -1,4 +1,4 @@
-import type { RecordedEvent } from '@shuzhi/event-store';
+import type { RecordedOf } from '@shuzhi/event-store';
 import type { EligibilityRule as Rule } from '../domain/eligibility-rules.js';
 import { applicationDecider, type ApplicationState, type LastCheck } from '../domain/subsidy-application.decider.js';
 import type { SubsidyApplicationEvent } from '../domain/subsidy-application.events.js';
@@ -64,13 +64,12 @@ export const toApplication = (state: Exclude<ApplicationState, { status: 'NONE' 
 });
 
 /** Each transition with the status it left, who made it, why and when. */
-export const historyOf = (events: readonly RecordedEvent[]): SubsidyApplicationHistoryEntry[] => {
+export const historyOf = (events: readonly RecordedOf<SubsidyApplicationEvent>[]): SubsidyApplicationHistoryEntry[] => {
   let state = applicationDecider.initialState;
-  return events.map((recorded) => {
-    const event = recorded as unknown as SubsidyApplicationEvent;
+  return events.map((event) => {
     state = applicationDecider.evolve(state, event);
-    if (state.status === 'NONE') throw new Error(`stream ${recorded.streamId} does not begin with SubsidyApplicationSubmitted`);
+    if (state.status === 'NONE') throw new Error(`stream ${event.streamId} does not begin with SubsidyApplicationSubmitted`);
     const reason = 'reason' in event.data ? event.data.reason : event.type === 'SubsidyApplicationChecked' ? (event.data.denied?.reason ?? event.data.outcome) : null;
-    return { version: recorded.streamVersion, type: event.type, status: state.status, by: event.data.by, reason, at: new Date(event.data.at) };
+    return { version: event.streamVersion, type: event.type, status: state.status, by: event.data.by, reason, at: new Date(event.data.at) };
   });
 };

@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { Args, Directive, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import type { CommandResult } from '@shuzhi/event-store';
+import { aggregateStream, type CommandResult } from '@shuzhi/event-store';
 import type { CallerContext } from '@shuzhi/signing';
 import { Caller, actorOf, readsArgument } from '@shuzhi/subgraph';
 import type { CommandOrigin } from '../commands/command-origin.js';
@@ -77,9 +77,8 @@ export class SubsidyProgramResolver {
   @Query(() => SubsidyProgram, { nullable: true, description: 'Read from its stream: always as of the last command.' })
   @Directive(readsArgument('id', 'SubsidyProgram.id'))
   async subsidyProgram(@Args('id', { type: () => ID }) id: string): Promise<SubsidyProgram | null> {
-    const events = await this.config.store.readStream(programStreamId(id));
-    const state = events.reduce((s, e) => programDecider.evolve(s, e as unknown as SubsidyProgramEvent), programDecider.initialState);
-    return state.status === 'NONE' ? null : toProgram(state, events.length - 1);
+    const { state, version } = await aggregateStream(this.config.store, programStreamId(id), programDecider);
+    return state.status === 'NONE' ? null : toProgram(state, version);
   }
 
   @Query(() => [SubsidyProgram], { description: 'From the read model, by id.' })
@@ -140,9 +139,8 @@ export class SubsidyApplicationResolver {
   @Directive(readsArgument('id', 'SubsidyApplication.id'))
   async subsidyApplication(@Caller() caller: CallerContext, @Args('id', { type: () => ID }) id: string): Promise<SubsidyApplication | null> {
     assertMayReadApplications(actorOf(caller));
-    const events = await this.config.store.readStream(applicationStreamId(id));
-    const state = events.reduce((s, e) => applicationDecider.evolve(s, e as unknown as SubsidyApplicationEvent), applicationDecider.initialState);
-    return state.status === 'NONE' ? null : { ...toApplication(state, events.length - 1), history: historyOf(events) };
+    const { state, version, events } = await aggregateStream(this.config.store, applicationStreamId(id), applicationDecider);
+    return state.status === 'NONE' ? null : { ...toApplication(state, version), history: historyOf(events) };
   }
 
   @Query(() => [SubsidyApplication], { description: 'A program’s applications, from the read model. economic-bureau and auditors only.' })
@@ -155,6 +153,6 @@ export class SubsidyApplicationResolver {
 
   @ResolveField(() => [SubsidyApplicationHistoryEntry])
   async history(@Parent() application: SubsidyApplication): Promise<SubsidyApplicationHistoryEntry[]> {
-    return application.history ?? historyOf(await this.config.store.readStream(application.streamId));
+    return application.history ?? historyOf((await aggregateStream(this.config.store, application.streamId, applicationDecider)).events);
   }
 }
