@@ -1,4 +1,4 @@
-import type { RecordedEvent } from '@shuzhi/event-store';
+import type { AggregateStream, RecordedOf } from '@shuzhi/event-store';
 import { enterpriseDecider, enterpriseStreamId, type EnterpriseState } from '../domain/enterprise.decider.js';
 import type { EnterpriseEvent } from '../domain/enterprise.events.js';
 import { stateOfRow, type EnterpriseRow } from '../projections/enterprises.projection.js';
@@ -23,22 +23,18 @@ export const toEnterprise = ({ status, profile }: Registered, version: number): 
 
 export const rowToEnterprise = (row: EnterpriseRow): Enterprise => toEnterprise(stateOfRow(row), row.streamVersion);
 
-/** An enterprise from its whole stream, with its history; null when it was never registered. */
-export const enterpriseOfStream = (events: readonly RecordedEvent[]): Enterprise | null => {
-  const state = events.reduce((s, e) => enterpriseDecider.evolve(s, e as unknown as EnterpriseEvent), enterpriseDecider.initialState);
-  if (state.status === 'NONE') return null;
-  return { ...toEnterprise(state, events[events.length - 1].streamVersion), history: historyOf(events) };
-};
+/** An enterprise as its stream stands, with its history; null when it was never registered. */
+export const enterpriseOfStream = ({ state, version, events }: AggregateStream<EnterpriseEvent, EnterpriseState>): Enterprise | null =>
+  state.status === 'NONE' ? null : { ...toEnterprise(state, version), history: historyOf(events) };
 
 /** Each change with the status it left, who made it, why and when. */
-export const historyOf = (events: readonly RecordedEvent[]): EnterpriseHistoryEntry[] => {
+export const historyOf = (events: readonly RecordedOf<EnterpriseEvent>[]): EnterpriseHistoryEntry[] => {
   let state = enterpriseDecider.initialState;
-  return events.map((recorded) => {
-    const event = recorded as unknown as EnterpriseEvent;
+  return events.map((event) => {
     state = enterpriseDecider.evolve(state, event);
-    if (state.status === 'NONE') throw new Error(`stream ${recorded.streamId} does not begin with EnterpriseRegistered`);
+    if (state.status === 'NONE') throw new Error(`stream ${event.streamId} does not begin with EnterpriseRegistered`);
     return {
-      version: recorded.streamVersion,
+      version: event.streamVersion,
       type: event.type,
       status: state.status,
       at: new Date(event.data.at),

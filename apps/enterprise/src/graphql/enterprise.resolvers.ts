@@ -1,14 +1,14 @@
 import { Inject } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { Args, Directive, ID, Int, Mutation, Parent, Query, ResolveField, Resolver, ResolveReference } from '@nestjs/graphql';
-import type { CommandResult } from '@shuzhi/event-store';
+import { aggregateStream, type CommandResult } from '@shuzhi/event-store';
 import type { CallerContext } from '@shuzhi/signing';
 import { Caller, actorOf, readsArgument } from '@shuzhi/subgraph';
 import { ChangeEnterprise } from '../commands/change-enterprise.js';
 import { ChangeLegalRepresentative } from '../commands/change-legal-representative.js';
 import type { CommandOrigin } from '../commands/command-origin.js';
 import { RegisterEnterprise } from '../commands/register-enterprise.js';
-import { enterpriseStreamId, type EnterpriseState } from '../domain/enterprise.decider.js';
+import { enterpriseDecider, enterpriseStreamId, type EnterpriseState } from '../domain/enterprise.decider.js';
 import type { EnterpriseEvent } from '../domain/enterprise.events.js';
 import { ENTERPRISE_CONFIG, type EnterpriseConfig } from '../enterprise.config.js';
 import { enterprisesRepresentedBy, listEnterprises } from '../queries/list-enterprises.js';
@@ -89,7 +89,7 @@ export class EnterpriseResolver {
   @Query(() => Enterprise, { nullable: true, description: 'Read from its stream: always as of the last command.' })
   @Directive(readsArgument('creditCode', 'Enterprise.creditCode'))
   async enterprise(@Args('creditCode') creditCode: string): Promise<Enterprise | null> {
-    return enterpriseOfStream(await this.config.store.readStream(enterpriseStreamId(creditCode)));
+    return enterpriseOfStream(await aggregateStream(this.config.store, enterpriseStreamId(creditCode), enterpriseDecider));
   }
 
   @Query(() => [Enterprise], { description: 'From the read model, in credit-code order; `after` is the last credit code of the previous page.' })
@@ -107,7 +107,7 @@ export class EnterpriseResolver {
 
   @ResolveField(() => [EnterpriseHistoryEntry])
   async history(@Parent() enterprise: Enterprise): Promise<EnterpriseHistoryEntry[]> {
-    return enterprise.history ?? historyOf(await this.config.store.readStream(enterprise.streamId));
+    return enterprise.history ?? historyOf((await aggregateStream(this.config.store, enterprise.streamId, enterpriseDecider)).events);
   }
 
   @ResolveReference()
