@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { In } from 'typeorm';
-import type { RecordedEvent } from '@shuzhi/event-store';
-import { DIVISION_CODE_FIELD, type DatasetView, type DepartmentRegistered } from '@shuzhi/governance-events';
+import { aggregateStream, type RecordedEvent } from '@shuzhi/event-store';
+import { DIVISION_CODE_FIELD, type DatasetView } from '@shuzhi/governance-events';
 import type { SubjectFact } from '../domain/consent/consent.decider.js';
 import { datasetDecider, datasetStreamId, type DatasetState } from '../domain/dataset/dataset.decider.js';
 import type { FieldGrant } from '../domain/dataset/dataset.decider.js';
@@ -25,11 +25,7 @@ export class GovernanceFacts {
   constructor(@Inject(GOVERNANCE_CONFIG) private readonly config: GovernanceConfig) {}
 
   async dataset(code: string): Promise<DatasetState> {
-    const history = await this.config.store.readStream(datasetStreamId(code));
-    return history.reduce(
-      (state, e) => datasetDecider.evolve(state, e as unknown as Parameters<typeof datasetDecider.evolve>[1]),
-      datasetDecider.initialState,
-    );
+    return (await aggregateStream(this.config.store, datasetStreamId(code), datasetDecider)).state;
   }
 
   async datasetView(code: string): Promise<DatasetView | undefined> {
@@ -59,11 +55,7 @@ export class GovernanceFacts {
 
   /** The department as its stream stands (its area above all); undefined when none is registered under the code. */
   async department(code: string): Promise<RegisteredDepartment | undefined> {
-    const history = await this.config.store.readStream(departmentStreamId(code));
-    const state = history.reduce(
-      (current, e) => departmentDecider.evolve(current, e as unknown as DepartmentRegistered),
-      departmentDecider.initialState,
-    );
+    const { state } = await aggregateStream(this.config.store, departmentStreamId(code), departmentDecider);
     return state.status === 'REGISTERED' ? state : undefined;
   }
 

@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { In } from 'typeorm';
-import type { RecordedEvent } from '@shuzhi/event-store';
+import type { AggregateStream } from '@shuzhi/event-store';
 import type { ConsentReceipt, ConsentTerms, ContractTerms, DatasetEvent } from '@shuzhi/governance-events';
 import { contractStreamId } from '../domain/sharing-contract/contract.decider.js';
 import { consentStreamId } from '../domain/consent/consent.decider.js';
-import { datasetDecider, datasetStreamId } from '../domain/dataset/dataset.decider.js';
+import { datasetStreamId, type DatasetState } from '../domain/dataset/dataset.decider.js';
 import { GOVERNANCE_CONFIG, type GovernanceConfig } from '../governance.config.js';
 import { DepartmentRow } from '../projections/registry.projections.js';
 import type { Consent, Dataset, Department, SharingContract } from './governance.models.js';
@@ -83,14 +83,10 @@ export class GovernanceMappers {
   }
 
   /** A dataset from its stream: the fold gives the versions, the events their times. */
-  async dataset(history: readonly RecordedEvent[]): Promise<Dataset | null> {
-    const state = history.reduce(
-      (current, e) => datasetDecider.evolve(current, e as unknown as DatasetEvent),
-      datasetDecider.initialState,
-    );
+  async dataset({ state, version, events }: AggregateStream<DatasetEvent, DatasetState>): Promise<Dataset | null> {
     if (state.status === 'NONE') return null;
     const { metadata, versions } = state;
-    const registeredAt = history.filter((e) => e.type === 'SchemaVersionRegistered').map((e) => e.recordedAt);
+    const registeredAt = events.filter((e) => e.type === 'SchemaVersionRegistered').map((e) => e.recordedAt);
     const provider = (await this.departments([metadata.providerDepartment])).get(metadata.providerDepartment)!;
     const current = versions[versions.length - 1];
     return {
@@ -106,7 +102,7 @@ export class GovernanceMappers {
       schema: current.schema,
       schemaVersions: versions.map((v, i) => ({ ...v, registeredAt: registeredAt[i] })),
       streamId: datasetStreamId(metadata.code),
-      version: history[history.length - 1].streamVersion,
+      version,
     };
   }
 }

@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver, ResolveReference } from '@nestjs/graphql';
 import { In } from 'typeorm';
-import type { CommandResult, RecordedEvent } from '@shuzhi/event-store';
+import { aggregateStream, type CommandResult, type RecordedOf } from '@shuzhi/event-store';
 import {
   contractStatusAfter,
   type ContractEvent,
@@ -18,7 +18,7 @@ import { DecideConsent, GrantConsent } from '../commands/consent.commands.js';
 import { PublishDataset, RegisterSchemaVersion } from '../commands/dataset.commands.js';
 import { IssueClientKey, RegisterDepartment, RegisterPurpose, RevokeClientKey } from '../commands/registry.commands.js';
 import { DecideSharingContract, GrantReturnFlowContract, SubmitSharingContract } from '../commands/sharing-contract.commands.js';
-import { datasetStreamId } from '../domain/dataset/dataset.decider.js';
+import { datasetDecider, datasetStreamId } from '../domain/dataset/dataset.decider.js';
 import type { DepartmentState } from '../domain/registry/registry.decider.js';
 import { contractDecider, contractStreamId } from '../domain/sharing-contract/contract.decider.js';
 import { GOVERNANCE_CONFIG, type GovernanceConfig } from '../governance.config.js';
@@ -181,7 +181,7 @@ export class DatasetResolver {
 
   @Query(() => Dataset, { nullable: true })
   async dataset(@Args('code') code: string): Promise<Dataset | null> {
-    return this.mappers.dataset(await this.config.store.readStream(datasetStreamId(code)));
+    return this.mappers.dataset(await aggregateStream(this.config.store, datasetStreamId(code), datasetDecider));
   }
 
   @Query(() => [Dataset])
@@ -294,15 +294,13 @@ export class SharingContractResolver {
 
   @Query(() => SharingContract, { nullable: true, description: 'Read from its stream: always as of the last command.' })
   async sharingContract(@Caller() caller: CallerContext, @Args('id', { type: () => ID }) id: string): Promise<SharingContract | null> {
-    const history = await this.config.store.readStream(contractStreamId(id));
-    if (history.length === 0) return null;
-    const state = history.reduce((s, e) => contractDecider.evolve(s, e as unknown as ContractEvent), contractDecider.initialState);
+    const { state, version, events } = await aggregateStream(this.config.store, contractStreamId(id), contractDecider);
     if (state.status === 'NONE') return null;
     if (!mayReadContract(actorOf(caller), state.terms)) {
       throw new Forbidden('a contract is visible to its two departments, the data bureau and auditors');
     }
-    const [contract] = await this.mappers.contracts([{ ...state, version: history[history.length - 1].streamVersion }]);
-    return { ...contract, history: historyOf(history) };
+    const [contract] = await this.mappers.contracts([{ ...state, version }]);
+    return { ...contract, history: historyOf(events) };
   }
 
   @Query(() => [SharingContract])
@@ -343,7 +341,7 @@ export class SharingContractResolver {
 
   @ResolveField(() => [ContractHistoryEntry])
   async history(@Parent() contract: SharingContract): Promise<ContractHistoryEntry[]> {
-    return contract.history ?? historyOf(await this.config.store.readStream(contract.streamId));
+    return contract.history ?? historyOf((await aggregateStream(this.config.store, contract.streamId, contractDecider)).events);
   }
 }
 
@@ -354,11 +352,11 @@ const rowView = (row: ContractRow): ContractView => ({
   version: row.streamVersion,
 });
 
-const historyOf = (events: readonly RecordedEvent[]): ContractHistoryEntry[] => {
+const historyOf = (events: readonly RecordedOf<ContractEvent>[]): ContractHistoryEntry[] => {
   let status: ContractStatus = 'SUBMITTED';
   return events.map((recorded) => {
     const data = recorded.data as { by?: { clientId: string; department: string; role: string }; at?: string; reason?: string | null; stage?: string; deadline?: string };
-    status = contractStatusAfter(recorded as unknown as ContractEvent, status);
+    status = contractStatusAfter(recorded, status);
     return {
       version: recorded.streamVersion,
       type: recorded.type,
