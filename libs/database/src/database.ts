@@ -77,7 +77,10 @@ export const startEmbeddedPostgres = async (options: EmbeddedPostgresOptions): P
     return { url: `${serverUrl(port, password)}/${options.database}`, embedded: true, stop: async () => {} };
   }
   try {
-    await pgCtl('start', '-w', '-t', '60', '-l', join(serverDir, 'server.log'), '-o', `-p ${options.port} -c listen_addresses=127.0.0.1`);
+    // The whole platform shares this server: six processes, each with an event-store pool, a
+    // read-model pool and a LISTEN connection (about 130 under load), and the CLIs beside them.
+    // PostgreSQL's default of 100 ran out under a burst of requests.
+    await pgCtl('start', '-w', '-t', '60', '-l', join(serverDir, 'server.log'), '-o', `-p ${options.port} -c listen_addresses=127.0.0.1 -c max_connections=${MAX_CONNECTIONS}`);
   } catch (error) {
     throw new Error(
       `the embedded PostgreSQL in ${options.dataDir} did not start on port ${options.port}: is another ` +
@@ -95,6 +98,8 @@ export const startEmbeddedPostgres = async (options: EmbeddedPostgresOptions): P
   }
   return { url: `${serverUrl(options.port, password)}/${options.database}`, embedded: true, stop };
 };
+
+const MAX_CONNECTIONS = 300;
 
 const initialiseWithPackage = async (options: EmbeddedPostgresOptions, serverDir: string, password: string): Promise<void> => {
   const server = new EmbeddedPostgres({
