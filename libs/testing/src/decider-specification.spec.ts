@@ -31,6 +31,7 @@ describe('decider specification', () => {
   it('asserts a refusal by class or by code and returns it', () => {
     const when = given([]).when({ type: 'Withdraw', amount: 1 });
     expect(when.thenThrows(Overdrawn).message).toBe('1 is more than 0');
+    expect(when.thenThrows(Overdrawn).code).toBe('OVERDRAWN');
     expect(when.thenThrows('OVERDRAWN')).toBeInstanceOf(Overdrawn);
     expect(() => when.thenThrows('FORBIDDEN')).toThrow();
     expect(() => when.thenThrows(TypeError)).toThrow();

@@ -1,6 +1,6 @@
 import type { Decider } from '@shuzhi/event-store';
 
-type ErrorClass = abstract new (...args: never[]) => Error;
+type ErrorClass<E extends Error> = abstract new (...args: never[]) => E;
 
 /** What a command decided on the given history, asserted as a whole or read for finer checks. */
 export interface DeciderWhen<Event> {
@@ -12,7 +12,8 @@ export interface DeciderWhen<Event> {
    * The command is refused: with an instance of the class, or an error whose `code` is the
    * string (the code a domain error carries to the API). Returns the error for further checks.
    */
-  thenThrows(expected?: ErrorClass | string): Error;
+  thenThrows<E extends Error>(expected: ErrorClass<E>): E;
+  thenThrows(expected?: string): Error;
 }
 
 export interface DeciderGiven<Command, Event, State> {
@@ -38,7 +39,8 @@ export const deciderSpecification = <Command, Event extends { type: string; data
         return {
           events,
           then: (expected) => expect(events()).toEqual(expected),
-          thenThrows: (expected) => {
+          // Cast to the overloads: toBeInstanceOf has checked the error is of the class asked for.
+          thenThrows: ((expected?: ErrorClass<Error> | string) => {
             let thrown: unknown;
             try {
               events();
@@ -50,7 +52,7 @@ export const deciderSpecification = <Command, Event extends { type: string; data
             if (typeof expected === 'string') expect(thrown).toMatchObject({ code: expected });
             else if (expected) expect(thrown).toBeInstanceOf(expected);
             return thrown;
-          },
+          }) as DeciderWhen<Event>['thenThrows'],
         };
       },
     };
