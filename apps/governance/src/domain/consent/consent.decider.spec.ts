@@ -1,6 +1,6 @@
 import { Forbidden, InvalidTransition, NotFound, ValidationFailed, type CommandActor } from '@shuzhi/shared-kernel';
 import { deciderSpecification } from '@shuzhi/testing';
-import type { DatasetView, ReceiptPayload } from '@shuzhi/governance-events';
+import type { ConsentEvent, DatasetView, ReceiptPayload } from '@shuzhi/governance-events';
 import { consentDecider, type ConsentCommand } from './consent.decider.js';
 
 const now = '2026-11-27T02:00:00.000Z';
@@ -46,11 +46,33 @@ const grant = (overrides: Partial<Grant> = {}, input: Partial<Grant['input']> = 
   ...overrides,
 });
 
-const { givenCommands } = deciderSpecification(consentDecider);
+const byChannel = { clientId: 'zlb-app', department: 'citizen-app', role: 'CITIZEN_CHANNEL' } as const;
+/** What grant() decides; its receipt is not read again once granted, so any signed text stands for it. */
+const consentGranted = (by: { clientId: string; department: string; role: 'CITIZEN_CHANNEL' } = byChannel): ConsentEvent => ({
+  type: 'ConsentGranted',
+  data: {
+    terms: {
+      consentId: 'k-1',
+      subjectId: 'r-110101199003077777',
+      consumerDepartment: 'human-resources',
+      providerDepartment: 'public-security',
+      purpose: 'SUBSIDY_ELIGIBILITY',
+      datasetCode: 'population.resident',
+      fields: ['birthDate'],
+      expiresAt: '2027-11-26T16:00:00.000Z',
+    },
+    receipt: { payload: '{"receiptVersion":"shuzhi-consent-receipt/1"}', signature: 'c2ln' },
+    by,
+    at: now,
+  },
+});
+const consentWithdrawn: ConsentEvent = { type: 'ConsentWithdrawn', data: { by: byChannel, at: now } };
+
+const { given } = deciderSpecification(consentDecider);
 
 describe('consent decider', () => {
   it('grants the fields for the purpose until expiry, with a signed receipt of exactly those terms', () => {
-    const [event] = givenCommands().when(grant()).events();
+    const [event] = given([]).when(grant()).events();
     expect(event.type).toBe('ConsentGranted');
     if (event.type !== 'ConsentGranted') return;
     expect(event.data.terms).toEqual({
@@ -75,7 +97,7 @@ describe('consent decider', () => {
   });
 
   it('without a field list grants every field of the dataset', () => {
-    const [event] = givenCommands().when(grant({}, { fields: null })).events();
+    const [event] = given([]).when(grant({}, { fields: null })).events();
     expect(event.type === 'ConsentGranted' && event.data.terms.fields).toEqual(['name', 'birthDate']);
   });
 
@@ -89,51 +111,51 @@ describe('consent decider', () => {
     ['an expiry in the past', grant({}, { expiresAt: '2026-01-01T00:00:00Z' }), ValidationFailed],
     ['no subject', grant({}, { subjectId: ' ' }), ValidationFailed],
   ])('refuses a grant from or for %s', (_, command, error) => {
-    expect(() => givenCommands().when(command).events()).toThrow(error);
+    expect(() => given([]).when(command).events()).toThrow(error);
   });
 
   describe('the subject, as the register of the dataset\'s type knows it', () => {
     it('grants for a subject the register knows', () => {
-      expect(givenCommands().when(grant({ subject: { type: 'Resident', register: 'KNOWN' } })).events()).toMatchObject([{ type: 'ConsentGranted' }]);
+      expect(given([]).when(grant({ subject: { type: 'Resident', register: 'KNOWN' } })).events()).toMatchObject([{ type: 'ConsentGranted' }]);
     });
 
     it('refuses a subject the register does not know with NOT_FOUND, naming the type and not echoing the id', () => {
       const unknown = grant({ subject: { type: 'Resident', register: 'UNKNOWN' } });
-      expect(() => givenCommands().when(unknown).events()).toThrow(new NotFound('the register knows no Resident with this id'));
-      expect(() => givenCommands().when(unknown).events()).toThrow(expect.objectContaining({ details: { field: 'subjectId' } }));
-      expect(() => givenCommands().when(grant({ subject: { type: 'Household', register: 'UNKNOWN' } })).events()).toThrow('the register knows no Household with this id');
+      expect(() => given([]).when(unknown).events()).toThrow(new NotFound('the register knows no Resident with this id'));
+      expect(() => given([]).when(unknown).events()).toThrow(expect.objectContaining({ details: { field: 'subjectId' } }));
+      expect(() => given([]).when(grant({ subject: { type: 'Household', register: 'UNKNOWN' } })).events()).toThrow('the register knows no Household with this id');
     });
 
     it('refuses a dataset whose type no register governance follows keeps, with VALIDATION_FAILED', () => {
       const command = grant({ subject: { type: 'SubsidyApplication', register: 'NONE' } });
-      givenCommands().when(command).thenThrows(ValidationFailed);
-      expect(() => givenCommands().when(command).events()).toThrow(expect.objectContaining({ message: expect.stringContaining('SubsidyApplication'), details: { field: 'datasetCode' } }));
+      given([]).when(command).thenThrows(ValidationFailed);
+      expect(() => given([]).when(command).events()).toThrow(expect.objectContaining({ message: expect.stringContaining('SubsidyApplication'), details: { field: 'datasetCode' } }));
     });
 
     it('checks the subject id\'s shape before what the register knows of it', () => {
-      givenCommands().when(grant({ subject: { type: 'Resident', register: 'UNKNOWN' } }, { subjectId: ' ' })).thenThrows(ValidationFailed);
-      givenCommands().when(grant({ subject: { type: 'Resident', register: 'UNKNOWN' } }, { subjectId: 'r-1\nr-2' })).thenThrows(ValidationFailed);
+      given([]).when(grant({ subject: { type: 'Resident', register: 'UNKNOWN' } }, { subjectId: ' ' })).thenThrows(ValidationFailed);
+      given([]).when(grant({ subject: { type: 'Resident', register: 'UNKNOWN' } }, { subjectId: 'r-1\nr-2' })).thenThrows(ValidationFailed);
     });
 
     it('signs no receipt for a subject it refuses', () => {
       const receipts = signed.length;
-      givenCommands().when(grant({ subject: { type: 'Resident', register: 'UNKNOWN' } })).thenThrows(NotFound);
-      givenCommands().when(grant({ subject: { type: 'Resident', register: 'NONE' } })).thenThrows(ValidationFailed);
+      given([]).when(grant({ subject: { type: 'Resident', register: 'UNKNOWN' } })).thenThrows(NotFound);
+      given([]).when(grant({ subject: { type: 'Resident', register: 'NONE' } })).thenThrows(ValidationFailed);
       expect(signed).toHaveLength(receipts);
     });
   });
 
   it('is withdrawn by the channel it was given through, once, recording which key of it acted', () => {
     const withdraw: ConsentCommand = { type: 'WithdrawConsent', actor: channel, now };
-    givenCommands(grant()).when(withdraw).then([
+    given([consentGranted()]).when(withdraw).then([
       { type: 'ConsentWithdrawn', data: { by: { clientId: 'zlb-app', department: 'citizen-app', role: 'CITIZEN_CHANNEL' }, at: now } },
     ]);
-    givenCommands(grant()).when({ ...withdraw, actor: sameChannelNewKey }).then([
+    given([consentGranted()]).when({ ...withdraw, actor: sameChannelNewKey }).then([
       { type: 'ConsentWithdrawn', data: { by: { clientId: 'zlb-app-2', department: 'citizen-app', role: 'CITIZEN_CHANNEL' }, at: now } },
     ]);
-    givenCommands(grant(), withdraw).when(withdraw).thenThrows(InvalidTransition);
-    givenCommands().when(withdraw).thenThrows(NotFound);
-    givenCommands(grant()).when(grant()).thenThrows(InvalidTransition);
+    given([consentGranted(), consentWithdrawn]).when(withdraw).thenThrows(InvalidTransition);
+    given([]).when(withdraw).thenThrows(NotFound);
+    given([consentGranted()]).when(grant()).thenThrows(InvalidTransition);
   });
 
   it.each([
@@ -142,22 +164,22 @@ describe('consent decider', () => {
     ['the data bureau', bureau, 'only a citizen channel grants or withdraws consent'],
   ])('refuses a withdrawal by %s, active or not', (_, actor, message) => {
     const withdraw: ConsentCommand = { type: 'WithdrawConsent', actor, now };
-    expect(() => givenCommands(grant()).when(withdraw).events()).toThrow(new Forbidden(message));
-    givenCommands(grant(), { type: 'WithdrawConsent', actor: channel, now }).when(withdraw).thenThrows(Forbidden);
+    expect(() => given([consentGranted()]).when(withdraw).events()).toThrow(new Forbidden(message));
+    given([consentGranted(), consentWithdrawn]).when(withdraw).thenThrows(Forbidden);
   });
 
   it('keeps the channel a consent was given through in its state', () => {
-    const { state } = givenCommands(grant({ actor: sameChannelNewKey }));
+    const { state } = given([consentGranted({ clientId: 'zlb-app-2', department: 'citizen-app', role: 'CITIZEN_CHANNEL' })]);
     expect(state).toMatchObject({ status: 'ACTIVE', channel: 'citizen-app' });
-    expect(givenCommands(grant(), { type: 'WithdrawConsent', actor: channel, now }).state).toMatchObject({ status: 'WITHDRAWN', channel: 'citizen-app' });
+    expect(given([consentGranted(), consentWithdrawn]).state).toMatchObject({ status: 'WITHDRAWN', channel: 'citizen-app' });
   });
 
   it('expires at its expiry, once, and not after a withdrawal', () => {
     const expire = (at: string): ConsentCommand => ({ type: 'ExpireConsent', now: at });
-    givenCommands(grant()).when(expire('2027-11-26T15:59:59.000Z')).then([]);
-    givenCommands(grant()).when(expire('2027-11-26T16:00:00.000Z')).then([{ type: 'ConsentExpired', data: { at: '2027-11-26T16:00:00.000Z' } }]);
-    givenCommands(grant(), expire('2027-12-01T00:00:00.000Z')).when(expire('2027-12-02T00:00:00.000Z')).then([]);
-    givenCommands(grant(), { type: 'WithdrawConsent', actor: channel, now }).when(expire('2028-01-01T00:00:00.000Z')).then([]);
+    given([consentGranted()]).when(expire('2027-11-26T15:59:59.000Z')).then([]);
+    given([consentGranted()]).when(expire('2027-11-26T16:00:00.000Z')).then([{ type: 'ConsentExpired', data: { at: '2027-11-26T16:00:00.000Z' } }]);
+    given([consentGranted(), { type: 'ConsentExpired', data: { at: '2027-12-01T00:00:00.000Z' } }]).when(expire('2027-12-02T00:00:00.000Z')).then([]);
+    given([consentGranted(), consentWithdrawn]).when(expire('2028-01-01T00:00:00.000Z')).then([]);
   });
 
   describe('given values beyond the input bounds', () => {
@@ -169,14 +191,14 @@ describe('consent decider', () => {
     ])('refuses %s, naming the field, and neither signs a receipt nor decides anything', (_, input, field, message) => {
       const receipts = signed.length;
       let decided: unknown;
-      expect(() => (decided = givenCommands().when(grant({}, input)).events())).toThrow(message);
-      expect(() => givenCommands().when(grant({}, input)).events()).toThrow(expect.objectContaining({ details: expect.objectContaining({ field }) }));
+      expect(() => (decided = given([]).when(grant({}, input)).events())).toThrow(message);
+      expect(() => given([]).when(grant({}, input)).events()).toThrow(expect.objectContaining({ details: expect.objectContaining({ field }) }));
       expect(decided).toBeUndefined();
       expect(signed).toHaveLength(receipts);
     });
 
     it('grants for a subject id of 128 characters, the longest an entity key may be', () => {
-      const [event] = givenCommands().when(grant({}, { subjectId: 'r'.repeat(128) })).events();
+      const [event] = given([]).when(grant({}, { subjectId: 'r'.repeat(128) })).events();
       expect(event.type === 'ConsentGranted' && event.data.terms.subjectId).toBe('r'.repeat(128));
     });
   });
