@@ -57,20 +57,5 @@ export const deciderSpecification = <Command, Event extends { type: string; data
       },
     };
   };
-  /**
-   * The history as the events these commands decide, one after another: for specs whose
-   * commands carry what their events are derived from (signed receipts, parsed rules, hashed
-   * keys), so the spec states the commands once instead of their events a second time.
-   */
-  const givenCommands = (...commands: Command[]): DeciderGiven<Command, Event, State> => {
-    const history: Event[] = [];
-    let state = decider.initialState;
-    for (const command of commands) {
-      const decided = decider.decide(command, state);
-      history.push(...decided);
-      state = decided.reduce(decider.evolve, state);
-    }
-    return given(history);
-  };
-  return { given, givenCommands };
+  return { given };
 };
