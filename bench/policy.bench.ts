@@ -13,7 +13,7 @@ import type { Checkpoint, RecordedEvent } from '@shuzhi/event-store';
 import type { MaskRule } from '@shuzhi/governance-events';
 import {
   LivePolicyIndex,
-  decide,
+  decideAccess,
   decideSubjects,
   indexSnapshot,
   type PolicyEntry,
@@ -142,21 +142,21 @@ const indexStart = performance.now();
 const index = indexSnapshot(snapshot);
 const indexMs = performance.now() - indexStart;
 
-const decision = decide(request, index);
+const decision = decideAccess(request, index);
 const verdicts = decideSubjects(decision, request, index);
 const refused = verdicts.filter((v) => v.verdict === 'CONSENT_REQUIRED').length;
 if (decision.outcome !== 'ALLOW' || refused === 0 || refused === verdicts.length) {
   throw new Error('the benchmark request does not exercise both consent verdicts; fix the fixture');
 }
 
-const decideOnly = perSecond(() => decide(request, index));
-const withConsent = perSecond(() => decideSubjects(decide(request, index), request, index));
+const decideOnly = perSecond(() => decideAccess(request, index));
+const withConsent = perSecond(() => decideSubjects(decideAccess(request, index), request, index));
 
 const format = (n: number) => Math.round(n).toLocaleString('en-US');
 console.log(`snapshot: ${CONTRACTS} contracts, ${CONSENTS} consents, ${DATASETS} datasets; indexed in ${indexMs.toFixed(1)} ms`);
 console.log(`request: ${SELECTED_FIELDS} fields under ${decision.contracts.length} contract(s); ${verdicts.length} subjects, ${refused} without consent`);
-console.log(`decide:                     ${format(decideOnly)} decisions/s (median of ${ROUNDS} rounds of ${ROUND_MS} ms)`);
-console.log(`decide + decideSubjects(50): ${format(withConsent)} decisions/s`);
+console.log(`decideAccess:               ${format(decideOnly)} decisions/s (median of ${ROUNDS} rounds of ${ROUND_MS} ms)`);
+console.log(`decideAccess + decideSubjects(50): ${format(withConsent)} decisions/s`);
 
 // A consent granted and withdrawn again, as the log delivers them, on a subject who has five.
 const consentEvent = (n: number, type: 'ConsentGranted' | 'ConsentWithdrawn'): RecordedEvent => ({

@@ -3,7 +3,7 @@ import type { Checkpoint, EventStore, RecordedEvent } from '@shuzhi/event-store'
 import {
   ACCESS_EVENT_TYPES,
   ACCESS_STREAM_PREFIX,
-  decide,
+  decideAccess,
   decideSubjects,
   type AccessEvent,
   type PolicyDecision,
@@ -155,7 +155,7 @@ export const compareRecord = (recorded: RecordedEvent, index: PolicyIndex): Deci
     platformTypes,
     selections,
   };
-  const decision = decide(request, index);
+  const decision = decideAccess(request, index);
   const mismatch = (what: string, was: unknown, now: unknown): DecisionMismatch => ({
     globalPosition: String(recorded.globalPosition),
     recordId: recorded.eventId,

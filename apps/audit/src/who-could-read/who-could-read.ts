@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { decide, decideSubjects, indexSnapshot, type PolicyRequest } from '@shuzhi/policy';
+import { decideAccess, decideSubjects, indexSnapshot, type PolicyRequest } from '@shuzhi/policy';
 import { ValidationFailed } from '@shuzhi/shared-kernel';
 import { AUDIT_CONFIG, type AuditSources } from '../audit.config.js';
 import { PolicyHistory } from '../history/policy-history.js';
@@ -58,7 +58,7 @@ export class WhoCouldRead {
           platformTypes: [],
           selections: [{ type: dataset.graphqlType, field: question.field }],
         };
-        const decision = decide(request, index);
+        const decision = decideAccess(request, index);
         if (decision.allowed.length === 0) return false;
         if (!question.subjectId) return true;
         const [verdict] = decideSubjects(

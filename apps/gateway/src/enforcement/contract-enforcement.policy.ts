@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { GraphQLError, isAbstractType, type ExecutionResult, type FieldNode, type GraphQLSchema } from 'graphql';
 import {
-  decide,
+  decideAccess,
   decideDivisions,
   decideSubjects,
   scopedTypes,
@@ -205,7 +205,7 @@ export class ContractEnforcement implements OperationPolicy {
       lookups: [...lookupOf.values()],
       entityKeys: topology.entityKeys,
     };
-    const decision = decide(request, index);
+    const decision = decideAccess(request, index);
     const governsData = decision.contracts.length > 0 || decision.denied.length > 0 || decision.allowed.some((a) => a.reason === 'own data');
     // Every argument is recorded, the commands' too (a mutation that finds a row by what it is
     // given says whose row it looked for), decided or not.

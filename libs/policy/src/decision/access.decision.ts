@@ -14,7 +14,7 @@ export interface FieldSelection {
   field: string;
   /**
    * The field's response path: response keys (alias, else field name) joined by `.`, without
-   * list indices, e.g. `resident.household.address`. Root fields need it: see `decide`.
+   * list indices, e.g. `resident.household.address`. Root fields need it: see `decideAccess`.
    */
   path?: string;
 }
@@ -254,7 +254,7 @@ type Verdict = { allowed: AllowedField } | { denied: DeniedField };
  * Any other field of a type that is not a platform type and that no dataset binds is denied:
  * fail closed, so a type a department adds later is governed from its first request.
  */
-export const decide = (request: PolicyRequest, index: PolicyIndex): PolicyDecision => {
+export const decideAccess = (request: PolicyRequest, index: PolicyIndex): PolicyDecision => {
   const at = instantOf(request);
   const purpose = purposeOf(request);
   const department = request.caller.department;

@@ -3,7 +3,7 @@
  * on every request and by the audit service over history.
  */
 export {
-  decide,
+  decideAccess,
   type AllowedField,
   type AllowedLookup,
   type ContractCitation,

@@ -1,5 +1,5 @@
 import type { ConsentGrant, ContractGrant, DatasetBinding, PolicySnapshot, SubgraphOwnership } from '../../policy-snapshot.projection.js';
-import { decide, type FieldSelection, type PolicyCaller, type PolicyRequest } from '../access.decision.js';
+import { decideAccess, type FieldSelection, type PolicyCaller, type PolicyRequest } from '../access.decision.js';
 import { decideSubjects } from '../consent.decision.js';
 import { indexSnapshot } from '../policy-snapshot.index.js';
 
@@ -103,8 +103,8 @@ export const given = (snapshot: Partial<PolicySnapshot> = {}) => {
   const index = indexSnapshot({ contracts: [], consents: [], datasets: [residents, households, permits], subgraphs: SUBGRAPHS, purposes: [purpose], ...snapshot });
   return {
     index,
-    when: (req: PolicyRequest) => decide(req, index),
-    whenSubjects: (req: PolicyRequest) => decideSubjects(decide(req, index), req, index),
+    when: (req: PolicyRequest) => decideAccess(req, index),
+    whenSubjects: (req: PolicyRequest) => decideSubjects(decideAccess(req, index), req, index),
   };
 };
 
