@@ -1,4 +1,5 @@
-import type { Decider } from '@shuzhi/event-store';
+import { expect } from '@jest/globals';
+import type { Decider } from '@shuzhi/shared-kernel';
 
 type ErrorClass<E extends Error> = abstract new (...args: never[]) => E;
 
