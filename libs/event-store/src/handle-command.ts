@@ -1,15 +1,7 @@
+import type { Decider } from '@shuzhi/shared-kernel';
 import type { AppendResult, EventMetadata, EventStore, NewEvent, ReadStreamOptions, RecordedEvent } from './event-store.js';
 import { ConcurrencyConflict } from './errors.js';
 
-/**
- * An aggregate as three pure functions (Jérémie Chassaing's decider): the state before any
- * event, what a command decides given the state, and how an event changes the state.
- */
-export interface Decider<Command, Event extends { type: string; data: unknown }, State> {
-  initialState: State;
-  decide(command: Command, state: State): Event[];
-  evolve(state: State, event: Event): State;
-}
 
 export interface HandleCommandOptions {
   /** Filled into every appended event's metadata (actor, correlation and causation ids). */

@@ -5,9 +5,9 @@ import {
   PostgresEventStore,
   aggregateStream,
   handleCommand,
-  type Decider,
   type EventStore,
 } from '../src/index.js';
+import type { Decider } from '@shuzhi/shared-kernel';
 
 /** A tally: opened once, then counted up. Small enough to watch the write path alone. */
 type TallyCommand =

@@ -1,4 +1,5 @@
 export * from './errors.js';
+export * from './decider.js';
 export * from './actor.js';
 export * from './wait-until.js';
 export * from './input-bounds.js';

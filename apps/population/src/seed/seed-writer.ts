@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { ConcurrencyConflict, handleCommand, type Decider, type EventMetadata, type EventStore, type NewEvent } from '@shuzhi/event-store';
+import { ConcurrencyConflict, handleCommand, type EventMetadata, type EventStore, type NewEvent } from '@shuzhi/event-store';
+import type { Decider } from '@shuzhi/shared-kernel';
 import { DomainError, type CommandActor } from '@shuzhi/shared-kernel';
 import { metadataOf } from '../commands/command-metadata.js';
 import { registerResident } from '../commands/register-resident.js';

@@ -1,6 +1,6 @@
-import type { Checkpoint, Decider, EventStore, RecordedEvent } from '@shuzhi/event-store';
+import type { Checkpoint, EventStore, RecordedEvent } from '@shuzhi/event-store';
 import { logger } from '@shuzhi/observability';
-import { ValidationFailed } from '@shuzhi/shared-kernel';
+import { ValidationFailed, type Decider } from '@shuzhi/shared-kernel';
 import { apiError } from '../errors.js';
 import type { ChangeKind } from './change-models.js';
 

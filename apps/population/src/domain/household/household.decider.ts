@@ -1,4 +1,4 @@
-import type { Decider } from '@shuzhi/event-store';
+import type { Decider } from '@shuzhi/shared-kernel';
 import { InvalidTransition, ValidationFailed, boundedText, isCountyCode, type CommandActor } from '@shuzhi/shared-kernel';
 import type { GridPlace, GridUnit, HouseholdEvent } from '@shuzhi/population-events';
 import { populationStewardOf } from '../stewardship.js';

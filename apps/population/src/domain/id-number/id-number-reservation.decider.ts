@@ -1,4 +1,4 @@
-import type { Decider } from '@shuzhi/event-store';
+import type { Decider } from '@shuzhi/shared-kernel';
 import type { IdNumberEvent } from '@shuzhi/population-events';
 
 /**

@@ -1,4 +1,4 @@
-import type { Decider } from '@shuzhi/event-store';
+import type { Decider } from '@shuzhi/shared-kernel';
 import { InvalidTransition, NotFound, ValidationFailed, type CommandActor } from '@shuzhi/shared-kernel';
 import { chinaDateOf, isCalendarDate } from '../calendar.js';
 import { parseIdNumber } from '../id-number/id-number.js';
