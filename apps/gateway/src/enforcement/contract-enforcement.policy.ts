@@ -266,7 +266,9 @@ export class ContractEnforcement implements OperationPolicy {
     const keys = this.keysOfBoundTypes(index.types, topology);
     let document;
     try {
-      document = this.readings.withKeys(operation.schema, kept.document, operation.operationName, keys, scopedTypes(decision));
+      // Rows of a type served under a scoped contract, and rows a scoped lookup finds, say where they lie.
+      const located = new Set([...scopedTypes(decision), ...decision.lookups.flatMap((l) => (l.divisionScope !== undefined ? [l.field.slice(0, l.field.indexOf('.'))] : []))]);
+      document = this.readings.withKeys(operation.schema, kept.document, operation.operationName, keys, located);
     } catch (error) {
       if (error instanceof ReservedNameUsed) return { allowed: false, error: gatewayError('VALIDATION_FAILED', error.message) };
       throw error;
@@ -282,7 +284,10 @@ export class ContractEnforcement implements OperationPolicy {
     const rootLookups = (guarded: (allowed: (typeof decision.lookups)[number]) => boolean) =>
       [...lookupOf].filter(([use, lookup]) => !use.path.includes('.') && decision.lookups.some((l) => l.via === lookup.via && guarded(l))).map(([use]) => use.path);
     const consentLookups = rootLookups((l) => l.consentRequired);
-    const scopedLookups = rootLookups((l) => l.divisionScope !== undefined);
+    const scopedLookups = [...lookupOf].flatMap(([use, lookup]) => {
+      const scope = use.path.includes('.') ? undefined : decision.lookups.find((l) => l.via === lookup.via && l.divisionScope !== undefined)?.divisionScope;
+      return scope === undefined ? [] : [{ key: use.path, scope }];
+    });
 
     const finishAt = async (result: ExecutionResult, moment: DecisionMoment): Promise<ExecutionResult> => {
       const shaped = shapeResult(result.data as Record<string, unknown> | null | undefined, tree, {
@@ -387,9 +392,13 @@ export class ContractEnforcement implements OperationPolicy {
       document: feedDocument(kept, definition, feed, startCursor),
       feed: (upstream) => {
         const judgement: FeedJudgement = { until: 0 };
-        const governed: GovernedFeed = new GovernedFeed(upstream, (change) => this.finishChange(operation, reading, feed, opened.signature, judgement, change), startCursor, this.feeds.bufferSize, () =>
-          this.feeds.registry.remove(watched),
-        );
+        const { gone } = operation.request;
+        const closeWithConnection = () => void governed.return();
+        const governed: GovernedFeed = new GovernedFeed(upstream, (change) => this.finishChange(operation, reading, feed, opened.signature, judgement, change), startCursor, this.feeds.bufferSize, () => {
+          this.feeds.registry.remove(watched);
+          // A socket carries many feeds in turn: each lets go of it when it ends.
+          gone?.removeEventListener('abort', closeWithConnection);
+        });
         const watched = {
           caller: operation.request.caller,
           recheck: async () => {
@@ -400,9 +409,8 @@ export class ContractEnforcement implements OperationPolicy {
           end: (error: GraphQLError, options?: { resumable?: boolean }) => governed.end(error, options),
         };
         this.feeds.registry.add(watched);
-        const { gone } = operation.request;
-        if (gone?.aborted) void governed.return();
-        else gone?.addEventListener('abort', () => void governed.return(), { once: true });
+        if (gone?.aborted) closeWithConnection();
+        else gone?.addEventListener('abort', closeWithConnection, { once: true });
         return governed;
       },
     };
@@ -454,11 +462,13 @@ export class ContractEnforcement implements OperationPolicy {
    * has changed (`FeedJudgement`), else taken again, as `moment`'s decision.
    */
   private async judgeChange(operation: OperationUnderDecision, reading: OperationReading, feed: FeedOperation, judgement: FeedJudgement, moment: DecisionMoment): Promise<Judged> {
+    // Following first: a catch-up it makes may bring a suspension or a withdrawal the index must show.
+    const following = await this.snapshot.following();
     const { index, quotas } = this.snapshot.current();
     const topology = this.supergraph.topology;
     const now = Date.parse(moment.at);
     const same = judgement.index === index && judgement.quotas === quotas && judgement.topology === topology && now < judgement.until;
-    if (judgement.judged && same && (await this.snapshot.following())) return judgement.judged;
+    if (judgement.judged && same && following) return judgement.judged;
     // Read before the decision: should the snapshot move meanwhile, the next change decides again.
     Object.assign(judgement, { judged: undefined, index, quotas, topology, until: nextContractBoundary(index, now) });
     const judged = await this.judge({ ...operation, request: { ...operation.request, decisionId: moment.decisionId } }, reading, feed);

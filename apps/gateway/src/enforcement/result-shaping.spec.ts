@@ -101,18 +101,18 @@ describe('shaping a result: rows outside the division a contract is scoped to', 
   const inside = { [KEY_ALIAS]: 'r1', [DIVISION_ALIAS]: '330106001001', name: '谢玉梅' };
   const elsewhere = { [KEY_ALIAS]: 'r2', [DIVISION_ALIAS]: '330105002001', name: '李丽娟' };
   const nowhere = { [KEY_ALIAS]: 'r3', [DIVISION_ALIAS]: null, name: '王小明' };
-  const shapeScoped = (query: string, data: Record<string, unknown>, scopedLookups: string[] = []) => {
+  const shapeScoped = (query: string, data: Record<string, unknown>, lookups: string[] = [], decision = scoped) => {
     const reading = new OperationReadings().read(schema, parse(query), undefined)!;
     return shapeResult(structuredClone(data), reading.tree, {
-      decision: scoped,
+      decision,
       keys: new Map([
         ['Resident', 'id'],
         ['Household', 'id'],
       ]),
       hashKey: 'test',
       decideRows: (rows) => rows.map((row) => ({ subjectId: row.subjectId, type: row.type, verdict: 'ALLOW', consentIds: [], missingFields: [] })),
-      decideDivisions: (rows) => decideDivisions(scoped, rows),
-      scopedLookups,
+      decideDivisions: (rows) => decideDivisions(decision, rows),
+      scopedLookups: lookups.map((key) => ({ key, scope: '330106' })),
     });
   };
 
@@ -138,6 +138,27 @@ describe('shaping a result: rows outside the division a contract is scoped to', 
     expect(outside.errors[0].extensions.code).toBe('CONTRACT_REQUIRED');
   });
 
+  it('holds a row a scoped lookup found to the lookup\'s scope, though a contract for the whole city serves its fields', () => {
+    // The lookup rests on the district's contract; the name on a city-wide one.
+    const cityWide: PolicyDecision = { ...decision, allowed: decision.allowed.map((a) => (a.type === 'Resident' ? { ...a, consentRequired: false } : a)) };
+    const outside = shapeScoped('{ resident(id: "r2") { name } }', { resident: elsewhere }, ['resident'], cityWide);
+    const unknown = shapeScoped('{ resident(id: "r9") { name } }', { resident: null }, ['resident'], cityWide);
+    expect(outside.data).toEqual({ resident: null });
+    expect(outside.errors.map((e) => [e.path, e.extensions])).toEqual(unknown.errors.map((e) => [e.path, e.extensions]));
+    expect(shapeScoped('{ resident(id: "r1") { name } }', { resident: inside }, ['resident'], cityWide).data).toEqual({ resident: { name: '谢玉梅' } });
+    // Not a lookup's row: the city-wide contract serves it anywhere.
+    expect(shapeScoped('{ household(id: "h1") { lodgers { name } } }', { household: { [KEY_ALIAS]: 'h1', lodgers: [elsewhere] } }, [], cityWide).data).toEqual({
+      household: { lodgers: [{ name: '李丽娟' }] },
+    });
+  });
+
+  it('answers a row elsewhere exactly as nobody, however its fields are aliased', () => {
+    const query = (id: string) => `{ resident(id: "${id}") { a: name b: name } }`;
+    const outside = shapeScoped(query('r2'), { resident: { ...elsewhere, a: '李丽娟', b: '李丽娟' } }, ['resident']);
+    const unknown = shapeScoped(query('r9'), { resident: null }, ['resident']);
+    expect(outside.errors.map((e) => [e.path, e.message, e.extensions])).toEqual(unknown.errors.map((e) => [e.path, e.message, e.extensions]));
+  });
+
   it('answers a lookup bound by consent and scope alike for a row elsewhere, without consent, or nobody', () => {
     const consentBound: PolicyDecision = { ...scoped, allowed: scoped.allowed.map((a) => (a.type === 'Resident' && a.reason === 'contract' ? { ...a, consentRequired: true } : a)) };
     const answer = (data: Record<string, unknown>, consenting: boolean) => {
@@ -150,7 +171,7 @@ describe('shaping a result: rows outside the division a contract is scoped to', 
           rows.map((row) => ({ subjectId: row.subjectId, type: row.type, verdict: consenting ? 'ALLOW' : 'CONSENT_REQUIRED', consentIds: [], missingFields: consenting ? [] : ['name'] })),
         decideDivisions: (rows) => decideDivisions(consentBound, rows),
         consentLookups: ['resident'],
-        scopedLookups: ['resident'],
+        scopedLookups: [{ key: 'resident', scope: '330106' }],
       });
       return { data: shaped.data, errors: shaped.errors.map((e) => [e.path, e.message, e.extensions]) };
     };

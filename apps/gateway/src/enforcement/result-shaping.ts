@@ -1,4 +1,5 @@
 import { GraphQLError } from 'graphql';
+import { liesWithinDivision } from '@shuzhi/shared-kernel';
 import { applyMask, type DivisionRow, type DivisionVerdict, type HashKey, type PolicyDecision, type SubjectRow, type SubjectVerdict } from '@shuzhi/policy';
 import { DIVISION_ALIAS, KEY_ALIAS, type SelectedField, type SelectionTree } from './operation-selections.js';
 
@@ -34,8 +35,11 @@ export interface ShapingRules {
    * cannot be told apart.
    */
   consentLookups?: readonly string[];
-  /** Root fields that look a row up under a contract scoped to a division: found nothing, they answer as a row outside it does. */
-  scopedLookups?: readonly string[];
+  /**
+   * Root fields that look a row up under a contract scoped to a division, with its scope: the row
+   * found is served only within it, and found nothing, they answer as a row outside it does.
+   */
+  scopedLookups?: ReadonlyArray<{ key: string; scope: string }>;
 }
 
 /** The same words for a withheld row and for a consent-bound lookup that found nothing. */
@@ -95,40 +99,45 @@ export const shapeResult = (data: Json | null | undefined, tree: SelectionTree, 
 
   // 0. divisions
   const scopedTypes = new Set(rules.decision.allowed.flatMap((a) => ('divisionScope' in a && a.divisionScope !== undefined ? [a.type] : [])));
-  if (rules.decideDivisions && scopedTypes.size > 0) {
-    const located: Array<{ row: DivisionRow; object: Json; path: Path }> = [];
+  const lookupScopes = new Map((rules.scopedLookups ?? []).map(({ key, scope }) => [key, scope]));
+  const consentLookups = new Set(rules.consentLookups ?? []);
+  if (rules.decideDivisions && (scopedTypes.size > 0 || lookupScopes.size > 0)) {
+    const located: Array<{ row: DivisionRow; object: Json; path: Path; lookupScope?: string }> = [];
     const locate = (object: Json, node: SelectionTree, path: Path) => {
-      if (scopedTypes.has(node.type)) {
+      // A row a scoped lookup found is held to the lookup's scope whatever contract serves its
+      // fields: the lookup is what found it.
+      const found = path.length === 1 || (path.length === 2 && typeof path[1] === 'number');
+      const lookupScope = found ? lookupScopes.get(String(path[0])) : undefined;
+      if (scopedTypes.has(node.type) || lookupScope !== undefined) {
         const id = object[KEY_ALIAS];
         const division = object[DIVISION_ALIAS];
-        located.push({
-          row: { type: node.type, subjectId: String(id ?? ''), fields: rowFields(node), divisionCode: typeof division === 'string' ? division : null },
-          object,
-          path,
-        });
+        const row = { type: node.type, subjectId: String(id ?? ''), fields: rowFields(node), divisionCode: typeof division === 'string' ? division : null };
+        located.push({ row, object, path, lookupScope });
       }
       descend(object, node, path, locate);
     };
     descend(data, tree, [], locate);
     const dropped = new Set<Json>();
     rules.decideDivisions(located.map((l) => l.row)).forEach((verdict, i) => {
-      if (verdict.verdict === 'ALLOW') return;
-      const { object, path } = located[i];
-      shaped.withheld.push({ type: verdict.type, id: verdict.subjectId, missingFields: verdict.outsideFields });
+      const { row, object, path, lookupScope } = located[i];
+      const foundElsewhere = lookupScope !== undefined && !liesWithinDivision(row.divisionCode, lookupScope);
+      if (verdict.verdict === 'ALLOW' && !foundElsewhere) return;
+      const fields = [...new Set([...verdict.outsideFields, ...(foundElsewhere ? row.fields : [])])];
+      shaped.withheld.push({ type: verdict.type, id: verdict.subjectId, missingFields: fields });
       if (typeof path[path.length - 1] === 'number') return void dropped.add(object);
       withhold(path);
-      // A lookup bound by consent as well answers as one that found nobody (below, step 1), so
-      // that elsewhere, without consent and unknown cannot be told apart either.
-      if (path.length === 1 && rules.consentLookups?.includes(String(path[0]))) return;
-      shaped.errors.push(outsideError(path, verdict.outsideFields.map((f) => `${verdict.type}.${f}`)));
+      // A lookup's own row answers as the lookup that found nobody does (below; step 1 when it
+      // is bound by consent as well), so that elsewhere, without consent and nobody cannot be told apart.
+      if (path.length === 1 && (lookupScopes.has(String(path[0])) || consentLookups.has(String(path[0])))) return;
+      shaped.errors.push(outsideError(path, fields.map((f) => `${verdict.type}.${f}`)));
     });
     if (dropped.size > 0) withoutItems(shaped.data, dropped);
-    for (const key of rules.scopedLookups ?? []) {
-      if (rules.consentLookups?.includes(key)) continue;
+    for (const key of lookupScopes.keys()) {
+      if (consentLookups.has(key)) continue;
       const selected = tree.fields.get(key);
       if (!isObject(shaped.data) || shaped.data[key] !== null || !selected?.children) continue;
       if (shaped.errors.some((e) => e.path?.length === 1 && e.path[0] === key)) continue;
-      const fields = [...selected.children.fields.values()].filter((f) => scopedTypes.has(f.type) && allowed.has(`${f.type}.${f.field}`)).map((f) => `${f.type}.${f.field}`);
+      const fields = [...selected.children.fields.values()].filter((f) => f.type === selected.children!.type && allowed.has(`${f.type}.${f.field}`)).map((f) => `${f.type}.${f.field}`);
       shaped.errors.push(outsideError([key], [...new Set(fields)]));
     }
   }
@@ -152,6 +161,8 @@ export const shapeResult = (data: Json | null | undefined, tree: SelectionTree, 
     const { path } = rows[i];
     withhold(path);
     shaped.withheld.push({ type: verdict.type, id: verdict.subjectId, missingFields: verdict.missingFields });
+    // A lookup's own row answers as the lookup that found nobody does (below), whatever consents it lacked.
+    if (path.length === 1 && consentLookups.has(String(path[0]))) return;
     shaped.errors.push(
       new GraphQLError(WITHHELD, {
         path,
