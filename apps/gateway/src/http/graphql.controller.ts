@@ -87,10 +87,20 @@ const stream = async (body: ReadableStream<Uint8Array>, response: ServerResponse
   while (!gone) {
     const { done, value } = await reader.read().catch(() => ({ done: true, value: undefined }));
     if (done) break;
-    if (!response.write(value) && !gone) await new Promise((resolve) => response.once('drain', resolve).once('close', resolve));
+    if (!response.write(value) && !gone) await drained(response);
   }
   response.end();
 };
+
+/** Until the socket takes writes again or closes; either way the other listener goes, so a long stream does not gather them. */
+const drained = (response: ServerResponse): Promise<void> =>
+  new Promise((resolve) => {
+    const done = () => {
+      response.off('drain', done).off('close', done);
+      resolve();
+    };
+    response.once('drain', done).once('close', done);
+  });
 
 const sendUnauthenticated = (response: ServerResponse, { status, reason, retryAfterSeconds }: KeyRefusal): void =>
   send(
