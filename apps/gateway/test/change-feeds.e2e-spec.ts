@@ -44,9 +44,6 @@ const slowReader = (url: string, apiKey: string, query: string): Promise<{ readA
   });
 
 const REGISTER_RESIDENT = 'mutation ($input: RegisterResidentInput!) { registerResident(input: $input) { id } }';
-const SUBMIT = 'mutation ($input: SubmitSharingContractInput!) { submitSharingContract(input: $input) { id } }';
-const REVIEW = 'mutation ($id: ID!) { completeComplianceReview(id: $id, approved: true, statutoryBasis: true) { id status } }';
-const APPROVE = 'mutation ($id: ID!) { approveSharingContract(id: $id) { id status version } }';
 const SUSPEND = 'mutation ($id: ID!) { suspendSharingContract(id: $id, reason: "数据核查") { status } }';
 const GRANT = 'mutation ($input: GrantConsentInput!) { grantConsent(input: $input) { id } }';
 const WITHDRAW = 'mutation ($id: ID!) { withdrawConsent(id: $id) { status } }';
@@ -112,21 +109,9 @@ describe('change feeds through the gateway (GraphQL over SSE)', () => {
       .filter((e) => e.metadata.correlationId === correlationId)
       .map((e) => ({ type: e.type, data: e.data }) as AccessEvent);
   const contract = async (input: Record<string, unknown> & { fields: string[] }) => {
-    const now = Date.now();
-    const { submitSharingContract } = await harness.ok(hr.apiKey, SUBMIT, {
-      input: {
-        datasetCode: 'population.resident',
-        legalBasis: '《社会救助暂行办法》第十一条',
-        validFrom: new Date(now - 3_600_000).toISOString(),
-        validTo: new Date(now + 365 * 86_400_000).toISOString(),
-        ...input,
-        fields: ['id', ...input.fields],
-      },
-    });
-    await harness.ok(harness.adminKey, REVIEW, { id: submitSharingContract.id });
-    await harness.ok(steward, APPROVE, { id: submitSharingContract.id });
+    const id = await harness.approvedResidentContract(hr.apiKey, steward, input);
     await applies(input.purpose as string, 'the approved contract');
-    return submitSharingContract.id as string;
+    return id;
   };
   /** Waits until a contract of HR's for `purpose` applies at the gateway (a consent it asks for may still be missing). */
   const applies = (purpose: string, what: string) =>

@@ -8,10 +8,7 @@ import { bootstrapCatalog, readBuiltInCatalog } from '../../governance/src/boots
 import { GatewayHarness, TEST_HASH_KEY, type Answer } from './gateway-harness.js';
 
 const REGISTER_RESIDENT = 'mutation ($input: RegisterResidentInput!) { registerResident(input: $input) { id } }';
-const SUBMIT = 'mutation ($input: SubmitSharingContractInput!) { submitSharingContract(input: $input) { id } }';
 // The contracts here ask for the ID number without consent: the reviewer finds the statutory basis.
-const REVIEW = 'mutation ($id: ID!) { completeComplianceReview(id: $id, approved: true, statutoryBasis: true) { id status } }';
-const APPROVE = 'mutation ($id: ID!) { approveSharingContract(id: $id) { id status version } }';
 const SUSPEND = 'mutation ($id: ID!) { suspendSharingContract(id: $id, reason: "数据核查") { status } }';
 const RESUME = 'mutation ($id: ID!) { resumeSharingContract(id: $id) { status } }';
 const REVOKE = 'mutation ($id: ID!) { revokeSharingContract(id: $id, reason: "项目结束") { status } }';
@@ -86,22 +83,7 @@ describe('gateway enforcement (contracts, masking, consent, access records)', ()
   });
 
   /** A contract of HR's on residents, approved; `id` is always among its fields: resident(id:) reads it. */
-  const contract = async (input: Record<string, unknown> & { fields: string[] }) => {
-    const now = Date.now();
-    const { submitSharingContract } = await harness.ok(hr, SUBMIT, {
-      input: {
-        datasetCode: 'population.resident',
-        legalBasis: '《社会救助暂行办法》第十一条',
-        validFrom: new Date(now - 3_600_000).toISOString(),
-        validTo: new Date(now + 365 * 86_400_000).toISOString(),
-        ...input,
-        fields: ['id', ...input.fields],
-      },
-    });
-    await harness.ok(harness.adminKey, REVIEW, { id: submitSharingContract.id });
-    await harness.ok(steward, APPROVE, { id: submitSharingContract.id });
-    return submitSharingContract.id as string;
-  };
+  const contract = (input: Record<string, unknown> & { fields: string[] }) => harness.approvedResidentContract(hr, steward, input);
 
   it('refuses a consumer without a contract with CONTRACT_REQUIRED naming the fields, and records the refusal', async () => {
     const { answer, correlationId } = await read(READ, { id: residents[0].id });

@@ -81,6 +81,28 @@ export abstract class GatewayCaller {
     return answer.data!;
   }
 
+  /**
+   * A contract of `consumerKey`'s department on residents, submitted, passed at compliance review
+   * by the data bureau and approved by public security's `stewardKey`: its id. `id` is always among
+   * its fields (resident(id:) reads it); valid from an hour ago for a year unless `input` says.
+   */
+  async approvedResidentContract(consumerKey: string, stewardKey: string, input: Record<string, unknown> & { fields: string[] }): Promise<string> {
+    const now = Date.now();
+    const { submitSharingContract } = await this.ok<{ submitSharingContract: { id: string } }>(consumerKey, SUBMIT_CONTRACT, {
+      input: {
+        datasetCode: 'population.resident',
+        legalBasis: '《社会救助暂行办法》第十一条',
+        validFrom: new Date(now - 3_600_000).toISOString(),
+        validTo: new Date(now + 365 * 86_400_000).toISOString(),
+        ...input,
+        fields: ['id', ...input.fields],
+      },
+    });
+    await this.ok(this.adminKey, REVIEW_CONTRACT, { id: submitSharingContract.id });
+    await this.ok(stewardKey, APPROVE_CONTRACT, { id: submitSharingContract.id });
+    return submitSharingContract.id;
+  }
+
   /** A key issued by the platform admin, once each of `gatewayUrls` accepts it. */
   async issueKey(departmentCode: string, roles: string[], gatewayUrls: readonly string[] = [this.gatewayUrl]): Promise<IssuedKey> {
     const { issueClientKey } = await this.ok<{ issueClientKey: IssuedKey }>(this.adminKey, ISSUE_KEY, {
@@ -106,6 +128,10 @@ export const TEST_ENFORCEMENT = { hashKey: TEST_HASH_KEY, policyPollMs: 60_000 }
  * gateway in front of them, with contract enforcement on, over HTTP, on one PostgreSQL database:
  * the subgraphs trust this gateway's key, and only it.
  */
+const SUBMIT_CONTRACT = 'mutation ($input: SubmitSharingContractInput!) { submitSharingContract(input: $input) { id } }';
+const REVIEW_CONTRACT = 'mutation ($id: ID!) { completeComplianceReview(id: $id, approved: true, statutoryBasis: true) { id status } }';
+const APPROVE_CONTRACT = 'mutation ($id: ID!) { approveSharingContract(id: $id) { id status version } }';
+
 export class GatewayHarness extends GatewayCaller {
   private readonly extraGateways: INestApplication[] = [];
 
