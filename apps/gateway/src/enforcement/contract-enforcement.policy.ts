@@ -281,12 +281,12 @@ export class ContractEnforcement implements OperationPolicy {
         .filter(([, lookup]) => deniedVias.has(lookup.via))
         .map(([use, lookup]) => ({ denied: decision.denied.find((d) => d.via === lookup.via)!, path: use.path.split('.') })),
     ].map(({ denied, path }) => new GraphQLError(denied.reason, { path, extensions: { code: denied.code, reason: denied.reason, fields: [coordinate(denied)] } }));
-    const rootLookups = (guarded: (allowed: (typeof decision.lookups)[number]) => boolean) =>
-      [...lookupOf].filter(([use, lookup]) => !use.path.includes('.') && decision.lookups.some((l) => l.via === lookup.via && guarded(l))).map(([use]) => use.path);
-    const consentLookups = rootLookups((l) => l.consentRequired);
-    const scopedLookups = [...lookupOf].flatMap(([use, lookup]) => {
-      const scope = use.path.includes('.') ? undefined : decision.lookups.find((l) => l.via === lookup.via && l.divisionScope !== undefined)?.divisionScope;
-      return scope === undefined ? [] : [{ key: use.path, scope }];
+    // The root fields that look a row up, each with the allowed lookups it rests on.
+    const rootLookups = [...lookupOf].flatMap(([use, lookup]) => (use.path.includes('.') ? [] : [{ key: use.path, allowed: decision.lookups.filter((l) => l.via === lookup.via) }]));
+    const consentLookups = rootLookups.filter(({ allowed }) => allowed.some((l) => l.consentRequired)).map(({ key }) => key);
+    const scopedLookups = rootLookups.flatMap(({ key, allowed }) => {
+      const scope = allowed.find((l) => l.divisionScope !== undefined)?.divisionScope;
+      return scope === undefined ? [] : [{ key, scope }];
     });
 
     const finishAt = async (result: ExecutionResult, moment: DecisionMoment): Promise<ExecutionResult> => {
