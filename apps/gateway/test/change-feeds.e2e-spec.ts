@@ -402,9 +402,19 @@ describe('change feeds through the gateway (GraphQL over SSE)', () => {
     const last = events.pop() as { errors: Array<{ extensions: { code: string; cursor: string } }> };
     const slowGot = events.map(cursorOf);
     expect(last.errors[0].extensions).toMatchObject({ code: 'QUOTA_EXCEEDED', cursor: slowGot[slowGot.length - 1] });
-    const resumed = await open(steward, {}, { after: last.errors[0].extensions.cursor }, MEMBERS, small);
+    let resumed = await open(steward, {}, { after: last.errors[0].extensions.cursor }, MEMBERS, small);
     try {
-      while (slowGot.length < written) slowGot.push(cursorOf((await resumed.next())!.data));
+      while (slowGot.length < written) {
+        const { data } = (await resumed.next())! as { data: { errors?: Array<{ extensions: { code: string; cursor: string } }> } };
+        if (!data.errors) {
+          slowGot.push(cursorOf(data));
+          continue;
+        }
+        // Catching up through a buffer of 10 on a loaded machine may be cut again: resumed as told, still nothing lost.
+        expect(data.errors[0].extensions).toMatchObject({ code: 'QUOTA_EXCEEDED', cursor: slowGot[slowGot.length - 1] });
+        resumed.close();
+        resumed = await open(steward, {}, { after: data.errors[0].extensions.cursor }, MEMBERS, small);
+      }
       // Together, exactly what the fast reader had: every change once, in order.
       expect(slowGot).toEqual(fastGot);
     } finally {
